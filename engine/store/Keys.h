@@ -38,3 +38,8 @@ inline QByteArray blobChunk(const Hash32 &id, quint32 n) {
 }
 
 }  // namespace dn::keys
+
+namespace dn::keys {
+// Content-addressed chunk storage: identical chunks of different blobs are kept once.
+inline QByteArray chunk(const Hash32 &chunkId) { return join('k', {v(chunkId)}); }
+}  // namespace dn::keys

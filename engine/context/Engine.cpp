@@ -1,0 +1,528 @@
+#include "context/Engine.h"
+#include "blob/BlobStore.h"
+#include "context/AppCatalog.h"
+#include "context/ContextRuntime.h"
+#include "context/Integrity.h"
+#include "crypto/PeerId.h"
+#include "crypto/Random.h"
+#include "runtime/ExecutorPool.h"
+#include "state/Hlc.h"
+#include "store/Keys.h"
+#include "store/Store.h"
+#include "storage.pb.h"
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <future>
+#include <shared_mutex>
+#include <unordered_map>
+
+Q_LOGGING_CATEGORY(lcEngine, "dn.engine")
+
+namespace dn {
+
+namespace {
+int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// Runs an async engine call and waits for its callback.
+template <typename T, typename Start>
+Result<T> waitFor(Start &&start) {
+    auto promise = std::make_shared<std::promise<Result<T>>>();
+    auto future = promise->get_future();
+    start([promise](Result<T> r) { promise->set_value(std::move(r)); });
+    return future.get();
+}
+
+std::vector<Hash32> hashesFrom(const google::protobuf::RepeatedPtrField<std::string> &in) {
+    std::vector<Hash32> out;
+    for (const auto &s : in)
+        if (auto h = Hash32::fromBytes(QByteArray::fromStdString(s))) out.push_back(*h);
+    return out;
+}
+}  // namespace
+
+struct Engine::Impl {
+    Options options;
+    std::unique_ptr<Store> store;
+    std::optional<Identity> identity;
+    std::unique_ptr<BlobStore> blobs;
+    std::unique_ptr<ExecutorPool> pool;
+    std::unique_ptr<AppCatalog> apps;
+    Hlc hlc;
+    EngineMetrics metrics;
+    RejectCounters rejects;
+    EngineListener *listener = nullptr;
+
+    mutable std::shared_mutex mutex;  // guards `contexts` (the map, not the runtimes)
+    std::unordered_map<Hash32, std::shared_ptr<ContextRuntime>> contexts;
+
+    std::shared_ptr<ContextRuntime> find(const Hash32 &id) const {
+        std::shared_lock lock(mutex);
+        auto it = contexts.find(id);
+        return it == contexts.end() ? nullptr : it->second;
+    }
+    Result<void> loadContexts();
+    std::shared_ptr<ContextRuntime> makeRuntime(ContextRuntime::Record rec, const Hash32 &root) {
+        const int worker = pool->workerFor(rec.id);
+        return std::make_shared<ContextRuntime>(*store, std::move(rec), std::vector<Hash32>{}, root,
+                                                identity->publicKey(), worker, metrics, listener,
+                                                options.dag);
+    }
+    // Seals and applies a delta authored here; `durable` runs once it is on disk.
+    Result<Hash32> commitLocal(ContextRuntime &rt, std::vector<Hash32> parents, std::vector<Action> actions,
+                               std::vector<Event> events, uint64_t time, std::function<void(bool)> durable);
+    void runHandlers(Worker &w, ContextRuntime &rt);
+    CallInput callInput(const ContextRuntime &rt, QByteArray method, QByteArray input, uint64_t time) {
+        CallInput in;
+        in.method = std::move(method);
+        in.input = std::move(input);
+        in.contextId = rt.record().id;
+        in.executorId = identity->publicKey();
+        in.time = time;
+        return in;
+    }
+};
+
+Engine::Engine() : d(std::make_unique<Impl>()) {}
+
+Engine::~Engine() {
+    if (!d) return;
+    flush();
+    d->pool.reset();  // drains worker queues
+    d->contexts.clear();
+    if (d->store) d->store->flush();
+}
+
+Result<std::unique_ptr<Engine>> Engine::open(const Options &options) {
+    std::unique_ptr<Engine> e(new Engine());
+    auto &d = *e->d;
+    d.options = options;
+    if (!QDir().mkpath(options.dataDir))
+        return Error{"io", QStringLiteral("cannot create data directory %1").arg(options.dataDir)};
+    auto store = Store::open(QDir(options.dataDir).filePath(QStringLiteral("db")));
+    if (!store) return store.error();
+    d.store = std::move(*store);
+    auto id = Identity::loadOrCreate(options.dataDir);
+    if (!id) return id.error();
+    d.identity = std::move(*id);
+    d.blobs = std::make_unique<BlobStore>(*d.store);
+    const int workers = options.workers > 0 ? options.workers : std::max(1, QThread::idealThreadCount());
+    d.pool = std::make_unique<ExecutorPool>(workers, options.limits);
+    d.apps = std::make_unique<AppCatalog>(*d.store, *d.blobs, *d.pool);
+    if (auto r = d.apps->load(); !r) return r.error();
+    if (auto r = d.loadContexts(); !r) return r.error();
+    qCInfo(lcEngine) << "engine open:" << d.contexts.size() << "contexts," << workers << "workers";
+    return e;
+}
+
+Result<void> Engine::Impl::loadContexts() {
+    std::vector<std::pair<ContextRuntime::Record, pb::ContextMeta>> found;
+    store->scan(keys::contextPrefix(), [&](const QByteArray &key, const QByteArray &value) {
+        pb::ContextMeta m;
+        auto id = Hash32::fromBytes(key.mid(2));
+        if (!id || !m.ParseFromArray(value.constData(), int(value.size()))) {
+            qCWarning(lcEngine) << "skipping unreadable context record" << key.toHex();
+            return true;
+        }
+        ContextRuntime::Record rec;
+        rec.id = *id;
+        rec.appId = Hash32::fromBytes(QByteArray::fromStdString(m.app_id())).value_or(Hash32{});
+        rec.name = QString::fromStdString(m.name());
+        rec.key = QByteArray::fromStdString(m.context_key());
+        rec.secret = QByteArray::fromStdString(m.context_secret());
+        rec.createdAtMs = int64_t(m.created_at_ms());
+        rec.appliedCount = m.applied_count();
+        found.emplace_back(std::move(rec), std::move(m));
+        return true;
+    });
+    for (auto &[rec, meta] : found) {
+        const Hash32 root = Hash32::fromBytes(QByteArray::fromStdString(meta.root_hash())).value_or(Hash32{});
+        auto rt = makeRuntime(rec, root);
+        if (auto r = rt->load(hashesFrom(meta.heads())); !r) return r.error();
+        contexts.emplace(rec.id, std::move(rt));
+    }
+    return {};
+}
+
+const Identity &Engine::identity() const { return *d->identity; }
+void Engine::setListener(EngineListener *listener) { d->listener = listener; }
+EngineMetrics &Engine::metrics() { return d->metrics; }
+const RejectCounters &Engine::rejects() const { return d->rejects; }
+Store &Engine::store() { return *d->store; }
+
+// ---- apps ----
+
+Result<AppRecord> Engine::installApp(const QByteArray &wasm, const QString &name) {
+    return d->apps->install(wasm, name);
+}
+std::vector<AppRecord> Engine::apps() const { return d->apps->list(); }
+std::optional<AppRecord> Engine::app(const Hash32 &appId) const { return d->apps->record(appId); }
+std::optional<QByteArray> Engine::appBytes(const Hash32 &appId) const { return d->apps->bytes(appId); }
+
+// ---- contexts ----
+
+Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32> parents,
+                                         std::vector<Action> actions, std::vector<Event> events,
+                                         uint64_t time, std::function<void(bool)> durable) {
+    if (parents.empty())
+        return Error{"not_synced", QStringLiteral("context %1 has no history here yet; wait for it to sync")
+                                       .arg(rt.record().id.toBase58())};
+    DeltaBody body;
+    body.contextId = rt.record().id;
+    body.parents = std::move(parents);
+    body.actions = std::move(actions);
+    body.hlc = time;
+    body.author = identity->publicKey();
+    body.events = std::move(events);
+    SealedDelta sealed = sealDelta(body, identity->key(), rt.record().key);
+    const Hash32 ctx = rt.record().id, id = sealed.delta.id;
+    EngineListener *l = listener;
+    QByteArray envelope = sealed.envelopeBytes;
+    auto res = rt.dag().add(sealed.delta, sealed.envelopeBytes,
+                            [l, ctx, id, envelope, durable = std::move(durable)](bool ok) {
+                                if (ok && l) l->localDeltaDurable(ctx, id, envelope);
+                                if (durable) durable(ok);
+                            });
+    rt.publishInfo();
+    if (res.status != AddStatus::Applied)
+        return Error{"internal", QStringLiteral("own delta was not applied: %1").arg(res.error)};
+    return id;
+}
+
+void Engine::Impl::runHandlers(Worker &w, ContextRuntime &rt) {
+    // Handler deltas are authored here, so they never queue further handlers
+    // on this node; the loop ends.
+    for (auto jobs = rt.takeHandlerJobs(); !jobs.empty(); jobs = rt.takeHandlerJobs()) {
+        auto app = apps->compiled(rt.record().appId);
+        for (auto &job : jobs) {
+            QElapsedTimer t;
+            t.start();
+            metrics.handlersRun.fetch_add(1, std::memory_order_relaxed);
+            if (!app) {
+                qCWarning(lcEngine) << "no app for handler" << job.method << app.error().message;
+                continue;
+            }
+            const uint64_t time = hlc.now();
+            CallInput in = callInput(rt, job.method, job.data, time);
+            in.storage = &rt;
+            CallOutcome out = w.call(**app, in);
+            if (out.error) {
+                qCWarning(lcEngine).noquote() << "event handler" << job.method << "failed:" << out.error->message;
+            } else if (!out.actions.empty() || !out.events.empty()) {
+                auto r = commitLocal(rt, rt.dag().heads(), std::move(out.actions), std::move(out.events), time, {});
+                if (!r) qCWarning(lcEngine).noquote() << "handler delta:" << r.error().message;
+            }
+            metrics.eventHandlers.record(t.nsecsElapsed() / 1000);
+        }
+    }
+}
+
+void Engine::createContext(const Hash32 &appId, const QString &name, const QByteArray &initArgs,
+                           Callback<ContextInfo> done) {
+    auto app = d->apps->compiled(appId);
+    if (!app) return done(app.error());
+    const Ed25519Key ctxKey = Ed25519Key::generate();
+    ContextRuntime::Record rec;
+    rec.id = ctxKey.publicKey();
+    rec.appId = appId;
+    rec.name = name;
+    rec.key = randomBytes(32);
+    rec.secret = ctxKey.seed();
+    rec.createdAtMs = nowMs();
+    auto rt = d->makeRuntime(rec, Hash32{});
+    if (auto r = rt->load({}); !r) return done(r.error());
+    {
+        std::unique_lock lock(d->mutex);
+        d->contexts.emplace(rec.id, rt);
+    }
+    Impl *impl = d.get();
+    d->pool->post(rt->worker(), [impl, rt, app = *app, initArgs, done = std::move(done)](Worker &w) {
+        const uint64_t time = impl->hlc.now();
+        std::vector<Action> actions;
+        std::vector<Event> events;
+        if (app->info().hasInit) {
+            CallInput in = impl->callInput(*rt, "init", initArgs, time);
+            in.storage = rt.get();
+            CallOutcome out = w.call(*app, in);
+            if (out.error) {
+                std::unique_lock lock(impl->mutex);
+                impl->contexts.erase(rt->record().id);
+                return done(Error{callErrorKindName(out.error->kind), QStringLiteral("init failed: %1").arg(out.error->message)});
+            }
+            actions = std::move(out.actions);
+            events = std::move(out.events);
+        }
+        // The creator is the first member (DESIGN §4: membership is CRDT state).
+        const QString peer = impl->identity->peerId();
+        actions.push_back(Action::put(QByteArray("\0members/", 9) + peer.toUtf8(),
+                                      QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}").arg(peer).arg(nowMs()).toUtf8()));
+        auto r = impl->commitLocal(*rt, {Hash32::zero()}, std::move(actions), std::move(events), time,
+                                   [rt, done](bool ok) {
+                                       if (!ok) return done(Error{"storage_error", "genesis delta could not be written"});
+                                       done(rt->info());
+                                   });
+        if (!r) done(r.error());
+    });
+}
+
+Result<ContextInfo> Engine::createContextSync(const Hash32 &appId, const QString &name, const QByteArray &initArgs) {
+    return waitFor<ContextInfo>([&](auto cb) { createContext(appId, name, initArgs, cb); });
+}
+
+Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &appId,
+                                        const QByteArray &contextKey, const QString &name) {
+    if (contextKey.size() != 32) return Error{"invalid_argument", "a context key is 32 bytes"};
+    if (!d->apps->record(appId))
+        return Error{"app_not_found", QStringLiteral("application %1 is not installed").arg(appId.toBase58())};
+    if (d->find(contextId)) return Error{"already_member", "this node already has that context"};
+    ContextRuntime::Record rec;
+    rec.id = contextId;
+    rec.appId = appId;
+    rec.name = name;
+    rec.key = contextKey;
+    rec.createdAtMs = nowMs();
+    auto rt = d->makeRuntime(rec, Hash32{});
+    Batch b;
+    b.put(keys::context(contextId), rt->encodeRecord({}, Hash32{}));
+    if (!d->store->commitSync(std::move(b))) return Error{"storage_error", "could not record the context"};
+    if (auto r = rt->load({}); !r) return r.error();
+    std::unique_lock lock(d->mutex);
+    d->contexts.emplace(contextId, rt);
+    return rt->info();
+}
+
+std::vector<ContextInfo> Engine::contexts() const {
+    std::vector<ContextInfo> out;
+    std::shared_lock lock(d->mutex);
+    for (const auto &[id, rt] : d->contexts) out.push_back(rt->info());
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.createdAtMs < b.createdAtMs; });
+    return out;
+}
+
+std::optional<ContextInfo> Engine::context(const Hash32 &contextId) const {
+    auto rt = d->find(contextId);
+    if (!rt) return std::nullopt;
+    return rt->info();
+}
+
+std::optional<QByteArray> Engine::contextKey(const Hash32 &contextId) const {
+    auto rt = d->find(contextId);
+    if (!rt) return std::nullopt;
+    return rt->record().key;
+}
+
+Result<void> Engine::deleteContext(const Hash32 &contextId) {
+    std::shared_ptr<ContextRuntime> rt;
+    {
+        std::unique_lock lock(d->mutex);
+        auto it = d->contexts.find(contextId);
+        if (it == d->contexts.end())
+            return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+        rt = it->second;
+        d->contexts.erase(it);
+    }
+    Store *store = d->store.get();
+    auto deleted = waitFor<bool>([&](auto cb) {
+        // Queued behind the context's in-flight work, so nothing writes after us.
+        d->pool->post(rt->worker(), [store, contextId, cb](Worker &) {
+            Batch b;
+            for (const QByteArray &prefix :
+                 {keys::deltaPrefix(contextId), keys::pendingPrefix(contextId), keys::statePrefix(contextId)})
+                store->scan(prefix, [&](const QByteArray &k, const QByteArray &) {
+                    b.remove(k);
+                    return true;
+                });
+            b.remove(keys::context(contextId));
+            cb(store->commitSync(std::move(b)));
+        });
+    });
+    if (!deleted.ok() || !*deleted) return Error{"storage_error", "could not delete the context's data"};
+    return {};
+}
+
+// ---- calls ----
+
+void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QByteArray &args,
+                     Callback<ExecuteResult> done) {
+    auto rt = d->find(contextId);
+    if (!rt) return done(Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())});
+    auto app = d->apps->compiled(rt->record().appId);
+    if (!app) return done(app.error());
+    Impl *impl = d.get();
+    QElapsedTimer started;
+    started.start();
+    d->pool->post(rt->worker(), [impl, rt, app = *app, method, args, started, done = std::move(done)](Worker &w) {
+        const uint64_t time = impl->hlc.now();
+        CallInput in = impl->callInput(*rt, method, args, time);
+        in.storage = rt.get();
+        CallOutcome out = w.call(*app, in);
+        impl->metrics.wasmCall.record(out.elapsedUs);
+        if (out.error) {
+            impl->metrics.failedCalls.fetch_add(1, std::memory_order_relaxed);
+            return done(Error{callErrorKindName(out.error->kind), out.error->message});
+        }
+        auto result = std::make_shared<ExecuteResult>();
+        result->output = std::move(out.returnValue);
+        result->logs = std::move(out.logs);
+        result->events = out.events;
+        result->elapsedUs = out.elapsedUs;
+        if (out.actions.empty() && out.events.empty()) {  // a read: nothing to commit
+            result->rootHash = rt->state().rootHash();
+            return done(std::move(*result));
+        }
+        auto r = impl->commitLocal(
+            *rt, rt->dag().heads(), std::move(out.actions), std::move(out.events), time,
+            [impl, result, started, done](bool ok) {
+                if (!ok) return done(Error{"storage_error", "the transaction could not be made durable"});
+                impl->metrics.transaction.record(started.nsecsElapsed() / 1000);
+                impl->metrics.transactions.fetch_add(1, std::memory_order_relaxed);
+                done(std::move(*result));
+            });
+        if (!r) return done(r.error());
+        result->deltaId = *r;
+        result->rootHash = rt->state().rootHash();
+    });
+}
+
+Result<ExecuteResult> Engine::executeSync(const Hash32 &contextId, const QByteArray &method, const QByteArray &args) {
+    return waitFor<ExecuteResult>([&](auto cb) { execute(contextId, method, args, cb); });
+}
+
+void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
+    auto header = peekEnvelope(envelope);
+    if (!header) {
+        d->rejects.add(RejectReason::Malformed);
+        return done(Error{"malformed", header.error().message});
+    }
+    auto rt = d->find(header->contextId);
+    if (!rt)
+        return done(Error{"context_not_found",
+                          QStringLiteral("delta for unknown context %1").arg(header->contextId.toBase58())});
+    Impl *impl = d.get();
+    d->pool->post(rt->worker(), [impl, rt, envelope, done = std::move(done)](Worker &w) {
+        QElapsedTimer t;
+        t.start();
+        auto opened = openEnvelope(envelope, rt->record().key, rt->record().id);
+        if (auto *err = std::get_if<OpenError>(&opened)) {
+            impl->rejects.add(err->reason);
+            if (impl->listener) impl->listener->deltaRejected(rt->record().id, rejectReasonName(err->reason), err->message);
+            return done(Error{rejectReasonName(err->reason), err->message});
+        }
+        const Delta &delta = std::get<Delta>(opened);
+        impl->hlc.observe(delta.body.hlc);
+        impl->metrics.reception.record(t.nsecsElapsed() / 1000);
+        auto res = rt->dag().add(delta, envelope);
+        ReceiveResult out;
+        out.applied = res.applied;
+        switch (res.status) {
+        case AddStatus::Applied: out.status = ReceiveResult::Status::Applied; break;
+        case AddStatus::Pending:
+            out.status = ReceiveResult::Status::Pending;
+            impl->metrics.deltasPending.fetch_add(1, std::memory_order_relaxed);
+            out.missingParents = rt->dag().missingParents();
+            break;
+        case AddStatus::Duplicate:
+            out.status = ReceiveResult::Status::Duplicate;
+            impl->metrics.deltasDuplicate.fetch_add(1, std::memory_order_relaxed);
+            break;
+        case AddStatus::Rejected:
+            impl->rejects.add(RejectReason::Malformed);
+            return done(Error{"rejected", res.error});
+        }
+        rt->publishInfo();
+        impl->runHandlers(w, *rt);
+        done(std::move(out));
+    });
+}
+
+Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
+    return waitFor<ReceiveResult>([&](auto cb) { receive(envelope, cb); });
+}
+
+// ---- queries ----
+
+// Runs `body` on the context's worker and waits for its value.
+#define DN_ON_CONTEXT(T, contextId, body)                                                                      \
+    auto rt = d->find(contextId);                                                                             \
+    if (!rt) return Error{"context_not_found", QStringLiteral("no context %1").arg((contextId).toBase58())};   \
+    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [rt, cb, this](Worker &) { cb(body); }); });
+
+Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
+    DN_ON_CONTEXT(std::vector<QByteArray>, contextId, (rt->dag().envelopes(ids, d->options.dag.maxQuery)))
+}
+
+Result<std::vector<Hash32>> Engine::missingParents(const Hash32 &contextId) {
+    DN_ON_CONTEXT(std::vector<Hash32>, contextId, (rt->dag().missingParents()))
+}
+
+Result<std::vector<StateItem>> Engine::stateItems(const Hash32 &contextId, const QByteArray &prefix, size_t limit) {
+    DN_ON_CONTEXT(std::vector<StateItem>, contextId, ([&] {
+        std::vector<StateItem> items;
+        rt->state().forEach(prefix, [&](const StateEntry &e) {
+            items.push_back({e.key, e.isCounter, e.value, e.counter});
+            return items.size() < limit;
+        });
+        return items;
+    }()))
+}
+
+Result<IntegrityReport> Engine::verify(const Hash32 &contextId) {
+    DN_ON_CONTEXT(IntegrityReport, contextId, (verifyContext(*d->store, *rt)))
+}
+#undef DN_ON_CONTEXT
+
+size_t Engine::cleanupPending() {
+    size_t dropped = 0;
+    std::vector<std::shared_ptr<ContextRuntime>> all;
+    {
+        std::shared_lock lock(d->mutex);
+        for (auto &[id, rt] : d->contexts) all.push_back(rt);
+    }
+    for (auto &rt : all) {
+        auto r = waitFor<size_t>([&](auto cb) {
+            d->pool->post(rt->worker(), [rt, cb](Worker &) {
+                size_t n = rt->dag().cleanupStale(nowMs());
+                rt->publishInfo();
+                cb(n);
+            });
+        });
+        if (r) dropped += *r;
+    }
+    return dropped;
+}
+
+size_t Engine::gcTombstones(int64_t retentionMs) {
+    size_t removed = 0;
+    std::vector<std::shared_ptr<ContextRuntime>> all;
+    {
+        std::shared_lock lock(d->mutex);
+        for (auto &[id, rt] : d->contexts) all.push_back(rt);
+    }
+    const uint64_t cutoff = ntp64FromUnixMs(nowMs() - retentionMs);
+    Store *store = d->store.get();
+    for (auto &rt : all) {
+        auto r = waitFor<size_t>([&](auto cb) {
+            d->pool->post(rt->worker(), [rt, cb, cutoff, store](Worker &) {
+                Batch b;
+                size_t n = rt->state().gcTombstones(cutoff, 10000, b);
+                if (!b.empty()) store->commit(std::move(b));
+                cb(n);
+            });
+        });
+        if (r) removed += *r;
+    }
+    return removed;
+}
+
+void Engine::flush() {
+    if (!d->pool) return;
+    // A no-op task on every worker waits out the queued work; then the store.
+    for (int i = 0; i < d->pool->workerCount(); ++i) {
+        auto r = waitFor<int>([&](auto cb) { d->pool->post(i, [cb](Worker &) { cb(0); }); });
+        (void)r;
+    }
+    d->store->flush();
+}
+
+}  // namespace dn

@@ -1,0 +1,91 @@
+#pragma once
+// The engine core (DESIGN §4–§8): apps, contexts, method calls, and deltas in
+// and out. Thread-safe. Work on a context runs on the executor worker the
+// context is pinned to; callbacks run on executor or committer threads.
+// The *Sync helpers block the calling thread and must not be called from an
+// engine callback.
+#include "codec/Envelope.h"
+#include "context/EngineListener.h"
+#include "context/EngineMetrics.h"
+#include "context/EngineTypes.h"
+#include "context/Identity.h"
+#include "dag/DagStore.h"
+#include "runtime/RuntimeLimits.h"
+#include "util/Result.h"
+#include <QString>
+#include <functional>
+#include <memory>
+
+namespace dn {
+
+class Store;
+
+class Engine {
+public:
+    struct Options {
+        QString dataDir;
+        int workers = 0;  // 0 = one per core
+        RuntimeLimits limits;
+        DagLimits dag;
+    };
+    template <typename T> using Callback = std::function<void(Result<T>)>;
+
+    static Result<std::unique_ptr<Engine>> open(const Options &options);
+    ~Engine();  // finishes queued work and makes it durable
+
+    const Identity &identity() const;
+    // Set once, before any work is submitted.
+    void setListener(EngineListener *listener);
+
+    Result<AppRecord> installApp(const QByteArray &wasm, const QString &name);
+    std::vector<AppRecord> apps() const;
+    std::optional<AppRecord> app(const Hash32 &appId) const;
+    std::optional<QByteArray> appBytes(const Hash32 &appId) const;
+
+    // New context: fresh context keypair and key, `init` run if exported, genesis delta.
+    void createContext(const Hash32 &appId, const QString &name, const QByteArray &initArgs,
+                       Callback<ContextInfo> done);
+    Result<ContextInfo> createContextSync(const Hash32 &appId, const QString &name,
+                                          const QByteArray &initArgs = "{}");
+    // A context created elsewhere (from an invitation): no genesis here, its
+    // history arrives as envelopes.
+    Result<ContextInfo> joinContext(const Hash32 &contextId, const Hash32 &appId,
+                                    const QByteArray &contextKey, const QString &name);
+    std::vector<ContextInfo> contexts() const;
+    std::optional<ContextInfo> context(const Hash32 &contextId) const;
+    std::optional<QByteArray> contextKey(const Hash32 &contextId) const;
+    Result<void> deleteContext(const Hash32 &contextId);
+
+    // Calls `method` with JSON `args`. A call that writes or emits becomes one
+    // delta; `done` runs once that delta is durable.
+    void execute(const Hash32 &contextId, const QByteArray &method, const QByteArray &args,
+                 Callback<ExecuteResult> done);
+    Result<ExecuteResult> executeSync(const Hash32 &contextId, const QByteArray &method,
+                                      const QByteArray &args);
+
+    // A delta envelope from another member: verify, decrypt, add to the DAG,
+    // then run the event handlers it asks for (each producing its own delta).
+    void receive(const QByteArray &envelope, Callback<ReceiveResult> done);
+    Result<ReceiveResult> receiveSync(const QByteArray &envelope);
+
+    // Queries (run on the context's worker, wait for it).
+    Result<std::vector<QByteArray>> envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids);
+    Result<std::vector<StateItem>> stateItems(const Hash32 &contextId, const QByteArray &prefix, size_t limit);
+    Result<std::vector<Hash32>> missingParents(const Hash32 &contextId);
+    Result<IntegrityReport> verify(const Hash32 &contextId);
+    // Periodic maintenance (the node's timers call these).
+    size_t cleanupPending();
+    size_t gcTombstones(int64_t retentionMs);
+
+    void flush();  // waits until all queued work is done and durable
+    EngineMetrics &metrics();
+    const RejectCounters &rejects() const;
+    Store &store();
+
+private:
+    Engine();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace dn

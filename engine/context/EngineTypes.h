@@ -1,0 +1,69 @@
+#pragma once
+// Plain values the engine hands out: snapshots, safe to copy across threads.
+#include "codec/Delta.h"
+#include "crypto/Hash32.h"
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace dn {
+
+struct AppRecord {
+    Hash32 id;               // SHA-256 of the module bytes
+    QString name;
+    uint64_t size = 0;
+    QStringList methods;     // exported `() -> ()` functions
+    bool hasInit = false;
+    int64_t installedAtMs = 0;
+};
+
+struct ContextInfo {
+    Hash32 id;
+    Hash32 appId;
+    QString name;
+    std::vector<Hash32> heads;
+    Hash32 rootHash;
+    uint64_t appliedCount = 0;
+    size_t pendingCount = 0;
+    int64_t createdAtMs = 0;
+    bool isOwner = false;    // created here (holds the context secret)
+};
+
+// What a method call produced. deltaId is empty for a call that changed nothing.
+struct ExecuteResult {
+    QByteArray output;
+    QStringList logs;
+    std::vector<Event> events;
+    std::optional<Hash32> deltaId;
+    Hash32 rootHash;
+    int64_t elapsedUs = 0;
+};
+
+// What receiving one envelope did.
+struct ReceiveResult {
+    enum class Status { Applied, Pending, Duplicate } status = Status::Applied;
+    std::vector<Hash32> applied;       // this delta and any pending children it released
+    std::vector<Hash32> missingParents;
+};
+
+// One live state entry as an app sees it.
+struct StateItem {
+    QByteArray key;
+    bool isCounter = false;
+    QByteArray value;       // register value
+    int64_t counter = 0;    // counter value
+};
+
+// Cross-check of what is on disk (used after crashes and by `deltactl dag`).
+struct IntegrityReport {
+    bool ok = false;
+    std::vector<Hash32> storedHeads;    // from the context record
+    std::vector<Hash32> computedHeads;  // applied deltas without applied children
+    Hash32 storedRoot;
+    Hash32 computedRoot;                // recomputed from every state entry
+    uint64_t appliedDeltas = 0;
+    QString problem;
+};
+
+}  // namespace dn
