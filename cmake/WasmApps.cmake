@@ -17,7 +17,8 @@ function(dn_add_wasm_c name source)
             -Wl,--no-entry -Wl,--export-dynamic -Wl,--allow-undefined-file=${CMAKE_SOURCE_DIR}/resources/sdk/deltanode.imports
             -Wl,--initial-memory=131072 -Wl,--max-memory=67108864
             -o ${out} ${source}
-    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/resources/sdk/deltanode.h ${CMAKE_SOURCE_DIR}/resources/sdk/deltanode.imports
+    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/resources/sdk/deltanode.h
+            ${CMAKE_SOURCE_DIR}/resources/sdk/deltanode_json.h ${CMAKE_SOURCE_DIR}/resources/sdk/deltanode.imports
     COMMENT "wasm app ${name}" VERBATIM)
   add_custom_target(wasm_${name} ALL DEPENDS ${out})
 endfunction()
