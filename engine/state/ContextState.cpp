@@ -59,8 +59,8 @@ void ContextState::trimCache() const {
     if (!warnedOversize_ && cache_.size() > 8 * cache_.capacity()) {
         warnedOversize_ = true;
         qCWarning(lcState) << "state cache of context" << ctx_.toHex() << "holds" << cache_.size()
-                           << "uncommitted entries: a batch passed to apply() was neither "
-                              "committed nor rolled back";
+                           << "entries of batches not committed yet (a very large delta, or a "
+                              "batch dropped without rollback())";
     }
 }
 
