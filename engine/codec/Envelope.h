@@ -1,0 +1,63 @@
+#pragma once
+// The wire form of a delta (DESIGN §4): the body encrypted with the context
+// key and signed by its author.
+//
+//   body_bytes = encodeBody(body)            id = SHA-256(body_bytes)
+//   ciphertext = ChaCha20-Poly1305(context_key, nonce, body_bytes,
+//                                  aad = context_id ‖ id)
+//   signature  = Ed25519(author, "deltanode/delta/1" ‖ context_id ‖ id)
+//   DeltaEnvelope{context_id, id, parents, author, hlc, nonce, ciphertext, signature}
+//
+// The signature covers only (context, id); parents, author and hlc in the
+// clear header are authenticated indirectly, by comparing them with the
+// decrypted body whose hash is the signed id.
+#include "codec/CodecLimits.h"
+#include "codec/Delta.h"
+#include "codec/RejectCounters.h"
+#include "codec/RejectReason.h"
+#include "crypto/Ed25519.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <variant>
+#include <vector>
+
+namespace dn {
+
+struct SealedDelta {
+    Delta delta;              // id, body and the exact body bytes
+    QByteArray envelopeBytes; // what is published and stored
+};
+
+// Preconditions (programming errors, logged and asserted): body.author ==
+// author.publicKey(), contextKey32 is 32 bytes. sealDelta does not judge the
+// parents: a parentless body is sealed, and refused by every receiver.
+SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArrayView contextKey32);
+
+// Either the verified, decrypted delta or why it was refused.
+using OpenResult = std::variant<Delta, OpenError>;
+
+// Checks, in this order, each failure with its own reason: size bound →
+// protobuf parse → field sizes → context == expectedContext → signature →
+// decryption → id == SHA-256(plaintext) → body decode → header == body →
+// at least one parent. Never touches anything but its arguments, so it can
+// run on any thread.
+OpenResult openEnvelope(QByteArrayView envelopeBytes, QByteArrayView contextKey32,
+                        const Hash32 &expectedContext, const CodecLimits &limits = {});
+
+// The clear header, for routing before any cryptography (e.g. find the
+// context, or ask for missing parents).
+struct EnvelopeHeader {
+    Hash32 contextId;
+    Hash32 id;
+    std::vector<Hash32> parents;
+    Hash32 author;
+    uint64_t hlc = 0;
+};
+
+// Parses and size-checks only; nothing is verified. Error codes are
+// rejectReasonName() values: "oversized" or "malformed".
+Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLimits &limits = {});
+
+}  // namespace dn

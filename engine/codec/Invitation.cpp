@@ -1,0 +1,112 @@
+#include "codec/Invitation.h"
+
+#include "codec/PbBytes.h"
+#include "crypto/Base58.h"
+#include "crypto/PeerId.h"
+#include "deltanode.pb.h"
+
+#include <QDateTime>
+#include <QtEndian>
+
+namespace dn {
+namespace {
+
+namespace pb = ::deltanode::pb;
+using namespace pb_bytes;
+
+constexpr char kPrefix[] = "dn1";
+constexpr char kSignDomain[] = "deltanode/invite/1";
+
+void appendU32(QByteArray &out, uint32_t v) {
+    char b[4];
+    qToBigEndian(v, b);
+    out.append(b, 4);
+}
+void appendU64(QByteArray &out, uint64_t v) {
+    char b[8];
+    qToBigEndian(v, b);
+    out.append(b, 8);
+}
+void appendBytes(QByteArray &out, QByteArrayView v) {
+    appendU32(out, static_cast<uint32_t>(v.size()));
+    out.append(v.data(), v.size());
+}
+
+// What the inviter signs: a length-prefixed, fixed-order encoding of every
+// field except the signature, behind a domain separator so the signature can
+// never be replayed as a delta signature (or the reverse).
+QByteArray signedMessage(const InvitationData &d) {
+    QByteArray out(kSignDomain);
+    out.append(d.contextId.data(), 32);
+    out.append(d.appId.data(), 32);
+    appendBytes(out, d.contextKey);
+    appendBytes(out, d.inviterPeerId.toUtf8());
+    appendU32(out, static_cast<uint32_t>(d.inviterAddrs.size()));
+    for (const QString &a : d.inviterAddrs) appendBytes(out, a.toUtf8());
+    appendU64(out, d.expiresAt);
+    out.append(d.inviterKey.data(), 32);
+    return out;
+}
+
+Error malformed(const QString &why) { return {QStringLiteral("malformed"), QStringLiteral("malformed invitation: ") + why}; }
+Error forged(const QString &why) { return {QStringLiteral("forged"), QStringLiteral("forged invitation: ") + why}; }
+
+QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+}  // namespace
+
+QString encodeInvitation(const InvitationData &data, const Ed25519Key &inviter) {
+    InvitationData d = data;
+    d.inviterKey = inviter.publicKey();
+    if (d.inviterPeerId.isEmpty()) d.inviterPeerId = peerIdFromPublicKey(d.inviterKey);
+    const QByteArray sig = inviter.sign(signedMessage(d));
+
+    pb::Invitation msg;
+    msg.set_context_id(d.contextId.data(), 32);
+    msg.set_app_id(d.appId.data(), 32);
+    msg.set_context_key(d.contextKey.constData(), d.contextKey.size());
+    msg.set_inviter_peer_id(d.inviterPeerId.toStdString());
+    for (const QString &a : d.inviterAddrs) msg.add_inviter_addrs(a.toStdString());
+    msg.set_expires_at(d.expiresAt);
+    msg.set_signature(sig.constData(), sig.size());
+    msg.set_inviter_key(d.inviterKey.data(), 32);
+    return QLatin1String(kPrefix) + base58Encode(serialize(msg));
+}
+
+Result<InvitationData> decodeInvitation(QStringView text, uint64_t nowUnixSeconds) {
+    text = text.trimmed();
+    if (text.size() > kMaxInvitationChars)
+        return malformed(QStringLiteral("%1 characters, the limit is %2").arg(text.size()).arg(kMaxInvitationChars));
+    if (!text.startsWith(QLatin1String(kPrefix)))
+        return malformed(QStringLiteral("it does not start with \"%1\"").arg(QLatin1String(kPrefix)));
+    auto raw = base58Decode(text.mid(3), kMaxInvitationChars);
+    if (!raw) return malformed(QStringLiteral("it is not valid base58 text"));
+    pb::Invitation msg;
+    if (!msg.ParseFromArray(raw->constData(), static_cast<int>(raw->size())))
+        return malformed(QStringLiteral("its content is not an Invitation record"));
+
+    InvitationData d;
+    if (!toHash(msg.context_id(), d.contextId)) return malformed(QStringLiteral("the context id is not 32 bytes"));
+    if (!toHash(msg.app_id(), d.appId)) return malformed(QStringLiteral("the application id is not 32 bytes"));
+    if (!toHash(msg.inviter_key(), d.inviterKey)) return malformed(QStringLiteral("the inviter key is not 32 bytes"));
+    if (msg.context_key().size() != 32) return malformed(QStringLiteral("the context key is not 32 bytes"));
+    if (msg.signature().size() != 64) return malformed(QStringLiteral("the signature is not 64 bytes"));
+    d.contextKey = toQt(msg.context_key());
+    d.inviterPeerId = fromStd(msg.inviter_peer_id());
+    for (const std::string &a : msg.inviter_addrs()) d.inviterAddrs.append(fromStd(a));
+    d.expiresAt = msg.expires_at();
+
+    // Signature first: until it verifies, nothing else in the record means anything.
+    if (!ed25519Verify(d.inviterKey, signedMessage(d), QByteArrayView(msg.signature())))
+        return forged(QStringLiteral("the signature does not match its contents"));
+    if (publicKeyFromPeerId(d.inviterPeerId) != d.inviterKey)
+        return forged(QStringLiteral("inviter peer id %1 does not belong to the signing key").arg(d.inviterPeerId));
+    if (nowUnixSeconds >= d.expiresAt)
+        return Error{QStringLiteral("expired"),
+                     QStringLiteral("invitation expired at %1")
+                         .arg(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(d.expiresAt), Qt::UTC)
+                                  .toString(Qt::ISODate))};
+    return d;
+}
+
+}  // namespace dn

@@ -1,0 +1,31 @@
+#pragma once
+// Why a received delta envelope was refused. One value per check of
+// openEnvelope(), so metrics and logs say exactly which check failed.
+#include <QString>
+#include <cstddef>
+
+namespace dn {
+
+enum class RejectReason {
+    Malformed,       // not a DeltaEnvelope/DeltaBody, or a field of the wrong size
+    Oversized,       // a CodecLimits bound is exceeded
+    BadSignature,    // the author's signature over (context, id) does not verify
+    DecryptFailed,   // the AEAD tag does not verify under our context key
+    IdMismatch,      // id != SHA-256(decrypted body bytes)
+    HeaderMismatch,  // envelope header (context, author, hlc, parents) != body
+    Parentless,      // no parents (genesis has the single parent [0;32])
+    WrongContext,    // the envelope names another context than expected
+    count_
+};
+
+inline constexpr size_t kRejectReasonCount = static_cast<size_t>(RejectReason::count_);
+
+// snake_case name for metrics labels and error codes, e.g. "bad_signature".
+const char *rejectReasonName(RejectReason reason);
+
+struct OpenError {
+    RejectReason reason;
+    QString message;  // one readable sentence
+};
+
+}  // namespace dn
