@@ -1,11 +1,9 @@
-// DeltaCodec, Envelope and Invitation: round trips, one crafted envelope per
-// reject reason, invitation refusals, and a crash-resistance sweep.
+// Envelopes: seal/open round trip, one crafted envelope per reject reason,
+// reject counters, concurrency, and a crash-resistance sweep.
+#include "CodecTestUtil.h"
 #include "codec/DeltaCodec.h"
 #include "codec/Envelope.h"
-#include "codec/Invitation.h"
 #include "crypto/Aead.h"
-#include "crypto/Base58.h"
-#include "crypto/PeerId.h"
 #include "crypto/Random.h"
 #include "crypto/Sha256.h"
 #include "deltanode.pb.h"
@@ -19,24 +17,12 @@
 #include <thread>
 
 using namespace dn;
+using namespace dn::test;
 namespace pb = deltanode::pb;
 
 Q_DECLARE_METATYPE(dn::RejectReason)
 
 namespace {
-
-Hash32 randomHash() { return *Hash32::fromBytes(randomBytes(32)); }
-
-DeltaBody sampleBody(const Ed25519Key &author, const Hash32 &ctx) {
-    DeltaBody b;
-    b.contextId = ctx;
-    b.parents = {randomHash(), randomHash()};
-    b.actions = {Action::put("k1", "v1"), Action::remove("k2"), Action::counterAdd("c", -42)};
-    b.hlc = 0x6512345600010002ull;
-    b.author = author.publicKey();
-    b.events = {Event{"Inserted", "{\"k\":1}", {}}, Event{"Posted", "x", "on_post"}};
-    return b;
-}
 
 QByteArray mutate(const QByteArray &envelope, const std::function<void(pb::DeltaEnvelope &)> &f) {
     pb::DeltaEnvelope e;
@@ -50,9 +36,7 @@ QByteArray signedMsg(const Hash32 &ctx, const QByteArray &id) {
     return QByteArray("deltanode/delta/1") + ctx.toByteArray() + id;
 }
 
-std::string str(const QByteArray &b) { return b.toStdString(); }
-
-// Reason of a failed open; fails the calling test if the open succeeded.
+// Reason of a failed open; nullopt if the envelope was accepted.
 std::optional<RejectReason> reasonOf(const OpenResult &r) {
     if (auto *e = std::get_if<OpenError>(&r)) return e->reason;
     return std::nullopt;
@@ -64,9 +48,6 @@ class TestCodec : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
-    void bodyRoundTrip();
-    void bodyLimits();
-    void bodyMalformed();
     void sealOpenRoundTrip();
     void peekHeader();
     void rejects_data();
@@ -76,10 +57,6 @@ private slots:
     void rejectCounters();
     void openConcurrently();
     void fuzzNeverCrashes();
-    void invitationRoundTrip();
-    void invitationExpired();
-    void invitationForged();
-    void invitationMalformed();
     void timings();
 
 private:
@@ -97,84 +74,6 @@ void TestCodec::initTestCase() {
     key_ = randomBytes(32);
     body_ = sampleBody(author_, ctx_);
     sealed_ = sealDelta(body_, author_, key_);
-}
-
-void TestCodec::bodyRoundTrip() {
-    const QByteArray bytes = encodeBody(body_);
-    QCOMPARE(encodeBody(body_), bytes);  // deterministic
-    auto back = decodeBody(bytes);
-    QVERIFY2(back.ok(), back.ok() ? "" : qPrintable(back.error().message));
-    QCOMPARE(*back, body_);
-    QCOMPARE(encodeBody(*back), bytes);
-    // Genesis and an empty body survive too.
-    DeltaBody g;
-    g.contextId = ctx_;
-    g.author = author_.publicKey();
-    g.parents = {Hash32::zero()};
-    auto gb = decodeBody(encodeBody(g));
-    QVERIFY(gb.ok());
-    QVERIFY(gb->isGenesis());
-    QCOMPARE(*gb, g);
-}
-
-void TestCodec::bodyLimits() {
-    CodecLimits small;
-    small.maxParents = 2;
-    small.maxActions = 3;
-    small.maxEvents = 2;
-    small.maxKeyBytes = 4;
-    small.maxValueBytes = 8;
-    small.maxEventKindBytes = 8;
-    small.maxEventDataBytes = 8;
-    small.maxHandlerNameBytes = 7;
-    small.maxBodyBytes = 4096;
-    QVERIFY(decodeBody(encodeBody(body_), small).ok());  // exactly at the bounds
-    auto expectOversized = [&](const std::function<void(DeltaBody &)> &change) {
-        DeltaBody b = body_;
-        change(b);
-        auto r = decodeBody(encodeBody(b), small);
-        QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, QStringLiteral("oversized"));
-        QVERIFY(!r.error().message.isEmpty());
-    };
-    expectOversized([](DeltaBody &b) { b.parents.push_back(Hash32::zero()); });
-    expectOversized([](DeltaBody &b) { b.actions.push_back(Action::remove("x")); });
-    expectOversized([](DeltaBody &b) { b.events.push_back(Event{"k", "d", {}}); });
-    expectOversized([](DeltaBody &b) { b.actions[1].key = "12345"; });
-    expectOversized([](DeltaBody &b) { b.actions[0].value = "123456789"; });
-    expectOversized([](DeltaBody &b) { b.events[0].kind = "123456789"; });
-    expectOversized([](DeltaBody &b) { b.events[0].data = "123456789"; });
-    expectOversized([](DeltaBody &b) { b.events[1].handler = "12345678"; });
-    expectOversized([](DeltaBody &b) { b.actions[0].value = QByteArray(5000, 'v'); });  // body bound
-    // Defaults are documented numbers.
-    const CodecLimits d;
-    QCOMPARE(d.maxEnvelopeBytes, 16 * 1024 * 1024);
-    QCOMPARE(d.maxValueBytes, 10 * 1024 * 1024);
-    QCOMPARE(d.maxKeyBytes, 1024 * 1024);
-    QCOMPARE(d.maxEvents, 100);
-}
-
-void TestCodec::bodyMalformed() {
-    auto expectMalformed = [](const QByteArray &bytes) {
-        auto r = decodeBody(bytes);
-        QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, QStringLiteral("malformed"));
-    };
-    expectMalformed(QByteArray("\xff\xff\xff\xff", 4));
-    pb::DeltaBody m;
-    m.set_context_id(std::string(31, 'c'));
-    m.set_author(std::string(32, 'a'));
-    expectMalformed(QByteArray::fromStdString(m.SerializeAsString()));  // short context id
-    m.set_context_id(std::string(32, 'c'));
-    QVERIFY(decodeBody(QByteArray::fromStdString(m.SerializeAsString())).ok());
-    m.add_parents(std::string(33, 'p'));
-    expectMalformed(QByteArray::fromStdString(m.SerializeAsString()));  // long parent
-    m.clear_parents();
-    m.add_actions();  // an action with no kind
-    expectMalformed(QByteArray::fromStdString(m.SerializeAsString()));
-    m.clear_actions();
-    m.set_author(std::string());
-    expectMalformed(QByteArray::fromStdString(m.SerializeAsString()));  // no author
 }
 
 void TestCodec::sealOpenRoundTrip() {
@@ -409,107 +308,6 @@ void TestCodec::fuzzNeverCrashes() {
                                counters.count(RejectReason::HeaderMismatch)));
 }
 
-namespace {
-
-InvitationData sampleInvitation(const Ed25519Key &inviter) {
-    InvitationData d;
-    d.contextId = randomHash();
-    d.appId = randomHash();
-    d.contextKey = randomBytes(32);
-    d.inviterAddrs = {QStringLiteral("/ip4/127.0.0.1/tcp/4001"), QStringLiteral("/ip6/::1/tcp/4001")};
-    d.expiresAt = 2000000000;  // 2033
-    (void)inviter;
-    return d;
-}
-
-// Decodes the protobuf inside an invitation, lets f change it, re-encodes.
-QString tamperInvitation(const QString &text, const std::function<void(pb::Invitation &)> &f) {
-    const QByteArray raw = *base58Decode(QStringView(text).mid(3), kMaxInvitationChars);
-    pb::Invitation m;
-    if (!m.ParseFromArray(raw.constData(), static_cast<int>(raw.size()))) qFatal("bad test invitation");
-    f(m);
-    return QStringLiteral("dn1") + base58Encode(QByteArray::fromStdString(m.SerializeAsString()));
-}
-
-void expectRefused(const QString &text, uint64_t now, const char *code) {
-    auto r = decodeInvitation(text, now);
-    QVERIFY2(!r.ok(), code);
-    QCOMPARE(r.error().code, QString::fromLatin1(code));
-    QVERIFY(!r.error().message.isEmpty());
-}
-
-}  // namespace
-
-void TestCodec::invitationRoundTrip() {
-    const InvitationData d = sampleInvitation(author_);
-    const QString text = encodeInvitation(d, author_);
-    QVERIFY(text.startsWith(QLatin1String("dn1")));
-    QVERIFY(text.size() < 1000);
-    auto r = decodeInvitation(text, 1700000000);
-    QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
-    QCOMPARE(r->contextId, d.contextId);
-    QCOMPARE(r->appId, d.appId);
-    QCOMPARE(r->contextKey, d.contextKey);
-    QCOMPARE(r->inviterAddrs, d.inviterAddrs);
-    QCOMPARE(r->expiresAt, d.expiresAt);
-    QCOMPARE(r->inviterKey, author_.publicKey());
-    QCOMPARE(r->inviterPeerId, peerIdFromPublicKey(author_.publicKey()));  // filled in
-    // Pasted with surrounding whitespace.
-    QVERIFY(decodeInvitation(QStringLiteral("  \n") + text + QStringLiteral("\n"), 1700000000).ok());
-}
-
-void TestCodec::invitationExpired() {
-    const InvitationData d = sampleInvitation(author_);
-    const QString text = encodeInvitation(d, author_);
-    QVERIFY(decodeInvitation(text, d.expiresAt - 1).ok());
-    expectRefused(text, d.expiresAt, "expired");
-    expectRefused(text, d.expiresAt + 3600, "expired");
-    // A forged invitation is reported as forged, even when also expired.
-    const QString forged = tamperInvitation(text, [](auto &m) { m.set_app_id(std::string(32, 'x')); });
-    expectRefused(forged, d.expiresAt + 1, "forged");
-}
-
-void TestCodec::invitationForged() {
-    const InvitationData d = sampleInvitation(author_);
-    const QString text = encodeInvitation(d, author_);
-    const uint64_t now = 1700000000;
-    // Tampered fields, signature untouched.
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_expires_at(m.expires_at() + 1); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(32, 'k')); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.add_inviter_addrs("/ip4/6.6.6.6/tcp/1"); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_inviter_addrs(0, "/ip4/6.6.6.6/tcp/1"); }), now, "forged");
-    // Re-signed by another key while claiming the original inviter.
-    const QString byOther = encodeInvitation(d, other_);
-    expectRefused(tamperInvitation(byOther, [&](auto &m) {
-                      m.set_inviter_key(str(author_.publicKey().toByteArray()));
-                      m.set_inviter_peer_id(peerIdFromPublicKey(author_.publicKey()).toStdString());
-                  }),
-                  now, "forged");
-    // Signed consistently by someone, but naming another node's peer id.
-    InvitationData lying = d;
-    lying.inviterPeerId = peerIdFromPublicKey(author_.publicKey());
-    expectRefused(encodeInvitation(lying, other_), now, "forged");
-    lying.inviterPeerId = QStringLiteral("not a peer id");
-    expectRefused(encodeInvitation(lying, other_), now, "forged");
-}
-
-void TestCodec::invitationMalformed() {
-    const InvitationData d = sampleInvitation(author_);
-    const QString text = encodeInvitation(d, author_);
-    const uint64_t now = 1700000000;
-    expectRefused(QString(), now, "malformed");
-    expectRefused(QStringLiteral("dn2") + text.mid(3), now, "malformed");  // prefix
-    expectRefused(text.mid(3), now, "malformed");
-    expectRefused(text.left(20) + QStringLiteral("0") + text.mid(21), now, "malformed");  // not base58
-    expectRefused(QStringLiteral("dn1") + base58Encode("\xff\xff\xff garbage"), now, "malformed");  // not protobuf
-    expectRefused(text.left(text.size() - 5), now, "malformed");  // truncated
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(16, 'k')); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_id(std::string(31, 'c')); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_signature(); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_inviter_key(); }), now, "malformed");
-    expectRefused(QStringLiteral("dn1") + QString(kMaxInvitationChars, QLatin1Char('z')), now, "malformed");
-}
-
 // Informational only (machines differ): median cost of sealing and opening a
 // delta with a ~100-byte body.
 void TestCodec::timings() {
@@ -541,3 +339,4 @@ void TestCodec::timings() {
 
 QTEST_GUILESS_MAIN(TestCodec)
 #include "tst_codec.moc"
+
