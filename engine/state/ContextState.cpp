@@ -65,6 +65,7 @@ void ContextState::trimCache() const {
 }
 
 bool ContextState::write(const QByteArray &skey, const CachedEntry &old, StateEntry next, Batch &batch) {
+    entry::finish(next);
     if (old.entry && *old.entry == next) return false;  // e.g. the same delta applied twice
     CachedEntry now;
     now.contribution = entry::contribution(next);
@@ -156,14 +157,14 @@ void ContextState::rollback(const Hash32 &rootBefore) {
     root_ = rootBefore;
 }
 
-void ContextState::scanEntries(bool withTombstones,
+void ContextState::scanEntries(const QByteArray &keyPrefix, bool withTombstones,
                                const std::function<bool(const StateEntry &)> &fn) const {
     bool go = true;
     for (char tag : {entry::kRegisterTag, entry::kCounterTag}) {
         if (!go) break;
-        const QByteArray prefix = prefix_ + tag;
-        store_.scan(prefix, [&](const QByteArray &k, const QByteArray &v) {
-            auto e = entry::decode(k.mid(prefix.size()), v, tag == entry::kCounterTag);
+        const qsizetype keyStart = prefix_.size() + 1;
+        store_.scan(storageKey(tag, keyPrefix), [&](const QByteArray &k, const QByteArray &v) {
+            auto e = entry::decode(k.mid(keyStart), v, tag == entry::kCounterTag);
             if (!e || (!withTombstones && !e->isLive())) return true;
             go = fn(*e);
             return go;
@@ -172,16 +173,20 @@ void ContextState::scanEntries(bool withTombstones,
 }
 
 void ContextState::forEach(const std::function<bool(const StateEntry &)> &fn) const {
-    scanEntries(false, fn);
+    scanEntries({}, false, fn);
+}
+
+void ContextState::forEach(const QByteArray &keyPrefix, const std::function<bool(const StateEntry &)> &fn) const {
+    scanEntries(keyPrefix, false, fn);
 }
 
 void ContextState::forEachWithTombstones(const std::function<bool(const StateEntry &)> &fn) const {
-    scanEntries(true, fn);
+    scanEntries({}, true, fn);
 }
 
 Hash32 ContextState::recomputeRootHash() const {
     Hash32 sum;
-    scanEntries(false, [&](const StateEntry &e) {
+    scanEntries({}, false, [&](const StateEntry &e) {
         roothash::add(sum, entry::contribution(e));
         return true;
     });

@@ -75,6 +75,9 @@ public:
     // Live entries, registers by key then counters by key; `fn` returns
     // false to stop. Do not call apply() from `fn`.
     void forEach(const std::function<bool(const StateEntry &)> &fn) const;
+    // The same restricted to app keys starting with `keyPrefix` (one range
+    // scan per namespace, not a filter over the whole state).
+    void forEach(const QByteArray &keyPrefix, const std::function<bool(const StateEntry &)> &fn) const;
     // The same including tombstones (what a snapshot must carry).
     void forEachWithTombstones(const std::function<bool(const StateEntry &)> &fn) const;
 
@@ -97,7 +100,8 @@ private:
     // returns true if the visible state changed. Caller holds mu_.
     bool write(const QByteArray &skey, const CachedEntry &old, StateEntry next, Batch &batch);
     void trimCache() const;
-    void scanEntries(bool withTombstones, const std::function<bool(const StateEntry &)> &fn) const;
+    void scanEntries(const QByteArray &keyPrefix, bool withTombstones,
+                     const std::function<bool(const StateEntry &)> &fn) const;
 
     Store &store_;
     const Hash32 ctx_;

@@ -68,6 +68,7 @@ std::optional<StateEntry> decode(QByteArray key, QByteArrayView stored, bool cou
             cs.neg = getU64(s + 40);
             if (i > 0 && !(e.shares[size_t(i) - 1].author < cs.author)) return std::nullopt;
         }
+        finish(e);
         return e;
     }
     if (kind != StateEntry::Kind::Register && kind != StateEntry::Kind::Tombstone) return std::nullopt;
@@ -121,6 +122,11 @@ void addToCounter(std::vector<CounterShare> &shares, const Hash32 &author, int64
     // Unsigned arithmetic: wraps instead of overflowing (UB), the same everywhere.
     if (amount >= 0) it->pos += uint64_t(amount);
     else it->neg += uint64_t(0) - uint64_t(amount);
+}
+
+void finish(StateEntry &e) {
+    e.isCounter = e.kind == StateEntry::Kind::Counter;
+    e.counter = e.isCounter ? e.counterValue() : 0;
 }
 
 bool joinCounters(std::vector<CounterShare> &into, const std::vector<CounterShare> &other) {

@@ -40,10 +40,13 @@ struct StateEntry {
     QByteArray value;                  // Register
     HlcStamp stamp;                    // Register, Tombstone
     std::vector<CounterShare> shares;  // Counter, sorted by author
+    // Derived from kind and shares for readers (state browser, app scans);
+    // set by decode() and by ContextState on every entry it hands out.
+    bool isCounter = false;            // kind == Counter
+    int64_t counter = 0;               // Counter: Σpos − Σneg
 
     bool isLive() const { return kind != Kind::Tombstone; }
-    bool isCounter() const { return kind == Kind::Counter; }
-    int64_t counterValue() const;      // Σpos − Σneg (mod 2^64)
+    int64_t counterValue() const;      // Σpos − Σneg (mod 2^64), from shares
     friend bool operator==(const StateEntry &, const StateEntry &) = default;
 };
 
@@ -63,6 +66,8 @@ Hash32 contribution(const StateEntry &e);
 
 // Adds `amount` to `author`'s share, keeping shares sorted.
 void addToCounter(std::vector<CounterShare> &shares, const Hash32 &author, int64_t amount);
+// Sets the derived fields (isCounter, counter) from kind and shares.
+void finish(StateEntry &e);
 // Per-author max of two counters (the state-based join). Returns true if
 // `into` changed.
 bool joinCounters(std::vector<CounterShare> &into, const std::vector<CounterShare> &other);

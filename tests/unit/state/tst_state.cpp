@@ -352,7 +352,7 @@ void TstState::forEachVisitsLiveEntries() {
     applyOne(*store_, s, Action::counterAdd("a", 7), at(3, 2));
     QStringList seen;
     s.forEach([&](const StateEntry &e) {
-        seen << QString::fromLatin1(e.key + (e.isCounter() ? "=#" + QByteArray::number(e.counterValue())
+        seen << QString::fromLatin1(e.key + (e.isCounter ? "=#" + QByteArray::number(e.counter)
                                                             : "=" + e.value));
         return true;
     });
@@ -360,6 +360,14 @@ void TstState::forEachVisitsLiveEntries() {
     int visited = 0;
     s.forEach([&](const StateEntry &) { return ++visited < 2; });  // stops when asked
     QCOMPARE(visited, 2);
+    applyOne(*store_, s, Action::put("ab", "3"), at(4, 1));
+    applyOne(*store_, s, Action::counterAdd("ac", 1), at(4, 1));
+    QStringList prefixed;
+    s.forEach("a", [&](const StateEntry &e) {
+        prefixed << QString::fromLatin1(e.key) + (e.isCounter ? "#" : "");
+        return true;
+    });
+    QCOMPARE(prefixed, QStringList({"a", "ab", "a#", "ac#"}));
 }
 
 void TstState::persistsAcrossReopen() {
