@@ -195,31 +195,37 @@ Hash32 ContextState::recomputeRootHash() const {
 
 size_t ContextState::gcTombstones(uint64_t olderThanNtp64, size_t max, Batch &batch) {
     if (max == 0) return 0;
-    std::lock_guard lock(mu_);
-    std::vector<QByteArray> victims;
+    // Scan without the mutex: Store::scan waits for the committer, whose
+    // callbacks may read this state.
+    std::vector<QByteArray> candidates;
     const QByteArray prefix = prefix_ + entry::kRegisterTag;
     store_.scan(prefix, [&](const QByteArray &k, const QByteArray &v) {
         // Cheap pre-filter on the stored bytes before anything is decoded.
         if (v.isEmpty() || uint8_t(v[0]) != uint8_t(StateEntry::Kind::Tombstone)) return true;
+        const auto e = entry::decode(k.mid(prefix.size()), v, false);
+        if (e && e->kind == StateEntry::Kind::Tombstone && e->stamp.time < olderThanNtp64)
+            candidates.push_back(k);
+        return candidates.size() < max;
+    });
+    std::lock_guard lock(mu_);
+    size_t removed = 0;
+    for (const QByteArray &k : candidates) {
         // The cache wins over the store: the key may have been rewritten in a
         // batch that is not committed yet.
-        const CachedEntry *cached = cache_.find(k);
-        std::optional<StateEntry> e = cached ? cached->entry
-                                             : entry::decode(k.mid(prefix.size()), v, false);
-        if (e && e->kind == StateEntry::Kind::Tombstone && e->stamp.time < olderThanNtp64)
-            victims.push_back(k);
-        return victims.size() < max;
-    });
-    for (const QByteArray &k : victims) {
+        if (const CachedEntry *cached = cache_.find(k)) {
+            const auto &e = cached->entry;
+            if (!e || e->kind != StateEntry::Kind::Tombstone || e->stamp.time >= olderThanNtp64) continue;
+        }
         batch.remove(k);
         CachedEntry gone;
         gone.dirty = true;  // written = nullopt: lands when the store no longer has the key
         cache_.put(k, std::move(gone));
+        ++removed;
     }
     trimCache();
-    if (!victims.empty())
-        qCDebug(lcState) << "context" << ctx_.toHex() << "collected" << victims.size() << "tombstones";
-    return victims.size();
+    if (removed)
+        qCDebug(lcState) << "context" << ctx_.toHex() << "collected" << removed << "tombstones";
+    return removed;
 }
 
 QByteArray ContextState::canonicalDump() const {
