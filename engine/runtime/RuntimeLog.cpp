@@ -1,0 +1,3 @@
+#include "runtime/RuntimeLog.h"
+
+Q_LOGGING_CATEGORY(lcRuntime, "dn.runtime")

@@ -1,0 +1,42 @@
+#pragma once
+// A validated, compiled application module. Immutable and shared by every
+// executor worker: each worker turns the compiled code into its own isolate's
+// module object without recompiling (v8::WasmModuleObject::FromCompiledModule).
+#include "crypto/Hash32.h"
+#include <QByteArray>
+#include <QSet>
+#include <QStringList>
+#include <memory>
+
+namespace v8 { class CompiledWasmModule; }
+
+namespace dn {
+
+struct AppInfo {
+    Hash32 id;            // SHA-256 of the module bytes
+    size_t size = 0;      // module bytes
+    QStringList methods;  // exported functions of type () -> (), in export order
+    bool hasInit = false; // exports an `init` method
+};
+
+class WasmApp {
+public:
+    WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled, QSet<QByteArray> otherFunctions);
+    ~WasmApp();
+    WasmApp(const WasmApp &) = delete;
+    WasmApp &operator=(const WasmApp &) = delete;
+
+    const AppInfo &info() const { return info_; }
+    bool hasMethod(const QByteArray &name) const { return methods_.contains(name); }
+    // An exported function whose type is not () -> () (so it is not callable as a method).
+    bool hasNonMethodFunction(const QByteArray &name) const { return otherFunctions_.contains(name); }
+    const v8::CompiledWasmModule &compiled() const { return *compiled_; }
+
+private:
+    AppInfo info_;
+    QSet<QByteArray> methods_;
+    QSet<QByteArray> otherFunctions_;
+    std::unique_ptr<v8::CompiledWasmModule> compiled_;
+};
+
+}  // namespace dn
