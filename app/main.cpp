@@ -54,8 +54,8 @@ int main(int argc, char **argv) {
         std::printf("note: the desktop monitor is not built yet; running headless\n");
     std::fflush(stdout);
 
-    SignalWatcher signals;  // SIGINT/SIGTERM → orderly quit; the engine flushes on destruction
-    QObject::connect(&signals, &SignalWatcher::terminate, &app, &QCoreApplication::quit);
+    SignalWatcher signalWatcher;  // SIGINT/SIGTERM → orderly quit; the engine flushes on destruction
+    QObject::connect(&signalWatcher, &SignalWatcher::terminate, &app, &QCoreApplication::quit);
     const int rc = app.exec();
     engine->reset();
     return rc;

@@ -5,6 +5,7 @@
 #include <QDateTime>
 
 namespace dn {
+namespace pb = ::deltanode::pb;
 
 Result<BlobInfo> BlobStore::put(const QByteArray &data) {
     Batch batch;

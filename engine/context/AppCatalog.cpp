@@ -5,6 +5,7 @@
 #include <QDateTime>
 
 namespace dn {
+namespace pb = ::deltanode::pb;
 
 namespace {
 AppRecord fromMeta(const Hash32 &id, const pb::AppMeta &m) {

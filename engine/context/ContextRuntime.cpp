@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 
 namespace dn {
+namespace pb = ::deltanode::pb;
 
 ContextRuntime::ContextRuntime(Store &store, Record record, std::vector<Hash32> heads, const Hash32 &root,
                                const Hash32 &self, int worker, EngineMetrics &metrics,

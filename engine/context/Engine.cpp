@@ -21,6 +21,7 @@
 Q_LOGGING_CATEGORY(lcEngine, "dn.engine")
 
 namespace dn {
+namespace pb = ::deltanode::pb;
 
 namespace {
 int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
@@ -446,7 +447,7 @@ Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
 #define DN_ON_CONTEXT(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return Error{"context_not_found", QStringLiteral("no context %1").arg((contextId).toBase58())};   \
-    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [rt, cb, this](Worker &) { cb(body); }); });
+    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
 
 Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
     DN_ON_CONTEXT(std::vector<QByteArray>, contextId, (rt->dag().envelopes(ids, d->options.dag.maxQuery)))

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 namespace dn {
+namespace pb = ::deltanode::pb;
 
 IntegrityReport verifyContext(Store &store, ContextRuntime &rt) {
     IntegrityReport rep;

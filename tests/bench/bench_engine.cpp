@@ -19,7 +19,7 @@ using namespace dn;
 
 namespace {
 
-void emit(const char *name, double value, const char *unit, const QString &note = {}) {
+void report(const char *name, double value, const char *unit, const QString &note = {}) {
     std::printf("{\"metric\":\"%s\",\"value\":%.3f,\"unit\":\"%s\"%s}\n", name, value, unit,
                 note.isEmpty() ? "" : qPrintable(QStringLiteral(",\"note\":\"%1\"").arg(note)));
     std::fflush(stdout);
@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
     QTemporaryDir tmp;
     const QByteArray kv = test::readWasm("kv_store"), chat = test::readWasm("chat");
 
-    emit("leveldb_raw_synced_writes_per_s", rawLevelDbSyncedWrites(tmp.path(), 3), "1/s",
+    report("leveldb_raw_synced_writes_per_s", rawLevelDbSyncedWrites(tmp.path(), 3), "1/s",
          "ceiling: one synced single-put batch per write");
 
     // 1. Durable kv-set transactions through the engine, pipelined over several contexts.
@@ -110,15 +110,15 @@ int main(int argc, char **argv) {
         }
         while (done.load() < txCount) QThread::msleep(1);
         const double secs = t.nsecsElapsed() / 1e9;
-        emit("engine_durable_tx_per_s", txCount / secs, "1/s",
+        report("engine_durable_tx_per_s", txCount / secs, "1/s",
              QStringLiteral("kv_store set, %1 contexts, %2 failed").arg(ctxCount).arg(failed.load()));
         auto &m = e->metrics();
-        emit("tx_latency_p50_us", double(m.transaction.percentile(0.5)), "us");
-        emit("tx_latency_p99_us", double(m.transaction.percentile(0.99)), "us");
-        emit("wasm_call_p50_us", double(m.wasmCall.percentile(0.5)), "us");
-        emit("delta_application_p50_us", double(m.application.percentile(0.5)), "us", "local deltas, merge into state");
+        report("tx_latency_p50_us", double(m.transaction.percentile(0.5)), "us");
+        report("tx_latency_p99_us", double(m.transaction.percentile(0.99)), "us");
+        report("wasm_call_p50_us", double(m.wasmCall.percentile(0.5)), "us");
+        report("delta_application_p50_us", double(m.application.percentile(0.5)), "us", "local deltas, merge into state");
         const auto st = e->store().stats();
-        emit("group_commit_batches_per_sync", double(st.batchesCommitted) / std::max<double>(1, st.syncedWrites), "1");
+        report("group_commit_batches_per_sync", double(st.batchesCommitted) / std::max<double>(1, st.syncedWrites), "1");
     }
 
     // 2. Remote delta application and event handlers: B applies A's chat posts.
@@ -155,12 +155,12 @@ int main(int argc, char **argv) {
         for (const auto &env : envs) (void)b->receiveSync(env);
         const double secs = t.nsecsElapsed() / 1e9;
         auto &m = b->metrics();
-        emit("remote_deltas_per_s", envs.size() / secs, "1/s", "receive: verify+decrypt+DAG+merge+handler");
-        emit("reception_p50_us", double(m.reception.percentile(0.5)), "us");
-        emit("delta_application_p50_us_remote", double(m.application.percentile(0.5)), "us");
-        emit("delta_application_p99_us_remote", double(m.application.percentile(0.99)), "us");
-        emit("event_handler_p50_us", double(m.eventHandlers.percentile(0.5)), "us");
-        emit("event_handler_p99_us", double(m.eventHandlers.percentile(0.99)), "us");
+        report("remote_deltas_per_s", envs.size() / secs, "1/s", "receive: verify+decrypt+DAG+merge+handler");
+        report("reception_p50_us", double(m.reception.percentile(0.5)), "us");
+        report("delta_application_p50_us_remote", double(m.application.percentile(0.5)), "us");
+        report("delta_application_p99_us_remote", double(m.application.percentile(0.99)), "us");
+        report("event_handler_p50_us", double(m.eventHandlers.percentile(0.5)), "us");
+        report("event_handler_p99_us", double(m.eventHandlers.percentile(0.99)), "us");
     }
 
     // 3. Memory: 100 contexts with 1 000 deltas each, then RSS after a reopen.
@@ -184,8 +184,8 @@ int main(int argc, char **argv) {
         // Touch every context so its state and DAG are live.
         for (const auto &c : e->contexts()) (void)e->executeSync(c.id, "get", R"({"key":"k1"})");
         const double after = rssMiB();
-        emit("rss_100_contexts_mib", after, "MiB", "1000 deltas each, after reopen and one call per context");
-        emit("memory_per_context_kib", (after - before) * 1024.0 / 100.0, "KiB", "RSS growth / contexts");
+        report("rss_100_contexts_mib", after, "MiB", "1000 deltas each, after reopen and one call per context");
+        report("memory_per_context_kib", (after - before) * 1024.0 / 100.0, "KiB", "RSS growth / contexts");
     }
     return 0;
 }
