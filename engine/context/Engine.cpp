@@ -151,6 +151,7 @@ void Engine::setListener(EngineListener *listener) { d->listener = listener; }
 EngineMetrics &Engine::metrics() { return d->metrics; }
 const RejectCounters &Engine::rejects() const { return d->rejects; }
 Store &Engine::store() { return *d->store; }
+BlobStore &Engine::blobs() { return *d->blobs; }
 
 // ---- apps ----
 

@@ -19,6 +19,7 @@
 namespace dn {
 
 class Store;
+class BlobStore;
 
 class Engine {
 public:
@@ -81,6 +82,7 @@ public:
     EngineMetrics &metrics();
     const RejectCounters &rejects() const;
     Store &store();
+    BlobStore &blobs();
 
 private:
     Engine();

@@ -1,0 +1,54 @@
+#pragma once
+// What the client APIs (HTTP, JSON-RPC, WebSocket) may use of a running node.
+// Implemented by Node; lives on the node thread, and every method must be
+// called there. Signals are emitted on the node thread.
+#include "crypto/Hash32.h"
+#include "util/Result.h"
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <functional>
+
+namespace dn {
+
+class Engine;
+class BlobStore;
+class BlobCache;
+
+struct NodeStatus {
+    QString peerId;
+    QStringList addresses;  // p2p multiaddrs, with /p2p/<peer id>
+    QString apiUrl;
+    QString version;
+    qint64 uptimeSeconds = 0;
+    int peers = 0;
+};
+
+class NodeServices : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    virtual Engine &engine() = 0;
+    virtual BlobStore &blobs() = 0;
+    virtual BlobCache &blobCache() = 0;
+    virtual NodeStatus status() const = 0;
+    virtual QString apiToken() const = 0;
+    // Prometheus text exposition (format 0.0.4) of every metric of the node.
+    virtual QByteArray metricsText() = 0;
+    // Invitations and peers come with the network layer; until then invite
+    // produces an invitation without reachable addresses and join/peers report that.
+    virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
+    virtual void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) = 0;
+    virtual QJsonArray peers() const = 0;
+
+signals:
+    // A delta was merged into a context's state (local or remote). `events`
+    // holds {kind, data} objects as the WebSocket API pushes them.
+    void stateMutated(const dn::Hash32 &contextId, const dn::Hash32 &deltaId, const dn::Hash32 &newRoot,
+                      const QJsonArray &events);
+};
+
+}  // namespace dn
