@@ -14,12 +14,10 @@ HostBindings::HostBindings(v8::Isolate *isolate, v8::Local<v8::Context> context)
         auto name = v8::String::NewFromUtf8(isolate, spec.name, v8::NewStringType::kInternalized).ToLocalChecked();
         env->Set(context, name, tmpl->GetFunction(context).ToLocalChecked()).Check();
     }
-    v8::Local<v8::Object> imports = v8::Object::New(isolate);
-    imports->Set(context, v8::String::NewFromUtf8Literal(isolate, "env"), env).Check();
-    imports_.Reset(isolate, imports);
+    env_.Reset(isolate, env);
 }
 
-HostBindings::~HostBindings() { imports_.Reset(); }
+HostBindings::~HostBindings() { env_.Reset(); }
 
 GuestMemory HostBindings::guestMemory() const {
     // memory.grow replaces the ArrayBuffer, so look it up on every host call.

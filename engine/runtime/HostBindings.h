@@ -1,6 +1,6 @@
 #pragma once
-// The V8 side of the host ABI: one import object {env: {...}} per worker,
-// built once from FunctionTemplates (no JS source is compiled, ever). Host
+// The V8 side of the host ABI: one `env` import object per worker, built once
+// from FunctionTemplates (no JS source is compiled, ever). Host
 // callbacks reach the running call through begin()/end(): a per-worker
 // pointer, since a worker runs one call at a time.
 #include "runtime/CallState.h"
@@ -15,7 +15,7 @@ public:
     HostBindings(v8::Isolate *isolate, v8::Local<v8::Context> context);
     ~HostBindings();
 
-    v8::Local<v8::Object> importObject() const { return imports_.Get(isolate_); }
+    v8::Local<v8::Object> envObject() const { return env_.Get(isolate_); }
 
     // Valid only inside the HandleScope of the call.
     void begin(CallState *state) { state_ = state; memory_.Clear(); }
@@ -31,7 +31,7 @@ private:
     GuestMemory guestMemory() const;
 
     v8::Isolate *isolate_;
-    v8::Global<v8::Object> imports_;
+    v8::Global<v8::Object> env_;
     std::array<Entry, size_t(HostFn::Count_)> entries_;
     CallState *state_ = nullptr;
     v8::Local<v8::WasmMemoryObject> memory_;

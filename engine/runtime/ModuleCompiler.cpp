@@ -2,6 +2,7 @@
 #include "crypto/Sha256.h"
 #include "runtime/CallError.h"
 #include "runtime/HostAbi.h"
+#include "runtime/MemoryImport.h"
 #include "runtime/ModuleShape.h"
 #include "runtime/RuntimeLog.h"
 #include "runtime/V8Process.h"
@@ -24,6 +25,9 @@ std::optional<Error> checkShape(const ModuleShape &shape, const RuntimeLimits &l
         if (ex.name == "memory" && ex.kind == ModuleShape::ExternKind::Memory) memory = &ex;
     if (!memory || memory->index >= shape.memories.size())
         return Error{callErrorKindName(CallErrorKind::Link), QStringLiteral("module does not export `memory`")};
+    if (shape.memories.size() != 1 || shape.memories[0].shared)
+        return Error{callErrorKindName(CallErrorKind::Link),
+                     QStringLiteral("module must define exactly one non-shared memory")};
     const uint64_t minPages = shape.memories[memory->index].minPages;
     if (minPages > limits.maxMemoryPages)
         return Error{callErrorKindName(CallErrorKind::LimitExceeded),
@@ -60,6 +64,12 @@ AppResult ModuleCompiler::compile(const QByteArray &bytes) {
             otherFunctions.insert(ex.name);
     }
     info.hasInit = info.methods.contains(QStringLiteral("init"));
+    const ModuleShape::Memory &mem = shape->memories[0];
+    const WasmApp::MemoryLimits memoryLimits{
+        uint32_t(mem.minPages), uint32_t(std::min<uint64_t>(mem.maxPages.value_or(limits_.maxMemoryPages),
+                                                            limits_.maxMemoryPages))};
+    auto rewritten = importMemory(bytes);
+    if (!rewritten) return rewritten.error();
 
     std::unique_ptr<v8::CompiledWasmModule> compiled;
     {
@@ -73,7 +83,7 @@ AppResult ModuleCompiler::compile(const QByteArray &bytes) {
         v8::Context::Scope contextScope(context);
         v8::TryCatch tc(isolate_);
         auto module = v8::WasmModuleObject::Compile(
-            isolate_, {reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size())});
+            isolate_, {reinterpret_cast<const uint8_t *>(rewritten->constData()), size_t(rewritten->size())});
         if (module.IsEmpty()) {
             QString why = QStringLiteral("invalid module");
             if (tc.HasCaught()) {
@@ -87,7 +97,7 @@ AppResult ModuleCompiler::compile(const QByteArray &bytes) {
     info.id = sha256(bytes);
     qCDebug(lcRuntime) << "compiled app" << info.id.toHex() << info.size << "bytes," << info.methods.size() << "methods";
     return std::shared_ptr<const WasmApp>(std::make_shared<WasmApp>(std::move(info), std::move(compiled),
-                                                                   std::move(otherFunctions)));
+                                                                   std::move(otherFunctions), memoryLimits));
 }
 
 }  // namespace dn

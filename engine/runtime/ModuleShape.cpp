@@ -77,6 +77,7 @@ ModuleShape::Memory limits(Reader &r, bool isMemory) {
     const int bits = (isMemory && (flags & 4)) ? 64 : 32;
     m.minPages = r.uleb(bits);
     if (flags & 1) m.maxPages = r.uleb(bits);
+    m.shared = flags & 2;
     if (isMemory && (flags & 4)) r.fail("64-bit memories are not supported");
     return m;
 }

@@ -30,6 +30,7 @@ struct ModuleShape {
     struct Memory {
         uint64_t minPages = 0;
         std::optional<uint64_t> maxPages;
+        bool shared = false;
         bool imported = false;
     };
 

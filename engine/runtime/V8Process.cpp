@@ -21,9 +21,11 @@ void ensureV8(uint32_t maxMemoryPages) {
         // must not be catchable by it (the call is failed anyway, see CallState).
         // Liftoff first, TurboFan tier-up for hot functions: fast startup,
         // good steady state.
-        const std::string flags = "--wasm-max-mem-pages=" + std::to_string(maxMemoryPages) +
-                                  " --no-experimental-wasm-eh --liftoff --wasm-tier-up"
-                                  " --wasm-dynamic-tiering";
+        std::string flags = "--wasm-max-mem-pages=" + std::to_string(maxMemoryPages) +
+                            " --no-experimental-wasm-eh --liftoff --wasm-tier-up --wasm-dynamic-tiering";
+        // Extra V8 flags for diagnosis (e.g. --perf-basic-prof), appended last.
+        const QByteArray extra = qgetenv("DN_V8_FLAGS");
+        if (!extra.isEmpty()) flags += " " + extra.toStdString();
         v8::V8::SetFlagsFromString(flags.c_str(), flags.size());
         g_platform = v8::platform::NewDefaultPlatform().release();
         v8::V8::InitializePlatform(g_platform);

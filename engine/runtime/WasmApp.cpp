@@ -3,8 +3,10 @@
 
 namespace dn {
 
-WasmApp::WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled, QSet<QByteArray> otherFunctions)
-    : info_(std::move(info)), otherFunctions_(std::move(otherFunctions)), compiled_(std::move(compiled)) {
+WasmApp::WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled, QSet<QByteArray> otherFunctions,
+                 MemoryLimits memory)
+    : info_(std::move(info)), otherFunctions_(std::move(otherFunctions)), compiled_(std::move(compiled)),
+      memory_(memory) {
     for (const QString &m : info_.methods) methods_.insert(m.toUtf8());
 }
 

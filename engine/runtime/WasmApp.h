@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QSet>
 #include <QStringList>
+#include <cstdint>
 #include <memory>
 
 namespace v8 { class CompiledWasmModule; }
@@ -21,7 +22,15 @@ struct AppInfo {
 
 class WasmApp {
 public:
-    WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled, QSet<QByteArray> otherFunctions);
+    // The module's memory (declared limits, maximum capped at RuntimeLimits::maxMemoryPages).
+    // The compiled code imports it (see MemoryImport.h); workers provide it.
+    struct MemoryLimits {
+        uint32_t initialPages = 0;
+        uint32_t maxPages = 0;
+    };
+
+    WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled, QSet<QByteArray> otherFunctions,
+            MemoryLimits memory);
     ~WasmApp();
     WasmApp(const WasmApp &) = delete;
     WasmApp &operator=(const WasmApp &) = delete;
@@ -31,12 +40,14 @@ public:
     // An exported function whose type is not () -> () (so it is not callable as a method).
     bool hasNonMethodFunction(const QByteArray &name) const { return otherFunctions_.contains(name); }
     const v8::CompiledWasmModule &compiled() const { return *compiled_; }
+    const MemoryLimits &memory() const { return memory_; }
 
 private:
     AppInfo info_;
     QSet<QByteArray> methods_;
     QSet<QByteArray> otherFunctions_;
     std::unique_ptr<v8::CompiledWasmModule> compiled_;
+    MemoryLimits memory_;
 };
 
 }  // namespace dn

@@ -1,11 +1,14 @@
 #include "runtime/Worker.h"
 #include "runtime/CallState.h"
 #include "runtime/HostBindings.h"
+#include "runtime/MemoryImport.h"
 #include "runtime/RuntimeLog.h"
 #include "runtime/V8Process.h"
 #include "runtime/WasmApp.h"
 #include "runtime/Watchdog.h"
 #include <chrono>
+#include <cstring>
+#include <sys/mman.h>
 #include <thread>
 #include <unordered_map>
 #include <v8.h>
@@ -13,7 +16,9 @@
 namespace dn {
 namespace {
 
-constexpr size_t kModuleCacheSize = 128;  // apps whose module object a worker keeps
+constexpr size_t kAppCacheSize = 128;         // apps whose module object and memory a worker keeps
+constexpr size_t kMemsetLimit = size_t(1) << 20;  // zero up to this much with memset, the rest via the kernel
+constexpr uint64_t kPageBytes = 65536;
 
 QString exceptionMessage(v8::Isolate *isolate, const v8::TryCatch &tc) {
     if (!tc.HasCaught()) return QStringLiteral("unknown failure");
@@ -21,7 +26,28 @@ QString exceptionMessage(v8::Isolate *isolate, const v8::TryCatch &tc) {
     return *msg ? QString::fromUtf8(*msg) : QStringLiteral("unknown failure");
 }
 
+// Zeroes a recycled memory so the next instance sees it exactly as a fresh
+// one (before its data segments are applied). Large memories are handed back
+// to the kernel instead, which zero-fills them on the next touch.
+void zeroMemory(void *data, size_t bytes) {
+    if (!data || !bytes) return;
+    const size_t head = std::min(bytes, kMemsetLimit);
+    memset(data, 0, head);
+    if (bytes > head && madvise(static_cast<char *>(data) + head, bytes - head, MADV_DONTNEED) != 0)
+        memset(static_cast<char *>(data) + head, 0, bytes - head);
+}
+
 }  // namespace
+
+// What a worker keeps per app: the isolate's module object and the app's
+// recycled memory with the import object that supplies it.
+struct AppSlot {
+    v8::Global<v8::WasmModuleObject> module;
+    v8::Global<v8::Object> imports;        // {env: host functions, "dn.internal": holder}
+    v8::Global<v8::Object> memoryHolder;   // {memory: the current memory}
+    v8::Global<v8::WasmMemoryObject> memory;
+    bool used = false;                     // memory may hold a previous call's bytes
+};
 
 struct Worker::Impl {
     int index;
@@ -30,14 +56,16 @@ struct Worker::Impl {
     std::thread::id thread = std::this_thread::get_id();
     v8::Isolate *isolate = nullptr;
     v8::Global<v8::Context> context;
-    v8::Global<v8::Function> instanceCtor;  // WebAssembly.Instance
-    v8::Global<v8::String> exportsName, memoryName;
+    v8::Global<v8::Function> instanceCtor, memoryCtor;  // WebAssembly.Instance / .Memory
+    v8::Global<v8::String> exportsName, memoryName, initialName, maximumName, internalName;
     std::unique_ptr<HostBindings> host;
-    std::unordered_map<Hash32, v8::Global<v8::WasmModuleObject>> modules;
+    std::unordered_map<Hash32, std::unique_ptr<AppSlot>> apps;
     CallState state;  // reused: its containers keep their capacity between calls
 
     Impl(int i, const RuntimeLimits &l, Watchdog &w) : index(i), limits(l), watchdog(w) {}
-    v8::Local<v8::WasmModuleObject> moduleFor(const WasmApp &app, v8::Local<v8::Context> ctx);
+    v8::Local<v8::String> str(const v8::Global<v8::String> &s) const { return s.Get(isolate); }
+    AppSlot *slotFor(const WasmApp &app, v8::Local<v8::Context> ctx);
+    v8::MaybeLocal<v8::WasmMemoryObject> freshMemory(AppSlot &slot, const WasmApp &app, v8::Local<v8::Context> ctx);
     void run(const WasmApp &app, const CallInput &in, CallOutcome &out);
 };
 
@@ -46,27 +74,33 @@ Worker::Worker(int index, const RuntimeLimits &limits, Watchdog &watchdog)
     ensureV8(limits.maxMemoryPages);
     d->isolate = newIsolate();
     v8::Isolate *iso = d->isolate;
-    d->isolate->Enter();  // this thread is the isolate's only user for the worker's lifetime
+    iso->Enter();  // this thread is the isolate's only user for the worker's lifetime
     v8::HandleScope handles(iso);
     v8::Local<v8::Context> ctx = v8::Context::New(iso);
     v8::Context::Scope contextScope(ctx);
     d->context.Reset(iso, ctx);
-    auto wasm = ctx->Global()->Get(ctx, v8::String::NewFromUtf8Literal(iso, "WebAssembly")).ToLocalChecked();
-    auto ctor = wasm.As<v8::Object>()->Get(ctx, v8::String::NewFromUtf8Literal(iso, "Instance")).ToLocalChecked();
-    d->instanceCtor.Reset(iso, ctor.As<v8::Function>());
-    d->exportsName.Reset(iso, v8::String::NewFromUtf8Literal(iso, "exports", v8::NewStringType::kInternalized));
-    d->memoryName.Reset(iso, v8::String::NewFromUtf8Literal(iso, "memory", v8::NewStringType::kInternalized));
+    auto name = [iso](const char *s) {
+        return v8::String::NewFromUtf8(iso, s, v8::NewStringType::kInternalized).ToLocalChecked();
+    };
+    auto wasm = ctx->Global()->Get(ctx, name("WebAssembly")).ToLocalChecked().As<v8::Object>();
+    d->instanceCtor.Reset(iso, wasm->Get(ctx, name("Instance")).ToLocalChecked().As<v8::Function>());
+    d->memoryCtor.Reset(iso, wasm->Get(ctx, name("Memory")).ToLocalChecked().As<v8::Function>());
+    d->exportsName.Reset(iso, name("exports"));
+    d->memoryName.Reset(iso, name(kMemoryImportName));
+    d->initialName.Reset(iso, name("initial"));
+    d->maximumName.Reset(iso, name("maximum"));
+    d->internalName.Reset(iso, name(kMemoryImportModule));
     d->host = std::make_unique<HostBindings>(iso, ctx);
     watchdog.setIsolate(index, iso);
 }
 
 Worker::~Worker() {
     d->watchdog.setIsolate(d->index, nullptr);
-    d->modules.clear();
+    d->apps.clear();
     d->host.reset();
-    d->exportsName.Reset();
-    d->memoryName.Reset();
+    for (auto *s : {&d->exportsName, &d->memoryName, &d->initialName, &d->maximumName, &d->internalName}) s->Reset();
     d->instanceCtor.Reset();
+    d->memoryCtor.Reset();
     d->context.Reset();
     d->isolate->Exit();
     d->isolate->Dispose();
@@ -74,14 +108,39 @@ Worker::~Worker() {
 
 int Worker::index() const { return d->index; }
 
-v8::Local<v8::WasmModuleObject> Worker::Impl::moduleFor(const WasmApp &app, v8::Local<v8::Context>) {
-    auto it = modules.find(app.info().id);
-    if (it != modules.end()) return it->second.Get(isolate);
+v8::MaybeLocal<v8::WasmMemoryObject> Worker::Impl::freshMemory(AppSlot &slot, const WasmApp &app,
+                                                               v8::Local<v8::Context> ctx) {
+    v8::Local<v8::Object> desc = v8::Object::New(isolate);
+    const auto &lim = app.memory();
+    if (desc->Set(ctx, str(initialName), v8::Integer::NewFromUnsigned(isolate, lim.initialPages)).IsNothing() ||
+        desc->Set(ctx, str(maximumName), v8::Integer::NewFromUnsigned(isolate, lim.maxPages)).IsNothing())
+        return {};
+    v8::Local<v8::Value> args[1] = {desc};
+    v8::Local<v8::Object> mem;
+    if (!memoryCtor.Get(isolate)->NewInstance(ctx, 1, args).ToLocal(&mem) || !mem->IsWasmMemoryObject()) return {};
+    v8::Local<v8::WasmMemoryObject> memory = mem.As<v8::WasmMemoryObject>();
+    if (slot.memoryHolder.Get(isolate)->Set(ctx, str(memoryName), memory).IsNothing()) return {};
+    slot.memory.Reset(isolate, memory);
+    slot.used = false;
+    return memory;
+}
+
+AppSlot *Worker::Impl::slotFor(const WasmApp &app, v8::Local<v8::Context> ctx) {
+    auto it = apps.find(app.info().id);
+    if (it != apps.end()) return it->second.get();
     v8::Local<v8::WasmModuleObject> module;
-    if (!v8::WasmModuleObject::FromCompiledModule(isolate, app.compiled()).ToLocal(&module)) return {};
-    if (modules.size() >= kModuleCacheSize) modules.clear();  // rare: more live apps than slots
-    modules.emplace(app.info().id, v8::Global<v8::WasmModuleObject>(isolate, module));
-    return module;
+    if (!v8::WasmModuleObject::FromCompiledModule(isolate, app.compiled()).ToLocal(&module)) return nullptr;
+    auto slot = std::make_unique<AppSlot>();
+    v8::Local<v8::Object> holder = v8::Object::New(isolate), imports = v8::Object::New(isolate);
+    if (imports->Set(ctx, v8::String::NewFromUtf8Literal(isolate, "env"), host->envObject()).IsNothing() ||
+        imports->Set(ctx, str(internalName), holder).IsNothing())
+        return nullptr;
+    slot->module.Reset(isolate, module);
+    slot->imports.Reset(isolate, imports);
+    slot->memoryHolder.Reset(isolate, holder);
+    if (freshMemory(*slot, app, ctx).IsEmpty()) return nullptr;
+    if (apps.size() >= kAppCacheSize) apps.clear();  // rare: more live apps than slots
+    return apps.emplace(app.info().id, std::move(slot)).first->second.get();
 }
 
 CallOutcome Worker::call(const WasmApp &app, const CallInput &in) {
@@ -111,26 +170,37 @@ void Worker::Impl::run(const WasmApp &app, const CallInput &in, CallOutcome &out
     v8::Context::Scope contextScope(ctx);
     v8::TryCatch tc(isolate);
     state.begin(in, limits);
-    host->begin(&state);
     watchdog.arm(index, std::chrono::steady_clock::now() + limits.timeout);
 
     bool completed = false;
     const char *stage = "instantiation";
-    v8::Local<v8::WasmModuleObject> module = moduleFor(app, ctx);
-    if (!module.IsEmpty()) {
-        v8::Local<v8::Value> args[2] = {module, host->importObject()};
+    AppSlot *slot = slotFor(app, ctx);
+    v8::Local<v8::WasmMemoryObject> memory;
+    if (slot) {
+        // Fresh memory for this call: the recycled one zeroed, or a new one if
+        // the last call grew it (a memory cannot shrink).
+        memory = slot->memory.Get(isolate);
+        v8::Local<v8::ArrayBuffer> buf = memory->Buffer();
+        if (buf->ByteLength() != uint64_t(app.memory().initialPages) * kPageBytes) {
+            if (!freshMemory(*slot, app, ctx).ToLocal(&memory)) slot = nullptr;
+        } else if (slot->used) {
+            zeroMemory(buf->Data(), buf->ByteLength());
+        }
+    }
+    if (slot) {
+        slot->used = true;
+        host->begin(&state);
+        host->setMemory(memory);  // also serves host calls from a start function
+        v8::Local<v8::Value> args[2] = {slot->module.Get(isolate), slot->imports.Get(isolate)};
         v8::Local<v8::Object> instance;
-        v8::Local<v8::Value> exports, memory, fn;
+        v8::Local<v8::Value> exports, fn;
         if (instanceCtor.Get(isolate)->NewInstance(ctx, 2, args).ToLocal(&instance) &&
-            instance->Get(ctx, exportsName.Get(isolate)).ToLocal(&exports) && exports->IsObject() &&
-            exports.As<v8::Object>()->Get(ctx, memoryName.Get(isolate)).ToLocal(&memory) &&
-            memory->IsWasmMemoryObject()) {
-            host->setMemory(memory.As<v8::WasmMemoryObject>());
+            instance->Get(ctx, str(exportsName)).ToLocal(&exports) && exports->IsObject()) {
             stage = "call";
-            auto name = v8::String::NewFromUtf8(isolate, in.method.constData(), v8::NewStringType::kNormal,
-                                                int(in.method.size()));
-            v8::Local<v8::String> nameStr;
-            if (name.ToLocal(&nameStr) && exports.As<v8::Object>()->Get(ctx, nameStr).ToLocal(&fn) && fn->IsFunction())
+            v8::Local<v8::String> name;
+            if (v8::String::NewFromUtf8(isolate, in.method.constData(), v8::NewStringType::kNormal,
+                                        int(in.method.size())).ToLocal(&name) &&
+                exports.As<v8::Object>()->Get(ctx, name).ToLocal(&fn) && fn->IsFunction())
                 completed = !fn.As<v8::Function>()->Call(ctx, v8::Undefined(isolate), 0, nullptr).IsEmpty();
         }
     }
@@ -141,12 +211,12 @@ void Worker::Impl::run(const WasmApp &app, const CallInput &in, CallOutcome &out
         // The watchdog's TerminateExecution may still be pending if the call
         // finished just before V8 noticed it; clear it so the next call runs.
         isolate->CancelTerminateExecution();
+        // A host error recorded earlier wins (fail keeps the first error): the
+        // call had already failed for that reason.
         state.fail(CallErrorKind::Timeout,
                    QStringLiteral("call exceeded the time limit of %1 ms").arg(limits.timeout.count()));
-        // A host error recorded first wins (fail keeps the first error), which
-        // is right: the call failed for that reason before it ran out of time.
     } else if (!completed && !state.failed()) {
-        const QString why = exceptionMessage(isolate, tc);
+        const QString why = slot ? exceptionMessage(isolate, tc) : QStringLiteral("could not set up the module");
         state.fail(CallErrorKind::Trap, stage == std::string_view("call")
                                             ? why
                                             : QStringLiteral("%1 failed: %2").arg(QLatin1String(stage), why));

@@ -16,7 +16,8 @@
 ;;   24 ret_reg(reg, addr)               read register into addr, value_return it
 ;;   25 append_reg(reg)                  OUT += u64 register_len, then the register's bytes
 ;;   26 append_mem(addr, len)            OUT += memory[addr..addr+len]
-;; Memory: 0x0000 scratch, 0x1000..0x7fff free for tests, 0x8000 OUT, 0x10000 script.
+;; Memory: 0x0000 scratch, 0x1000..0x6fff free for tests, 0x7000 a data segment
+;; ("pristine"), 0x8000 OUT, 0x10000 script.
 (module
   (import "env" "register_len" (func $register_len (param i64) (result i64)))
   (import "env" "read_register" (func $read_register (param i64 i64) (result i32)))
@@ -36,6 +37,7 @@
   (import "env" "executor_id" (func $executor_id (param i64)))
   (import "env" "time_now" (func $time_now (param i64)))
   (memory (export "memory") 4)
+  (data (i32.const 0x7000) "pristine")
   (global $pc (mut i32) (i32.const 0))
   (global $out (mut i32) (i32.const 0x8000))
 

@@ -3,6 +3,7 @@
 // running abi_all scripts through a pool.
 #include "AbiScript.h"
 #include "FakeStorage.h"
+#include "crypto/Sha256.h"
 #include "runtime/ExecutorPool.h"
 #include <QFile>
 #include <QtTest>

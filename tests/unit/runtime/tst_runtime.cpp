@@ -266,19 +266,49 @@ private slots:
         QVERIFY(out.actions.empty());  // the earlier, valid write is discarded too
     }
 
-    void freshInstancePerCall() {
-        Script first;
-        first.poke(0x1000, "leftover").op(Grow, {3}).op(ReturnOut);
-        CallOutcome out = run(first);
-        QVERIFY2(out.ok(), qPrintable(describe(out)));
-        Script second;
-        second.op(AppendMem, {0x1000, 8}).op(Grow, {0}).op(ReturnOut);
-        out = run(second);
+    // Every call sees a fresh memory: zeroed, data segments restored, initial size.
+    void freshMemoryPerCall() {
+        Script dirty;
+        dirty.poke(0x1000, "leftover").poke(0x7000, "dirty!!!").op(ReturnOut);
+        QVERIFY(run(dirty).ok());
+        Script check;
+        check.op(AppendMem, {0x1000, 8}).op(AppendMem, {0x7000, 8}).op(Grow, {0}).op(ReturnOut);
+        CallOutcome out = run(check);
         QVERIFY2(out.ok(), qPrintable(describe(out)));
         Out o = outOf(out);
         QCOMPARE(o.bytes(8), QByteArray(8, '\0'));
-        const uint64_t pages = o.u64();  // memory.grow(0) = current size: the initial one again
-        QVERIFY2(pages < 8, qPrintable(QString::number(pages)));
+        QCOMPARE(o.bytes(8), QByteArray("pristine"));
+        const uint64_t initialPages = o.u64();  // memory.grow(0) = the current size
+
+        Script grow;  // a call that grows memory, then traps
+        grow.poke(0x1000, "leftover").op(Grow, {3}).op(Trap);
+        EXPECT_ERROR(run(grow), CallErrorKind::Trap);
+        out = run(check);
+        QVERIFY2(out.ok(), qPrintable(describe(out)));
+        o = outOf(out);
+        QCOMPARE(o.bytes(8), QByteArray(8, '\0'));
+        QCOMPARE(o.bytes(8), QByteArray("pristine"));
+        QCOMPARE(o.u64(), initialPages);
+    }
+
+    // A module without imports; its own maximum (2 pages) is honoured.
+    void moduleWithoutImports() {
+        COMPILE_OR_FAIL(m, *pool, "no_imports");
+        QVERIFY(pool->callAndWait(1, *m, makeInput("noop", {})).ok());
+        for (int i = 0; i < 2; ++i) {
+            const CallOutcome out = pool->callAndWait(1, *m, makeInput("grow_twice", {}));
+            QVERIFY2(out.ok(), qPrintable(describe(out)));
+        }
+    }
+
+    void bigMemoryIsZeroedToo() {
+        COMPILE_OR_FAIL(big, *pool, "big_memory");
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(pool->callAndWait(0, *big, makeInput("dirty", {})).ok());
+            const CallOutcome out = pool->callAndWait(0, *big, makeInput("check", {}));
+            QVERIFY2(out.ok(), qPrintable(describe(out)));
+            QCOMPARE(out.returnValue, QByteArray(16, '\0'));
+        }
     }
 };
 
