@@ -35,7 +35,9 @@ public:
     void post(int worker, std::function<void(Worker &)> task);
 
     // Convenience: runs one call on `worker` and waits for it. From the
-    // worker's own thread it calls directly instead of deadlocking.
+    // worker's own thread it calls directly instead of deadlocking; from
+    // another worker's task it blocks that worker (two workers waiting on each
+    // other would deadlock), so engine code should post instead.
     CallOutcome callAndWait(int worker, const WasmApp &app, const CallInput &in);
 
     const RuntimeLimits &limits() const;

@@ -8,6 +8,7 @@
 #include "runtime/Watchdog.h"
 #include <chrono>
 #include <cstring>
+#include <string_view>
 #include <sys/mman.h>
 #include <thread>
 #include <unordered_map>
