@@ -55,4 +55,17 @@ std::optional<QByteArray> BlobStore::get(const Hash32 &blobId) const {
     return out;
 }
 
+std::vector<BlobInfo> BlobStore::list(size_t limit) const {
+    std::vector<BlobInfo> out;
+    const QByteArray prefix = keys::join('b', {""});
+    store_.scan(prefix, [&](const QByteArray &key, const QByteArray &value) {
+        pb::BlobMeta meta;
+        const auto id = Hash32::fromBytes(key.mid(prefix.size()));
+        if (id && meta.ParseFromArray(value.constData(), int(value.size())))
+            out.push_back(BlobInfo{*id, meta.size(), meta.chunk_ids_size()});
+        return out.size() < limit;
+    });
+    return out;
+}
+
 }  // namespace dn

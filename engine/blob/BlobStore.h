@@ -8,6 +8,7 @@
 #include "util/Result.h"
 #include <QByteArray>
 #include <optional>
+#include <vector>
 
 namespace dn {
 
@@ -27,6 +28,10 @@ public:
     std::optional<QByteArray> get(const Hash32 &blobId) const;
     std::optional<BlobInfo> info(const Hash32 &blobId) const;
     bool contains(const Hash32 &blobId) const { return info(blobId).has_value(); }
+    // Every stored blob, in id order, at most `limit`.
+    std::vector<BlobInfo> list(size_t limit = 10000) const;
+    // Streaming access for large blobs: see BlobWriter.h / BlobReader.h.
+    Store &store() const { return store_; }
 
 private:
     Store &store_;

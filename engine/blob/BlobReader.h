@@ -1,0 +1,31 @@
+#pragma once
+// Reads a blob chunk by chunk (downloads, transfers to peers), so serving a
+// large blob holds one chunk in memory at a time. Every chunk is verified
+// against its id before it is handed out: corruption is an error, never data.
+#include "blob/BlobStore.h"
+#include <QByteArray>
+#include <string>
+#include <vector>
+
+namespace dn {
+
+class BlobReader {
+public:
+    // Fails with "not_found" when the blob does not exist.
+    static Result<BlobReader> open(const Store &store, const Hash32 &blobId);
+
+    const BlobInfo &info() const { return info_; }
+    int chunkCount() const { return int(chunkIds_.size()); }
+    // Chunk `index` (0-based), verified; "corrupt" when it is missing or does
+    // not hash to its id.
+    Result<QByteArray> chunk(int index) const;
+
+private:
+    BlobReader(const Store &store, BlobInfo info, std::vector<Hash32> chunkIds)
+        : store_(&store), info_(info), chunkIds_(std::move(chunkIds)) {}
+    const Store *store_;
+    BlobInfo info_;
+    std::vector<Hash32> chunkIds_;
+};
+
+}  // namespace dn

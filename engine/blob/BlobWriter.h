@@ -1,0 +1,47 @@
+#pragma once
+// Writes a blob piece by piece, so a large upload never sits whole in memory.
+// Bytes are cut into BlobStore::kChunkSize chunks as they arrive; each full
+// chunk is queued to the store at once (deduplicated by chunk id) and only the
+// running list of chunk ids is kept. finish() writes the blob record and waits
+// until the blob is durable; the store makes batches durable in order, so the
+// record never becomes visible before its chunks.
+//
+// A writer that is dropped without finish() leaves its chunks behind without a
+// record; they cost space only (a later blob with the same chunks reuses them).
+#include "blob/BlobStore.h"
+#include "crypto/Sha256.h"
+#include <QByteArray>
+#include <QByteArrayView>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dn {
+
+class BlobWriter {
+public:
+    explicit BlobWriter(Store &store);
+    BlobWriter(BlobWriter &&) = default;
+
+    // Appends bytes in any piece sizes.
+    Result<void> write(QByteArrayView data);
+    // Writes the record; the writer cannot be used afterwards.
+    Result<BlobInfo> finish();
+    uint64_t size() const { return size_; }
+
+private:
+    Result<void> flushChunk();
+
+    Store *store_;
+    QByteArray buffer_;               // < one chunk
+    std::vector<std::string> chunkIds_;
+    Sha256 blobHash_;
+    uint64_t size_ = 0;
+    // Set from the store's committer thread when a chunk write fails; shared
+    // so that a moved writer and its pending callbacks agree.
+    std::shared_ptr<std::atomic<bool>> failed_ = std::make_shared<std::atomic<bool>>(false);
+    bool finished_ = false;
+};
+
+}  // namespace dn
