@@ -1,0 +1,163 @@
+#pragma once
+// The gossipsub v1.1 router (libp2p pubsub specs gossipsub-v1.0/v1.1): mesh
+// and fanout per topic, GRAFT/PRUNE with backoff and the D_out outbound quota,
+// IHAVE/IWANT gossip from a message cache, a seen cache, flood publishing and
+// StrictSign. Peer scoring, PX and explicit peers are not implemented (PX
+// received is ignored, our PRUNEs carry none).
+//
+// It is transport independent and single threaded, like go-libp2p-pubsub's
+// process loop: the owner feeds it peer events, RPC bytes and heartbeats on
+// one thread (the node thread) and it answers through GossipTransport. No
+// method calls back into itself through the transport, so a transport must
+// deliver asynchronously. Containers are ordered so that, with a fixed seed
+// and clock, every run makes the same choices (the tests rely on it).
+#include "crypto/Ed25519.h"
+#include "gossip/GossipConfig.h"
+#include "gossip/GossipTransport.h"
+#include "gossip/GossipTypes.h"
+#include "gossip/MessageCache.h"
+#include "gossip/SeenCache.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace deltanode::gossipsub { class RPC; class Message; class ControlMessage; }
+
+namespace dn {
+
+class GossipRouter {
+public:
+    // Milliseconds from a monotonic clock.
+    using Clock = std::function<qint64()>;
+    // A first, verified copy of a message on a topic we subscribe to. The
+    // handler may call back into the router (publish, subscribe, ...).
+    using MessageHandler = std::function<void(const QString &topic, const QByteArray &data,
+                                              const QByteArray &fromPeer, const QByteArray &msgId)>;
+
+    // `transport` must outlive the router. An empty clock means the steady clock.
+    GossipRouter(GossipConfig config, Ed25519Key identity, GossipTransport *transport, Clock clock = {});
+    ~GossipRouter();
+    GossipRouter(const GossipRouter &) = delete;
+    GossipRouter &operator=(const GossipRouter &) = delete;
+
+    // --- API for the node ---
+    void setMessageHandler(MessageHandler handler) { handler_ = std::move(handler); }
+    void setMessageIdFn(MessageIdFn fn) { msgIdFn_ = std::move(fn); }
+
+    // Announces the subscription to every peer and grafts up to D topic peers.
+    void subscribe(const QString &topic);
+    // Announces the unsubscription and prunes the mesh (with the unsubscribe backoff).
+    void unsubscribe(const QString &topic);
+    // Signs and sends `data` on `topic`: to every topic peer with flood
+    // publishing, else to the mesh (subscribed) or the fanout (not subscribed).
+    // Not delivered to our own handler. Returns the message id; fails with
+    // "too_large" when the RPC would exceed maxMessageSize.
+    Result<QByteArray> publish(const QString &topic, const QByteArray &data);
+
+    QStringList topics() const;                             // our subscriptions
+    QList<QByteArray> meshPeers(const QString &topic) const;
+    QList<QByteArray> fanoutPeers(const QString &topic) const;
+    QList<QByteArray> topicPeers(const QString &topic) const; // peers subscribed to topic
+    QStringList peerTopics(const QByteArray &peerId) const;
+    QList<QByteArray> peers() const;
+    bool isSubscribed(const QString &topic) const { return subscriptions_.count(topic) != 0; }
+    // True while we would refuse a GRAFT from `peerId` on `topic` (or not graft it).
+    bool inBackoff(const QString &topic, const QByteArray &peerId) const;
+    const GossipCounters &counters() const { return counters_; }
+    const QByteArray &localPeerId() const { return selfId_; }
+    const GossipConfig &config() const { return config_; }
+    int seenCount() const { return seen_.size(); }
+    int cachedMessages() const { return mcache_.size(); }
+
+    // --- inputs from the transport ---
+    // A peer that speaks `protocol` ("/meshsub/1.1.0" or "/meshsub/1.0.0");
+    // `outbound` when we dialed it (counts towards D_out). Sends it our
+    // subscriptions. A second call for a known peer only updates it.
+    void peerAdded(const QByteArray &peerId, const QString &protocol, bool outbound);
+    void peerRemoved(const QByteArray &peerId);
+    // One RPC (no length prefix) received from peerId.
+    void handleRpc(const QByteArray &peerId, const QByteArray &rpcBytes);
+    // A frame the transport refused to read because it was over maxMessageSize.
+    void noteOversizedRpc(const QByteArray &peerId);
+    // Mesh and fanout maintenance, gossip emission, cache aging. Every
+    // heartbeatIntervalMs (GossipService drives it with a QTimer).
+    void heartbeat();
+
+private:
+    struct PeerState {
+        QString protocol;
+        bool outbound = false;
+        std::set<QString> topics;
+        int ihaveReceived = 0;  // IHAVE messages this heartbeat
+        int idsAsked = 0;       // message ids requested with IWANT this heartbeat
+    };
+    // Control parts queued for one peer, sent as one RPC.
+    struct ControlOut {
+        std::set<QString> graft;
+        std::map<QString, qint64> prune;  // topic -> backoff ms we announce
+        std::vector<std::pair<QString, QList<QByteArray>>> ihave;
+        QList<QByteArray> iwant;
+        bool empty() const { return graft.empty() && prune.empty() && ihave.empty() && iwant.empty(); }
+    };
+    using PeerSet = std::set<QByteArray>;
+
+    qint64 now() const { return clock_(); }
+    bool supportsV11(const QByteArray &peer) const;
+    std::vector<QByteArray> pickRandom(std::vector<QByteArray> candidates, int count);
+    std::vector<QByteArray> topicPeersWhere(const QString &topic,
+                                            const std::function<bool(const QByteArray &)> &keep) const;
+    void addBackoff(const QString &topic, const QByteArray &peer, qint64 ms);
+    bool backoffActive(const QString &topic, const QByteArray &peer, qint64 slackMs) const;
+
+    void join(const QString &topic);
+    void leave(const QString &topic);
+    void announce(const QString &topic, bool subscribe);
+    void sendData(const QByteArray &peer, const QByteArray &rpc);
+    void sendControl(const QByteArray &peer, const ControlOut &out);
+    void forward(const QString &topic, const QByteArray &encoded, const QByteArray &source,
+                 const QByteArray &author);
+
+    // Receive path (GossipRouterReceive.cpp).
+    void handleSubscriptions(const QByteArray &peer, PeerState &state, const deltanode::gossipsub::RPC &rpc);
+    void handleMessage(const QByteArray &peer, const deltanode::gossipsub::Message &msg);
+    void handleControl(const QByteArray &peer, PeerState &state, const deltanode::gossipsub::ControlMessage &ctl);
+
+    // Heartbeat parts (GossipRouterHeartbeat.cpp).
+    void maintainMesh(const QString &topic, PeerSet &mesh, std::map<QByteArray, ControlOut> &out);
+    void maintainFanout(qint64 nowMs, std::map<QByteArray, ControlOut> &out);
+    void emitGossip(const QString &topic, const PeerSet &exclude, std::map<QByteArray, ControlOut> &out);
+
+    GossipConfig config_;
+    Ed25519Key key_;
+    QByteArray selfId_;
+    GossipTransport *transport_;
+    Clock clock_;
+    MessageIdFn msgIdFn_ = defaultMessageId;
+    MessageHandler handler_;
+    std::mt19937_64 rng_;
+    quint64 nextSeqno_;
+
+    std::map<QByteArray, PeerState> peers_;
+    std::map<QString, PeerSet> topicPeers_;
+    std::set<QString> subscriptions_;
+    std::map<QString, PeerSet> mesh_;    // exactly our subscribed topics
+    std::map<QString, PeerSet> fanout_;  // topics we publish to without subscribing
+    std::map<QString, qint64> lastPublish_;
+    std::map<std::pair<QString, QByteArray>, qint64> backoff_;  // (topic, peer) -> until (ms)
+    std::map<QByteArray, ControlOut> pendingControl_;          // dropped GRAFT/PRUNE to retry
+
+    MessageCache mcache_;
+    SeenCache seen_;
+    GossipCounters counters_;
+};
+
+}  // namespace dn

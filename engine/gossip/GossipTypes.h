@@ -1,0 +1,50 @@
+#pragma once
+// Small value types shared by the gossipsub router, its codec and its adapter.
+#include <QByteArray>
+#include <QString>
+#include <functional>
+
+namespace dn {
+
+// Protocol ids we speak, best first (we do not implement v1.2's IDONTWANT
+// sending, so we do not claim /meshsub/1.2.0).
+inline const QString kMeshsubV11 = QStringLiteral("/meshsub/1.1.0");
+inline const QString kMeshsubV10 = QStringLiteral("/meshsub/1.0.0");
+
+// One pubsub message as the router sees it (decoded, not yet trusted unless it
+// came out of verification).
+struct GossipMessage {
+    QByteArray from;  // author's peer id bytes
+    QByteArray seqno; // 8 bytes big endian
+    QString topic;
+    QByteArray data;
+};
+
+// Message id function: all peers of a topic must agree on it. The default is
+// the libp2p one, from ‖ seqno.
+using MessageIdFn = std::function<QByteArray(const GossipMessage &)>;
+inline QByteArray defaultMessageId(const GossipMessage &m) { return m.from + m.seqno; }
+
+// Monotonic counters, exported as Prometheus counters by the node.
+struct GossipCounters {
+    quint64 published = 0;          // messages we authored
+    quint64 delivered = 0;          // first copies handed to the local subscriber
+    quint64 duplicates = 0;         // copies of messages already seen
+    quint64 invalidSignature = 0;   // StrictSign failures (bad/missing signature, bad from/seqno)
+    quint64 tooLarge = 0;           // RPCs over maxMessageSize
+    quint64 decodeErrors = 0;       // RPCs that were not a valid protobuf
+    quint64 unsubscribedTopic = 0;  // messages for topics we do not subscribe to (dropped)
+    quint64 graftSent = 0;
+    quint64 graftReceived = 0;
+    quint64 pruneSent = 0;
+    quint64 pruneReceived = 0;
+    quint64 ihaveSent = 0;          // IHAVE control messages
+    quint64 ihaveReceived = 0;
+    quint64 iwantSent = 0;          // message ids asked for
+    quint64 iwantReceived = 0;      // message ids asked of us
+    quint64 iwantServed = 0;        // messages sent in answer to IWANT
+    quint64 droppedRpcs = 0;        // RPCs the transport refused (queue full)
+    quint64 unknownPeerRpcs = 0;    // RPCs from a peer the router was not told about
+};
+
+}  // namespace dn

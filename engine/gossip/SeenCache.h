@@ -1,0 +1,30 @@
+#pragma once
+// Time-bounded set of message ids already handled (the gossipsub "seen"
+// cache): a copy that arrives again within the TTL is a duplicate and is
+// neither delivered nor forwarded. Entries expire in insertion order, so the
+// expiry sweep is a pop from the front of a queue.
+#include <QByteArray>
+#include <QHash>
+#include <deque>
+#include <utility>
+
+namespace dn {
+
+class SeenCache {
+public:
+    explicit SeenCache(qint64 ttlMs) : ttlMs_(ttlMs) {}
+
+    bool contains(const QByteArray &id) const { return expiry_.contains(id); }
+    // Records id as seen at nowMs; false if it was already there.
+    bool add(const QByteArray &id, qint64 nowMs);
+    // Forgets ids older than the TTL.
+    void expire(qint64 nowMs);
+    int size() const { return static_cast<int>(expiry_.size()); }
+
+private:
+    qint64 ttlMs_;
+    QHash<QByteArray, qint64> expiry_;
+    std::deque<std::pair<qint64, QByteArray>> order_;
+};
+
+}  // namespace dn
