@@ -3,6 +3,8 @@
 #include "context/AppCatalog.h"
 #include "context/ContextRuntime.h"
 #include "context/Integrity.h"
+#include "codec/DeltaCodec.h"
+#include "dag/DeltaRecord.h"
 #include "crypto/PeerId.h"
 #include "crypto/Random.h"
 #include "runtime/ExecutorPool.h"
@@ -473,6 +475,36 @@ Result<IntegrityReport> Engine::verify(const Hash32 &contextId) {
     DN_ON_CONTEXT(IntegrityReport, contextId, (verifyContext(*d->store, *rt)))
 }
 #undef DN_ON_CONTEXT
+
+Result<std::vector<DeltaSummary>> Engine::deltas(const Hash32 &contextId, size_t limit) {
+    if (!d->find(contextId))
+        return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    std::vector<DeltaSummary> out;
+    const QByteArray prefix = keys::deltaPrefix(contextId);
+    const Hash32 self = d->identity->publicKey();
+    d->store->scan(prefix, [&](const QByteArray &key, const QByteArray &value) {
+        auto rec = decodeDeltaRecord(value);
+        auto id = Hash32::fromBytes(key.mid(prefix.size()));
+        if (!rec || !id || rec->pruned) return true;
+        auto body = decodeBody(rec->body);
+        if (!body) return true;
+        DeltaSummary s;
+        s.id = *id;
+        s.parents = std::move(body->parents);
+        s.author = body->author;
+        s.hlc = body->hlc;
+        s.applied = rec->applied;
+        s.local = body->author == self;
+        s.receivedAtMs = rec->receivedAtMs;
+        s.actions = std::move(body->actions);
+        s.events = std::move(body->events);
+        out.push_back(std::move(s));
+        return true;
+    });
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.hlc > b.hlc; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
 
 size_t Engine::cleanupPending() {
     size_t dropped = 0;

@@ -73,6 +73,10 @@ public:
     Result<std::vector<QByteArray>> envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids);
     Result<std::vector<StateItem>> stateItems(const Hash32 &contextId, const QByteArray &prefix, size_t limit);
     Result<std::vector<Hash32>> missingParents(const Hash32 &contextId);
+    // Up to `limit` stored deltas (applied and pending), newest first by HLC.
+    // Reads the store directly; safe from any thread, may take a moment for
+    // large histories.
+    Result<std::vector<DeltaSummary>> deltas(const Hash32 &contextId, size_t limit);
     Result<IntegrityReport> verify(const Hash32 &contextId);
     // Periodic maintenance (the node's timers call these).
     size_t cleanupPending();

@@ -55,6 +55,19 @@ struct StateItem {
     int64_t counter = 0;    // counter value
 };
 
+// One delta as the monitor and `deltactl dag` show it.
+struct DeltaSummary {
+    Hash32 id;
+    std::vector<Hash32> parents;
+    Hash32 author;
+    uint64_t hlc = 0;
+    bool applied = false;
+    bool local = false;       // authored by this node
+    int64_t receivedAtMs = 0;
+    std::vector<Action> actions;
+    std::vector<Event> events;
+};
+
 // Cross-check of what is on disk (used after crashes and by `deltactl dag`).
 struct IntegrityReport {
     bool ok = false;

@@ -84,6 +84,15 @@ void TestEngineApps::kvStoreEndToEndAndRestart() {
         auto get = e->executeSync(ctx, "get", R"({"key":"greeting"})");
         QVERIFY(get && !get->deltaId);
         QCOMPARE(e->contexts().size(), size_t(1));
+        // History as the monitor lists it: genesis + 3 writes, newest first, chained.
+        auto hist = e->deltas(ctx, 100);
+        QVERIFY(hist);
+        QCOMPARE(hist->size(), size_t(4));
+        QVERIFY((*hist)[0].hlc > (*hist)[3].hlc);
+        QVERIFY((*hist)[3].parents == std::vector<Hash32>{Hash32::zero()});
+        QCOMPARE((*hist)[0].parents, std::vector<Hash32>{(*hist)[1].id});
+        QVERIFY((*hist)[0].local && (*hist)[0].applied);
+        QCOMPARE(e->deltas(ctx, 2)->size(), size_t(2));
         root = e->context(ctx)->rootHash;
         QVERIFY(!root.isZero());
         auto v = e->verify(ctx);
