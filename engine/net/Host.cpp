@@ -1,0 +1,341 @@
+#include "net/Host.h"
+
+#include "crypto/PeerId.h"
+#include "net/IdentifyService.h"
+#include "net/PingService.h"
+
+#include <QHostInfo>
+#include <QLoggingCategory>
+#include <QNetworkInterface>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+Q_LOGGING_CATEGORY(lcHost, "dn.net.host")
+
+namespace dn {
+namespace {
+
+// Runs `f` on a later event-loop turn: callbacks never fire inside the call
+// that registered them.
+template <typename F>
+void later(QObject *ctx, F f) {
+    QMetaObject::invokeMethod(ctx, std::move(f), Qt::QueuedConnection);
+}
+
+}  // namespace
+
+Host::Host(Ed25519Key identity, HostConfig config, QObject *parent)
+    : QObject(parent), identity_(std::move(identity)), config_(std::move(config)) {
+    peerId_ = peerIdFromPublicKey(identity_.publicKey());
+    identify_ = std::make_unique<IdentifyService>(this);
+    ping_ = std::make_unique<PingService>(this);
+}
+
+Host::~Host() {
+    // Tear connections down while the host is whole, without signalling.
+    const auto all = findChildren<Connection *>(Qt::FindDirectChildrenOnly);
+    for (Connection *c : all) {
+        c->disconnect(this);
+        delete c;
+    }
+    ping_.reset();
+    identify_.reset();
+}
+
+ConnectionConfig Host::connectionConfig(int timeoutMs) const {
+    ConnectionConfig c;
+    c.identity = identity_;
+    c.inlineMuxers = config_.inlineMuxerNegotiation;
+    c.upgradeTimeoutMs = timeoutMs;
+    c.yamux = config_.yamux;
+    return c;
+}
+
+Result<Multiaddr> Host::listen(const Multiaddr &addr) {
+    if (!addr.isTcp() || addr.isDns())
+        return Error{QStringLiteral("bad_multiaddr"),
+                     QStringLiteral("can only listen on /ip4|ip6/…/tcp/… (got %1)").arg(addr.toString())};
+    auto *server = new QTcpServer(this);
+    server->setMaxPendingConnections(config_.maxPendingUpgrades);
+    if (!server->listen(addr.ipAddress(), addr.tcpPort())) {
+        const QString why = server->errorString();
+        delete server;
+        return Error{QStringLiteral("listen_failed"),
+                     QStringLiteral("cannot listen on %1: %2").arg(addr.toString(), why)};
+    }
+    connect(server, &QTcpServer::newConnection, this, &Host::onNewConnection);
+    servers_.append(server);
+    const Multiaddr bound = Multiaddr::fromTcp(server->serverAddress(), server->serverPort()).withPeerId(peerId_);
+    qCInfo(lcHost) << "listening on" << bound.toString();
+    return bound;
+}
+
+QList<Multiaddr> Host::listenAddresses() const {
+    QList<Multiaddr> out;
+    for (QTcpServer *s : servers_) {
+        const QHostAddress a = s->serverAddress();
+        const bool any4 = a == QHostAddress::AnyIPv4 || a == QHostAddress::Any;
+        const bool any6 = a == QHostAddress::AnyIPv6 || a == QHostAddress::Any;
+        if (!any4 && !any6) {
+            out.append(Multiaddr::fromTcp(a, s->serverPort()).withPeerId(peerId_));
+            continue;
+        }
+        for (const QHostAddress &ip : QNetworkInterface::allAddresses()) {
+            const bool v4 = ip.protocol() == QAbstractSocket::IPv4Protocol;
+            if ((v4 && !any4) || (!v4 && !any6) || ip.isLinkLocal()) continue;
+            const Multiaddr m = Multiaddr::fromTcp(ip, s->serverPort()).withPeerId(peerId_);
+            if (!out.contains(m)) out.append(m);
+        }
+    }
+    return out;
+}
+
+void Host::stopListening() {
+    for (QTcpServer *s : std::as_const(servers_)) {
+        s->close();
+        s->deleteLater();
+    }
+    servers_.clear();
+}
+
+Connection *Host::adopt(QTcpSocket *socket, Direction dir, std::optional<Hash32> expected) {
+    const int timeout = dir == Direction::Outbound ? config_.dialTimeoutMs : config_.upgradeTimeoutMs;
+    auto *conn = new Connection(socket, dir, connectionConfig(timeout), &counters_, expected, this);
+    upgrading_.insert(conn);
+    conn->setProtocolMatcher([this](const QString &p) { return handlers_.contains(p); },
+                             [this] { return protocols(); });
+    connect(conn, &Connection::established, this, [this, conn] { onEstablished(conn); });
+    connect(conn, &Connection::closed, this, [this, conn](const QString &why) { onClosed(conn, why); });
+    connect(conn, &Connection::inboundStream, this, &Host::onInboundStream);
+    QPointer<Connection> guard(conn);
+    connect(conn, &Connection::protocolBytes, this, [this, guard](const QString &p, quint64 in, quint64 out) {
+        if (guard && guard->isEstablished()) peerStore_.addProtocolBytes(guard->remotePeer(), p, in, out);
+    });
+    conn->start();
+    return conn;
+}
+
+void Host::onNewConnection() {
+    auto *server = qobject_cast<QTcpServer *>(sender());
+    while (server && server->hasPendingConnections()) {
+        QTcpSocket *sock = server->nextPendingConnection();
+        if (upgrading_.size() >= config_.maxPendingUpgrades || conns_.size() >= config_.maxConnections) {
+            counters_.reject(NetReject::ConnectionLimit);
+            sock->abort();
+            sock->deleteLater();
+            continue;
+        }
+        adopt(sock, Direction::Inbound, std::nullopt);
+    }
+}
+
+void Host::dial(const Multiaddr &addr, DialCallback callback) {
+    auto fail = [this, callback](const QString &code, const QString &msg) {
+        later(this, [callback, code, msg] { callback(Error{code, msg}); });
+    };
+    if (!addr.isTcp()) return fail(QStringLiteral("bad_multiaddr"), QStringLiteral("not a TCP multiaddr: %1").arg(addr.toString()));
+    const QString peer = addr.peerId();
+    std::optional<Hash32> expected;
+    if (!peer.isEmpty()) {
+        expected = publicKeyFromPeerId(peer);
+        if (!expected) return fail(QStringLiteral("bad_peer_id"), QStringLiteral("only Ed25519 peer ids are supported: %1").arg(peer));
+        if (peer == peerId_) return fail(QStringLiteral("self_dial"), QStringLiteral("refusing to dial ourselves"));
+        if (blocked_.contains(peer)) return fail(QStringLiteral("blocked"), QStringLiteral("peer %1 is blocked").arg(peer));
+        if (Connection *c = connectionTo(peer)) {
+            QPointer<Connection> g(c);
+            later(this, [callback, g] {
+                if (g && !g->isClosed()) callback(g.data());
+                else callback(Error{QStringLiteral("connection_closed"), QStringLiteral("connection closed")});
+            });
+            return;
+        }
+    }
+    const QString key = peer.isEmpty() ? QStringLiteral("addr:") + addr.toString() : peer;
+    auto it = dials_.find(key);
+    if (it != dials_.end()) {  // join the dial in flight
+        it->callbacks.append(std::move(callback));
+        return;
+    }
+    dials_.insert(key, PendingDial{key, addr, nullptr, {std::move(callback)}});
+    if (!addr.isDns()) {
+        startDial(key, addr.ipAddress(), addr.tcpPort(), expected);
+        return;
+    }
+    const auto family = addr.dnsFamily();
+    const quint16 port = addr.tcpPort();
+    QHostInfo::lookupHost(addr.host(), this, [this, key, family, port, expected](const QHostInfo &info) {
+        for (const QHostAddress &ip : info.addresses()) {
+            if (family == QAbstractSocket::AnyIPProtocol || ip.protocol() == family) {
+                startDial(key, ip, port, expected);
+                return;
+            }
+        }
+        failDial(key, Error{QStringLiteral("dns_failed"),
+                            QStringLiteral("cannot resolve %1: %2").arg(info.hostName(), info.errorString())});
+    });
+}
+
+void Host::startDial(const QString &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected) {
+    auto it = dials_.find(key);
+    if (it == dials_.end()) return;
+    auto *sock = new QTcpSocket;
+    it->conn = adopt(sock, Direction::Outbound, expected);
+    sock->connectToHost(ip, port);
+}
+
+void Host::failDial(const QString &key, const Error &e) {
+    auto it = dials_.find(key);
+    if (it == dials_.end()) return;
+    const QList<DialCallback> cbs = std::move(it->callbacks);
+    dials_.erase(it);
+    for (const auto &cb : cbs) cb(e);
+}
+
+void Host::onEstablished(Connection *conn) {
+    upgrading_.remove(conn);
+    const QString peer = conn->remotePeer();
+    if (blocked_.contains(peer)) {
+        counters_.reject(NetReject::BlockedPeer);
+        conn->close(QStringLiteral("peer %1 is blocked").arg(peer));
+        return;
+    }
+    if (conns_.size() >= config_.maxConnections) {
+        counters_.reject(NetReject::ConnectionLimit);
+        conn->close(QStringLiteral("too many connections"));
+        return;
+    }
+    const bool first = !isConnected(peer);
+    conns_.append(conn);
+    peerStore_.setConnected(peer, true, conn->direction());
+    if (conn->direction() == Direction::Outbound) peerStore_.addAddress(peer, conn->remoteAddress());
+    // Complete the dial(s) that produced this connection.
+    QList<DialCallback> done;
+    for (auto it = dials_.begin(); it != dials_.end();) {
+        if (it->conn == conn) {
+            done += it->callbacks;
+            it = dials_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    emit connectionEstablished(conn);
+    if (first && !conn->isClosed()) emit peerConnected(peer, conn->direction());
+    for (const auto &cb : done) {
+        if (conn->isClosed()) cb(Error{QStringLiteral("connection_closed"), conn->closeReason()});
+        else cb(conn);
+    }
+}
+
+void Host::onClosed(Connection *conn, const QString &reason) {
+    upgrading_.remove(conn);
+    for (auto it = dials_.begin(); it != dials_.end(); ++it) {
+        if (it->conn == conn) {
+            const QString key = it->key;
+            const QString addr = it->addr.toString();
+            failDial(key, Error{QStringLiteral("dial_failed"), QStringLiteral("dial %1 failed: %2").arg(addr, reason)});
+            break;
+        }
+    }
+    const int before = int(conns_.size());
+    conns_.removeIf([conn](const QPointer<Connection> &c) { return !c || c == conn; });
+    if (int(conns_.size()) == before || !conn->isEstablished()) return;
+    const QString peer = conn->remotePeer();
+    emit connectionClosed(conn, reason);
+    if (!isConnected(peer)) {
+        peerStore_.setConnected(peer, false, conn->direction());
+        emit peerDisconnected(peer);
+    }
+}
+
+void Host::onInboundStream(Stream *s) {
+    const StreamHandler h = handlers_.value(s->protocol());
+    if (h) h(s);
+    else s->reset();  // the handler went away during negotiation
+}
+
+void Host::setStreamHandler(const QString &protocol, StreamHandler handler) {
+    const bool added = !handlers_.contains(protocol);
+    handlers_.insert(protocol, std::move(handler));
+    if (added) emit protocolsChanged();
+}
+
+void Host::removeStreamHandler(const QString &protocol) {
+    if (handlers_.remove(protocol)) emit protocolsChanged();
+}
+
+QStringList Host::protocols() const {
+    QStringList p = handlers_.keys();
+    p.sort();
+    return p;
+}
+
+QList<Connection *> Host::connections() const {
+    QList<Connection *> out;
+    for (const auto &c : conns_)
+        if (c && !c->isClosed()) out.append(c.data());
+    return out;
+}
+
+QList<Connection *> Host::connectionsTo(const QString &peer) const {
+    QList<Connection *> out;
+    for (const auto &c : conns_)
+        if (c && !c->isClosed() && c->remotePeer() == peer) out.append(c.data());
+    return out;
+}
+
+Connection *Host::connectionTo(const QString &peer) const {
+    for (const auto &c : conns_)
+        if (c && !c->isClosed() && c->remotePeer() == peer) return c.data();
+    return nullptr;
+}
+
+QStringList Host::connectedPeers() const {
+    QStringList out;
+    for (const auto &c : conns_)
+        if (c && !c->isClosed() && !out.contains(c->remotePeer())) out.append(c->remotePeer());
+    return out;
+}
+
+void Host::disconnect(const QString &peer) {
+    for (Connection *c : connectionsTo(peer)) c->close(QStringLiteral("disconnected locally"));
+}
+
+void Host::block(const QString &peer) {
+    blocked_.insert(peer);
+    disconnect(peer);
+    // A dial in flight to it ends now (its connection's close fails the dial).
+    auto it = dials_.find(peer);
+    if (it != dials_.end() && it->conn) it->conn->close(QStringLiteral("peer %1 is blocked").arg(peer));
+}
+
+void Host::unblock(const QString &peer) { blocked_.remove(peer); }
+
+void Host::newStream(const QString &peer, const QStringList &protocols, StreamCallback callback) {
+    if (Connection *c = connectionTo(peer)) {
+        c->openStream(protocols, std::move(callback));
+        return;
+    }
+    QList<Multiaddr> addrs = peerStore_.addresses(peer);
+    if (addrs.isEmpty()) {
+        later(this, [callback, peer] {
+            callback(Error{QStringLiteral("not_connected"), QStringLiteral("no connection to and no address for %1").arg(peer)});
+        });
+        return;
+    }
+    dialKnownAddresses(peer, addrs, [callback, protocols](Result<Connection *> r) {
+        if (!r) callback(r.error());
+        else r.value()->openStream(protocols, callback);
+    });
+}
+
+void Host::dialKnownAddresses(const QString &peer, QList<Multiaddr> addrs, DialCallback callback) {
+    const Multiaddr next = addrs.takeFirst().withPeerId(peer);
+    dial(next, [this, peer, addrs, callback](Result<Connection *> r) {
+        if (r || addrs.isEmpty() || blocked_.contains(peer)) callback(r);
+        else dialKnownAddresses(peer, addrs, callback);
+    });
+}
+
+void Host::ping(const QString &peer, PingCallback callback) { ping_->ping(peer, std::move(callback)); }
+
+}  // namespace dn

@@ -1,0 +1,146 @@
+#pragma once
+// A libp2p host: the node's identity on the network. Listens and dials TCP
+// multiaddrs, upgrades connections (multistream → Noise → yamux), routes
+// inbound streams to protocol handlers, runs Identify and Ping, and keeps a
+// PeerStore. Single-threaded: create it on the node thread and call it only
+// there. Callbacks and signals arrive on that thread too.
+//
+// Peer ids are the base58 text form ("12D3KooW…") throughout; convert with
+// crypto/PeerId.h (publicKeyFromPeerId, peerIdBytes) when bytes are needed.
+#include "crypto/Ed25519.h"
+#include "net/Connection.h"
+#include "net/Direction.h"
+#include "net/Multiaddr.h"
+#include "net/NetCounters.h"
+#include "net/PeerStore.h"
+#include "net/Stream.h"
+#include "util/Result.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <functional>
+#include <memory>
+
+class QTcpServer;
+
+namespace dn {
+
+class IdentifyService;
+class PingService;
+
+struct HostConfig {
+    QString agentVersion = QStringLiteral("deltanode/0.1.0");
+    QString protocolVersion = QStringLiteral("ipfs/0.1.0");
+    int pingIntervalMs = 15000;   // periodic ping per connected peer; 0 disables
+    int pingTimeoutMs = 10000;
+    int dialTimeoutMs = 10000;    // TCP connect + upgrade
+    int upgradeTimeoutMs = 10000; // inbound upgrade
+    int identifyTimeoutMs = 10000;
+    int maxConnections = 512;
+    int maxPendingUpgrades = 64;  // inbound connections not yet upgraded
+    bool inlineMuxerNegotiation = true;
+    YamuxConfig yamux;
+};
+
+using DialCallback = std::function<void(Result<Connection *>)>;
+using StreamHandler = std::function<void(Stream *)>;
+using PingCallback = std::function<void(Result<qint64>)>;  // RTT in microseconds
+
+class Host : public QObject {
+    Q_OBJECT
+public:
+    explicit Host(Ed25519Key identity, HostConfig config = {}, QObject *parent = nullptr);
+    ~Host() override;
+
+    QString peerId() const { return peerId_; }
+    const Ed25519Key &identity() const { return identity_; }
+    const HostConfig &config() const { return config_; }
+
+    // Listens on a TCP multiaddr (port 0 picks one). Returns the bound
+    // address with /p2p/<our id>.
+    Result<Multiaddr> listen(const Multiaddr &addr);
+    // Where peers can reach us, with /p2p/ (wildcard binds are expanded to
+    // this machine's addresses).
+    QList<Multiaddr> listenAddresses() const;
+    void stopListening();
+
+    // Connects (or reuses an open connection to the /p2p/ peer of `addr`).
+    // The callback runs exactly once, never inside this call.
+    void dial(const Multiaddr &addr, DialCallback callback);
+    // Opens a stream to `peer` on an open connection, dialing the peer's
+    // known addresses first when there is none.
+    void newStream(const QString &peer, const QStringList &protocols, StreamCallback callback);
+
+    void setStreamHandler(const QString &protocol, StreamHandler handler);
+    void removeStreamHandler(const QString &protocol);
+    QStringList protocols() const;
+
+    QList<Connection *> connections() const;  // established ones
+    QList<Connection *> connectionsTo(const QString &peer) const;
+    Connection *connectionTo(const QString &peer) const;  // oldest, or nullptr
+    bool isConnected(const QString &peer) const { return connectionTo(peer) != nullptr; }
+    QStringList connectedPeers() const;
+    void disconnect(const QString &peer);
+
+    // A blocked peer's connections are closed, dials to it fail and its
+    // inbound connections are refused after the handshake names it.
+    void block(const QString &peer);
+    void unblock(const QString &peer);
+    bool isBlocked(const QString &peer) const { return blocked_.contains(peer); }
+    QStringList blockedPeers() const { return blocked_.values(); }
+
+    // One /ipfs/ping/1.0.0 round trip; also updates the PeerStore.
+    void ping(const QString &peer, PingCallback callback);
+
+    PeerStore &peerStore() { return peerStore_; }
+    const PeerStore &peerStore() const { return peerStore_; }
+    const NetCounters &counters() const { return counters_; }
+    NetCounters &counters() { return counters_; }
+
+signals:
+    void peerConnected(const QString &peerId, dn::Direction direction);  // first connection
+    void peerDisconnected(const QString &peerId);                        // last one closed
+    void peerIdentified(const QString &peerId, const QStringList &protocols,
+                        const QList<dn::Multiaddr> &listenAddrs);
+    void connectionEstablished(dn::Connection *connection);
+    void connectionClosed(dn::Connection *connection, const QString &reason);
+    void rttMeasured(const QString &peerId, qint64 micros);
+    void protocolsChanged();
+
+private:
+    struct PendingDial {
+        QString key;
+        Multiaddr addr;
+        QPointer<Connection> conn;
+        QList<DialCallback> callbacks;
+    };
+
+    ConnectionConfig connectionConfig(int timeoutMs) const;
+    Connection *adopt(QTcpSocket *socket, Direction dir, std::optional<Hash32> expected);
+    void startDial(const QString &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected);
+    void failDial(const QString &key, const Error &e);
+    void dialKnownAddresses(const QString &peer, QList<Multiaddr> addrs, DialCallback callback);
+    void onNewConnection();
+    void onEstablished(Connection *conn);
+    void onClosed(Connection *conn, const QString &reason);
+    void onInboundStream(Stream *s);
+
+    Ed25519Key identity_;
+    HostConfig config_;
+    QString peerId_;
+    QList<QTcpServer *> servers_;
+    QList<QPointer<Connection>> conns_;    // established
+    QSet<Connection *> upgrading_;         // not yet established
+    QHash<QString, PendingDial> dials_;    // by peer id or address
+    QHash<QString, StreamHandler> handlers_;
+    QSet<QString> blocked_;
+    PeerStore peerStore_;
+    NetCounters counters_;
+    std::unique_ptr<IdentifyService> identify_;
+    std::unique_ptr<PingService> ping_;
+};
+
+}  // namespace dn

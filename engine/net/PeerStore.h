@@ -1,0 +1,73 @@
+#pragma once
+// What the host knows about peers: addresses (from dials and Identify),
+// supported protocols, agent, RTT from ping, bytes per protocol, the
+// direction of the latest connection. Read by the admin API (`peers`),
+// discovery (reconnecting) and the gossip router.
+//
+// Bounded: at most kMaxAddrs addresses and kMaxProtocols protocols per peer,
+// and kMaxPeers peers (disconnected peers seen longest ago go first).
+#include "net/Direction.h"
+#include "net/Multiaddr.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace dn {
+
+struct ProtocolBytes {
+    quint64 in = 0;
+    quint64 out = 0;
+};
+
+struct PeerRecord {
+    QString peerId;
+    QList<Multiaddr> addresses;      // dialable, without /p2p/
+    QStringList protocols;           // from Identify
+    QString agentVersion;
+    QString protocolVersion;
+    Multiaddr observedAddr;          // how the peer sees us
+    qint64 rttMicros = -1;           // latest ping, -1 unknown
+    QHash<QString, ProtocolBytes> bytesByProtocol;
+    Direction lastDirection = Direction::Outbound;
+    bool connected = false;
+    bool identified = false;
+    QDateTime lastSeen;
+};
+
+class PeerStore {
+public:
+    static constexpr int kMaxAddrs = 16;
+    static constexpr int kMaxProtocols = 128;
+    static constexpr int kMaxPeers = 4096;
+
+    void addAddress(const QString &peer, const Multiaddr &addr);
+    // Replaces the learned addresses (Identify listenAddrs) with these.
+    void setAddresses(const QString &peer, const QList<Multiaddr> &addrs);
+    void setProtocols(const QString &peer, const QStringList &protocols);
+    void setAgent(const QString &peer, const QString &agentVersion, const QString &protocolVersion);
+    void setObservedAddr(const QString &peer, const Multiaddr &addr);
+    void setRtt(const QString &peer, qint64 micros);
+    void addProtocolBytes(const QString &peer, const QString &protocol, quint64 in, quint64 out);
+    void setConnected(const QString &peer, bool connected, Direction dir);
+    void markIdentified(const QString &peer);
+
+    std::optional<PeerRecord> get(const QString &peer) const;
+    QList<Multiaddr> addresses(const QString &peer) const;
+    qint64 rtt(const QString &peer) const;
+    QStringList protocols(const QString &peer) const;
+    bool supports(const QString &peer, const QString &protocol) const;
+    QStringList peers() const;
+    int size() const { return int(peers_.size()); }
+
+private:
+    PeerRecord &touch(const QString &peer);
+    void evictIfFull();
+
+    QHash<QString, PeerRecord> peers_;
+};
+
+}  // namespace dn
