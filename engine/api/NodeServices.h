@@ -43,6 +43,9 @@ public:
     virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
     virtual void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) = 0;
     virtual QJsonArray peers() const = 0;
+    // The `websocket` pipeline phase (DESIGN §13): time from a stateMutated
+    // signal until the API server has queued the frame for one subscriber.
+    virtual void recordWebsocketLatency(int64_t micros) {}
 
 signals:
     // A delta was merged into a context's state (local or remote). `events`

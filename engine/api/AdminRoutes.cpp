@@ -1,0 +1,242 @@
+#include "api/AdminRoutes.h"
+#include "api/ApiErrors.h"
+#include "api/ApiJson.h"
+#include "api/ApiLimits.h"
+#include "api/NodeServices.h"
+#include "api/Offload.h"
+#include "blob/BlobStore.h"
+#include "context/Engine.h"
+
+namespace dn {
+namespace {
+using M = Router::Method;
+const QString kBadJson = QStringLiteral("bad_json");
+const QString kBadId = QStringLiteral("invalid_id");
+
+void replyError(const HttpReplyPtr &reply, const Error &e) { reply->error(apierr::httpStatus(e), e.code, e.message); }
+
+bool isWasm(const QByteArray &b) { return b.startsWith(QByteArray("\0asm", 4)); }
+}  // namespace
+
+void AdminRoutes::install(Router &r) {
+    auto health = [](const HttpRequest &, const HttpReplyPtr &reply) {
+        reply->json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
+    };
+    r.add(M::Get, QStringLiteral("/health"), health);
+    r.add(M::Get, QStringLiteral("/admin-api/health"), health);
+    r.add(M::Get, QStringLiteral("/admin-api/status"), [this](auto &, auto &reply) { status(reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/applications"), [this](auto &, auto &reply) { listApps(reply); });
+    r.add(M::Post, QStringLiteral("/admin-api/applications"), [this](auto &req, auto &reply) { installApp(req, reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/contexts"), [this](auto &, auto &reply) { listContexts(reply); });
+    r.add(M::Post, QStringLiteral("/admin-api/contexts"), [this](auto &req, auto &reply) { createContext(req, reply); });
+    r.add(M::Post, QStringLiteral("/admin-api/contexts/join"), [this](auto &req, auto &reply) { join(req, reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/contexts/{id}"), [this](auto &req, auto &reply) { getContext(req, reply); });
+    r.add(M::Delete, QStringLiteral("/admin-api/contexts/{id}"), [this](auto &req, auto &reply) { deleteContext(req, reply); });
+    r.add(M::Post, QStringLiteral("/admin-api/contexts/{id}/invite"), [this](auto &req, auto &reply) { invite(req, reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/contexts/{id}/dag"), [this](auto &req, auto &reply) { dag(req, reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/contexts/{id}/state"), [this](auto &req, auto &reply) { state(req, reply); });
+    r.add(M::Get, QStringLiteral("/admin-api/peers"), [this](auto &, auto &reply) {
+        reply->json(200, {{QStringLiteral("peers"), node_.peers()}});
+    });
+}
+
+void AdminRoutes::status(const HttpReplyPtr &reply) {
+    const NodeStatus s = node_.status();
+    Engine &engine = node_.engine();
+    const auto contexts = engine.contexts();
+    qint64 pending = 0;
+    for (const auto &c : contexts) pending += qint64(c.pendingCount);
+    reply->json(200, {{QStringLiteral("peerId"), s.peerId},
+                      {QStringLiteral("addresses"), QJsonArray::fromStringList(s.addresses)},
+                      {QStringLiteral("apiUrl"), s.apiUrl},
+                      {QStringLiteral("version"), s.version},
+                      {QStringLiteral("uptimeSeconds"), s.uptimeSeconds},
+                      {QStringLiteral("contexts"), qint64(contexts.size())},
+                      {QStringLiteral("applications"), qint64(engine.apps().size())},
+                      {QStringLiteral("peers"), s.peers},
+                      {QStringLiteral("deltasApplied"), qint64(engine.metrics().deltasApplied.load())},
+                      {QStringLiteral("pendingDeltas"), pending}});
+}
+
+void AdminRoutes::listApps(const HttpReplyPtr &reply) {
+    QJsonArray out;
+    for (const auto &a : node_.engine().apps()) out.append(apijson::app(a));
+    reply->json(200, {{QStringLiteral("applications"), out}});
+}
+
+void AdminRoutes::installApp(const HttpRequest &req, const HttpReplyPtr &reply) {
+    QString name = req.queryValue(QStringLiteral("name"));
+    std::optional<Hash32> blobId;
+    if (!isWasm(req.body)) {
+        // Not a module: the other accepted form is {blobId, name} naming an uploaded blob.
+        if (!req.body.trimmed().startsWith('{'))
+            return reply->error(400, QStringLiteral("invalid_wasm"),
+                                QStringLiteral("the body is neither a WebAssembly module (it must start with \\0asm) "
+                                               "nor a JSON object {blobId, name}"));
+        QString why;
+        const auto body = apijson::parseObjectBody(req.body, &why);
+        if (!body) return reply->error(400, kBadJson, why);
+        blobId = apijson::parseId(body->value(QStringLiteral("blobId")).toString());
+        if (!blobId) return reply->error(400, kBadId, QStringLiteral("blobId is missing or not a valid id"));
+        if (body->contains(QStringLiteral("name"))) name = body->value(QStringLiteral("name")).toString();
+    }
+    if (name.isEmpty()) name = QStringLiteral("unnamed");
+    if (name.size() > 256) return reply->error(400, QStringLiteral("invalid_name"), QStringLiteral("the name is longer than 256 characters"));
+    Engine *engine = &node_.engine();
+    BlobStore *blobs = &node_.blobs();
+    offload_.run(
+        [engine, blobs, blobId, name, wasm = req.body]() -> Result<AppRecord> {
+            QByteArray bytes = wasm;
+            if (blobId) {
+                auto b = blobs->get(*blobId);
+                if (!b) return Error{"blob_not_found", QStringLiteral("blob %1 does not exist").arg(blobId->toBase58())};
+                if (!isWasm(*b)) return Error{"invalid_wasm", QStringLiteral("blob %1 is not a WebAssembly module").arg(blobId->toBase58())};
+                bytes = *b;
+            }
+            return engine->installApp(bytes, name);
+        },
+        [reply](Result<AppRecord> r) {
+            if (!r) return replyError(reply, r.error());
+            reply->json(201, {{QStringLiteral("application"), apijson::app(*r)}});
+        });
+}
+
+void AdminRoutes::listContexts(const HttpReplyPtr &reply) {
+    QJsonArray out;
+    for (const auto &c : node_.engine().contexts()) out.append(apijson::context(c));
+    reply->json(200, {{QStringLiteral("contexts"), out}});
+}
+
+void AdminRoutes::createContext(const HttpRequest &req, const HttpReplyPtr &reply) {
+    QString why;
+    const auto body = apijson::parseObjectBody(req.body, &why);
+    if (!body) return reply->error(400, kBadJson, why);
+    const auto appId = apijson::parseId(body->value(QStringLiteral("applicationId")).toString());
+    if (!appId) return reply->error(400, kBadId, QStringLiteral("applicationId is missing or not a valid id"));
+    if (!node_.engine().app(*appId))
+        return reply->error(404, QStringLiteral("app_not_found"), QStringLiteral("application %1 is not installed").arg(appId->toBase58()));
+    const auto args = apijson::argsBytes(body->value(QStringLiteral("initArgs")), QStringLiteral("initArgs"), &why);
+    if (!args) return reply->error(400, QStringLiteral("invalid_args"), why);
+    const QString name = body->value(QStringLiteral("name")).toString();
+    auto inbox = offload_.inbox();
+    node_.engine().createContext(*appId, name, *args, [inbox, reply](Result<ContextInfo> r) mutable {
+        auto result = std::make_shared<Result<ContextInfo>>(std::move(r));
+        inbox->post([reply = std::move(reply), result] {
+            if (!*result) return replyError(reply, result->error());
+            reply->json(201, {{QStringLiteral("context"), apijson::context(result->value())}});
+        });
+    });
+}
+
+std::optional<Hash32> AdminRoutes::contextParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
+    const auto id = apijson::parseId(req.params.value(0));
+    if (!id) {
+        reply->error(400, kBadId, QStringLiteral("\"%1\" is not a valid context id (base58 of 32 bytes)").arg(req.params.value(0)));
+        return std::nullopt;
+    }
+    if (!node_.engine().context(*id)) {
+        reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id->toBase58()));
+        return std::nullopt;
+    }
+    return id;
+}
+
+void AdminRoutes::getContext(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    if (auto info = node_.engine().context(*id)) reply->json(200, {{QStringLiteral("context"), apijson::context(*info)}});
+    else reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id->toBase58()));
+}
+
+void AdminRoutes::deleteContext(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    Engine *engine = &node_.engine();
+    offload_.run([engine, id = *id] { return engine->deleteContext(id); },
+                 [reply](Result<void> r) {
+                     if (!r) return replyError(reply, r.error());
+                     reply->json(200, {{QStringLiteral("deleted"), true}});
+                 });
+}
+
+void AdminRoutes::invite(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    QString why;
+    const auto body = apijson::parseObjectBody(req.body, &why);
+    if (!body) return reply->error(400, kBadJson, why);
+    const QJsonValue exp = body->value(QStringLiteral("expiresInSeconds"));
+    qint64 expires = 24 * 3600;  // a day unless asked otherwise
+    if (!exp.isUndefined()) {
+        if (!exp.isDouble() || exp.toDouble() <= 0 || exp.toDouble() > 365.0 * 24 * 3600)
+            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("expiresInSeconds must be a number of seconds between 1 and one year"));
+        expires = qint64(exp.toDouble());
+    }
+    auto r = node_.invite(*id, expires);
+    if (!r) return replyError(reply, r.error());
+    reply->json(200, {{QStringLiteral("invitation"), *r}});
+}
+
+void AdminRoutes::join(const HttpRequest &req, const HttpReplyPtr &reply) {
+    QString why;
+    const auto body = apijson::parseObjectBody(req.body, &why);
+    if (!body) return reply->error(400, kBadJson, why);
+    const QString invitation = body->value(QStringLiteral("invitation")).toString();
+    if (invitation.isEmpty()) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("invitation is missing"));
+    if (invitation.size() > 64 * 1024) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("the invitation is too long"));
+    // The node may answer later (it dials the inviter); hop through the inbox either way.
+    auto inbox = offload_.inbox();
+    node_.join(invitation, [inbox, reply](Result<QJsonObject> r) mutable {
+        auto result = std::make_shared<Result<QJsonObject>>(std::move(r));
+        inbox->post([reply = std::move(reply), result] {
+            if (!*result) return replyError(reply, result->error());
+            reply->json(200, {{QStringLiteral("context"), result->value()}});
+        });
+    });
+}
+
+void AdminRoutes::dag(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    Engine *engine = &node_.engine();
+    offload_.run([engine, id = *id] { return engine->missingParents(id); },
+                 [engine, id = *id, reply](Result<std::vector<Hash32>> missing) {
+                     const auto info = engine->context(id);
+                     if (!info) return reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id.toBase58()));
+                     if (!missing) return replyError(reply, missing.error());
+                     reply->json(200, {{QStringLiteral("contextId"), id.toBase58()},
+                                       {QStringLiteral("heads"), apijson::ids(info->heads)},
+                                       {QStringLiteral("rootHash"), info->rootHash.toBase58()},
+                                       {QStringLiteral("appliedCount"), qint64(info->appliedCount)},
+                                       {QStringLiteral("pendingCount"), qint64(info->pendingCount)},
+                                       {QStringLiteral("missingParents"), apijson::ids(*missing)}});
+                 });
+}
+
+void AdminRoutes::state(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    QByteArray prefix = req.queryValue(QStringLiteral("prefix")).toUtf8();
+    if (req.hasQuery(QStringLiteral("prefixBase64"))) {
+        auto decoded = QByteArray::fromBase64Encoding(req.queryValue(QStringLiteral("prefixBase64")).toLatin1());
+        if (!decoded) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("prefixBase64 is not base64"));
+        prefix = *decoded;
+    }
+    int limit = api::kDefaultStateLimit;
+    if (req.hasQuery(QStringLiteral("limit"))) {
+        bool ok = false;
+        limit = req.queryValue(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1 || limit > api::kMaxStateLimit)
+            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("limit must be a number from 1 to %1").arg(api::kMaxStateLimit));
+    }
+    Engine *engine = &node_.engine();
+    offload_.run([engine, id = *id, prefix, limit] { return engine->stateItems(id, prefix, size_t(limit)); },
+                 [reply](Result<std::vector<StateItem>> items) {
+                     if (!items) return replyError(reply, items.error());
+                     QJsonArray out;
+                     for (const auto &it : *items) out.append(apijson::stateItem(it));
+                     reply->json(200, {{QStringLiteral("entries"), out}});
+                 });
+}
+
+}  // namespace dn

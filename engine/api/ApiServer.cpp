@@ -1,0 +1,195 @@
+#include "api/ApiServer.h"
+#include "api/AdminRoutes.h"
+#include "api/ApiAuth.h"
+#include "api/ApiJson.h"
+#include "api/ApiListener.h"
+#include "api/ApiLog.h"
+#include "api/BlobRoutes.h"
+#include "api/JsonRpc.h"
+#include "api/NodeInbox.h"
+#include "api/NodeServices.h"
+#include "api/Offload.h"
+#include "api/Router.h"
+#include "api/UploadSessions.h"
+#include "api/WsHub.h"
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QWebSocket>
+#include <QtHttpServer/QHttpServer>
+#include <QtHttpServer/QHttpServerRouterRule>
+
+Q_LOGGING_CATEGORY(lcApi, "dn.api")
+
+namespace dn {
+namespace {
+
+bool isWebSocketUpgrade(const QHttpServerRequest &r) {
+    return r.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0 &&
+           r.value("connection").toLower().contains("upgrade");
+}
+
+// GET /ws upgrades with a valid token. Matching here (rather than answering
+// from a handler) matters: QHttpServer 6.4 hands a socket to QtWebSockets
+// whenever a rule matched its upgrade request, so a bad token must not match;
+// it then reaches the missing handler, which answers 401 and closes.
+class WebSocketRule : public QHttpServerRouterRule {
+public:
+    WebSocketRule(const QString &path, const ApiAuth *auth, RouterHandler handler)
+        : QHttpServerRouterRule(path, std::move(handler)), auth_(auth) {}
+
+protected:
+    bool matches(const QHttpServerRequest &r, QRegularExpressionMatch *) const override {
+        return r.url().path() == QLatin1String("/ws") && isWebSocketUpgrade(r) &&
+               auth_->allows(r.value("authorization"), QUrlQuery(r.url()).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded));
+    }
+
+private:
+    const ApiAuth *auth_;
+};
+
+// Every ordinary request (never an upgrade: see above).
+class AnyRequestRule : public QHttpServerRouterRule {
+public:
+    AnyRequestRule(const QString &path, RouterHandler handler) : QHttpServerRouterRule(path, std::move(handler)) {}
+
+protected:
+    bool matches(const QHttpServerRequest &r, QRegularExpressionMatch *) const override {
+        return !r.value("upgrade").size();
+    }
+};
+
+}  // namespace
+
+ApiServer::ApiServer(NodeServices &node, QObject *parent)
+    : QObject(parent),
+      node_(node),
+      auth_(std::make_unique<ApiAuth>([&node] { return node.apiToken(); })),
+      inbox_(std::make_shared<NodeInbox>(this)),
+      offload_(std::make_unique<Offload>(inbox_, 2)),
+      rpc_(std::make_unique<JsonRpc>(node, inbox_)),
+      uploads_(std::make_unique<UploadSessions>()),
+      router_(std::make_unique<Router>()),
+      admin_(std::make_unique<AdminRoutes>(node, *offload_)),
+      blobs_(std::make_unique<BlobRoutes>(node, *offload_, *uploads_)),
+      hub_(std::make_unique<WsHub>(node, *rpc_)),
+      http_(std::make_unique<QHttpServer>()) {
+    installRoutes();
+    http_->route<WebSocketRule>(QStringLiteral("/ws"), static_cast<const ApiAuth *>(auth_.get()),
+                                [](const QHttpServerRequest &, QHttpServerResponder &&) {
+                                    // Nothing to write: QHttpServer now hands the socket to QtWebSockets.
+                                });
+    http_->route<AnyRequestRule>(QStringLiteral("/"), [this](const QHttpServerRequest &r, QHttpServerResponder &&resp) {
+        dispatch(r, std::move(resp));
+    });
+    // Upgrade requests no rule took (bad token, wrong path); QHttpServer closes them after this.
+    http_->setMissingHandler([this](const QHttpServerRequest &r, QHttpServerResponder &&resp) {
+        dispatch(r, std::move(resp));
+    });
+    connect(http_.get(), &QHttpServer::newWebSocketConnection, this, [this] {
+        while (http_->hasPendingWebSocketConnections()) hub_->accept(http_->nextPendingWebSocketConnection());
+    });
+}
+
+ApiServer::~ApiServer() {
+    // Results still on their way are dropped from here on; running jobs finish first.
+    inbox_->close();
+    offload_->waitForDone();
+    hub_.reset();
+    http_.reset();  // closes every connection (and any download in progress)
+}
+
+void ApiServer::installRoutes() {
+    using M = Router::Method;
+    router_->add(M::Post, QStringLiteral("/jsonrpc"), [this](const HttpRequest &req, const HttpReplyPtr &reply) {
+        rpc_->handleBody(req.body, [reply](const QJsonValue &r) {
+            if (r.isUndefined()) return reply->send(HttpResponse{204, {}, {}, {}});
+            const QByteArray body = r.isArray() ? QJsonDocument(r.toArray()).toJson(QJsonDocument::Compact)
+                                                : apijson::compact(r.toObject());
+            reply->send(HttpResponse{200, "application/json", body, {}});
+        });
+    });
+    router_->add(M::Get, QStringLiteral("/metrics"), [this](const HttpRequest &, const HttpReplyPtr &reply) {
+        reply->send(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", node_.metricsText() + metricsText(), {}});
+    });
+    router_->add(M::Get, QStringLiteral("/ws"), [](const HttpRequest &, const HttpReplyPtr &reply) {
+        reply->error(426, QStringLiteral("upgrade_required"), QStringLiteral("/ws speaks WebSocket only"));
+    });
+    admin_->install(*router_);
+    blobs_->install(*router_);
+}
+
+void ApiServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    ++requests_;
+    auto reply = std::make_shared<HttpReply>(HttpConnection::of(responder.socket()), std::move(responder));
+    HttpRequest req = HttpRequest::from(request);
+    for (const QString &s : req.segments)
+        if (s == QLatin1String(".") || s == QLatin1String("..") || s.contains(QLatin1Char('\\')) || s.contains(QChar(0)))
+            return reply->error(400, QStringLiteral("bad_path"), QStringLiteral("the path must not contain \".\", \"..\", backslashes or NUL"));
+    const QString normalized = QLatin1Char('/') + req.segments.join(QLatin1Char('/'));
+    if (!ApiAuth::isOpenPath(normalized) && !auth_->allows(req.header("authorization"))) {
+        HttpResponse r{401, "application/json",
+                       apijson::compact(apijson::errorBody(QStringLiteral("unauthorized"),
+                                                           QStringLiteral("a valid API token is required (Authorization: Bearer <token>)"))),
+                       {{"WWW-Authenticate", "Bearer"}}};
+        return reply->send(std::move(r));
+    }
+    router_->dispatch(req, reply);
+}
+
+Result<quint16> ApiServer::listen(const QHostAddress &host, quint16 port) {
+    if (listener_) return Error{"already_listening", QStringLiteral("the API server is already listening on %1").arg(url_.toString())};
+    auto *listener = new ApiListener(http_.get());
+    listener->setHttpServer(http_.get());
+    if (!listener->listen(host, port)) {
+        const QString why = listener->errorString();
+        delete listener;
+        return Error{"listen_failed", QStringLiteral("cannot listen on %1 port %2: %3").arg(host.toString()).arg(port).arg(why)};
+    }
+    http_->bind(listener);
+    listener_ = listener;
+    QHostAddress shown = host;
+    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4) shown = QHostAddress(QHostAddress::LocalHost);
+    if (host == QHostAddress::AnyIPv6) shown = QHostAddress(QHostAddress::LocalHostIPv6);
+    url_ = QUrl();
+    url_.setScheme(QStringLiteral("http"));
+    url_.setHost(shown.toString());
+    url_.setPort(listener->serverPort());
+    qCInfo(lcApi) << "API listening on" << url_.toString();
+    return listener->serverPort();
+}
+
+QUrl ApiServer::url() const { return url_; }
+
+ApiStats ApiServer::stats() const {
+    ApiStats s;
+    s.requests = requests_;
+    s.refused = listener_ ? listener_->refusedCount() : 0;
+    s.webSocketClients = hub_->clientCount();
+    s.webSocketDropped = hub_->droppedCount();
+    s.webSocketPushed = hub_->pushedCount();
+    s.uploads = uploads_->count();
+    s.uploadsExpired = uploads_->expiredCount();
+    return s;
+}
+
+QByteArray ApiServer::metricsText() const {
+    const ApiStats s = stats();
+    QByteArray out;
+    auto family = [&out](const char *name, const char *type, const char *help, qint64 value) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' + name + ' ' +
+               QByteArray::number(value) + '\n';
+    };
+    family("dn_api_http_requests_total", "counter", "HTTP requests routed by the API server.", qint64(s.requests));
+    family("dn_api_http_refused_total", "counter", "HTTP requests refused before parsing because they were too large.", qint64(s.refused));
+    family("dn_api_websocket_clients", "gauge", "WebSocket clients connected.", s.webSocketClients);
+    family("dn_api_websocket_dropped_total", "counter", "WebSocket clients dropped for leaving more than the backlog limit unsent.", qint64(s.webSocketDropped));
+    family("dn_api_websocket_pushed_total", "counter", "StateMutation frames queued to WebSocket clients.", qint64(s.webSocketPushed));
+    family("dn_api_blob_uploads", "gauge", "Chunked blob upload sessions in progress.", qint64(s.uploads));
+    family("dn_api_blob_uploads_expired_total", "counter", "Upload sessions dropped after being idle too long.", qint64(s.uploadsExpired));
+    return out;
+}
+
+void ApiServer::setUploadIdleTimeout(qint64 ms) { uploads_->setIdleTimeout(ms); }
+void ApiServer::setWebSocketBacklogLimit(qint64 bytes) { hub_->setMaxBacklog(bytes); }
+
+}  // namespace dn

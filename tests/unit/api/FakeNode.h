@@ -1,0 +1,76 @@
+#pragma once
+// A NodeServices for the API tests: a real Engine on a temporary directory,
+// a real BlobCache, and in-memory stand-ins for the network parts. The
+// engine's stateMutated notifications are forwarded to the owning thread the
+// way Node does it (queued), so the API server sees the real signal.
+#include "api/ApiJson.h"
+#include "api/NodeServices.h"
+#include "blob/BlobCache.h"
+#include "blob/BlobStore.h"
+#include "context/Engine.h"
+#include <QMetaObject>
+#include <QPointer>
+#include <atomic>
+#include <memory>
+
+namespace dn::test {
+
+class FakeNode : public NodeServices, public EngineListener {
+public:
+    static constexpr const char *kToken = "test-token-0123456789";
+
+    explicit FakeNode(const QString &dir) {
+        Engine::Options o;
+        o.dataDir = dir;
+        o.workers = 2;
+        auto e = Engine::open(o);
+        if (!e) qFatal("engine: %s", qPrintable(e.error().message));
+        engine_ = std::move(*e);
+        engine_->setListener(this);
+    }
+    ~FakeNode() override { engine_.reset(); }
+
+    Engine &engine() override { return *engine_; }
+    BlobStore &blobs() override { return engine_->blobs(); }
+    BlobCache &blobCache() override { return cache_; }
+    NodeStatus status() const override {
+        NodeStatus s;
+        s.peerId = QStringLiteral("12D3KooWFake");
+        s.addresses = {QStringLiteral("/ip4/127.0.0.1/tcp/1/p2p/12D3KooWFake")};
+        s.version = QStringLiteral("0.0.0-test");
+        s.uptimeSeconds = 7;
+        return s;
+    }
+    QString apiToken() const override { return QString::fromLatin1(kToken); }
+    QByteArray metricsText() override {
+        return "# HELP dn_fake_up A test gauge.\n# TYPE dn_fake_up gauge\ndn_fake_up 1\n";
+    }
+    Result<QString> invite(const Hash32 &contextId, qint64 expires) override {
+        lastInviteExpiry = expires;
+        return QStringLiteral("dn1fake") + contextId.toBase58();
+    }
+    void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override {
+        if (invitation == QLatin1String("dn1good"))
+            return done(QJsonObject{{QStringLiteral("contextId"), QStringLiteral("joined")}});
+        done(Error{"invalid_invitation", QStringLiteral("that is not an invitation")});
+    }
+    QJsonArray peers() const override { return QJsonArray{QJsonObject{{QStringLiteral("peerId"), QStringLiteral("p1")}}}; }
+    void recordWebsocketLatency(int64_t) override { ++websocketSamples; }
+
+    // EngineListener (executor/committer threads): hop to the node thread.
+    void stateMutated(const Hash32 &ctx, const Delta &delta, const Hash32 &root, bool) override {
+        const QJsonArray events = apijson::events(delta.body.events);
+        const Hash32 id = delta.id;
+        QMetaObject::invokeMethod(this, [this, ctx, id, root, events] { emit NodeServices::stateMutated(ctx, id, root, events); },
+                                  Qt::QueuedConnection);
+    }
+
+    qint64 lastInviteExpiry = 0;
+    std::atomic<int> websocketSamples{0};
+
+private:
+    std::unique_ptr<Engine> engine_;
+    BlobCache cache_;
+};
+
+}  // namespace dn::test
