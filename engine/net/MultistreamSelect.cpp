@@ -85,8 +85,7 @@ MultistreamSelect::Status MultistreamSelect::handleMessage(const QString &msg, Q
     if (!headerSeen_) {
         if (msg != kHeader)
             return fail(Failure::Malformed, QStringLiteral("peer did not start with %1").arg(kHeader));
-        headerSeen_ = true;
-        if (!dialer_) out += encodeMessage(kHeader);
+        headerSeen_ = true;  // ours went out with start()
         return status_;
     }
     return dialer_ ? handleAsDialer(msg, out) : handleAsListener(msg, out);

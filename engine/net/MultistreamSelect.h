@@ -8,9 +8,9 @@
 // fuzzable, and lets the same code negotiate /noise on TCP, /yamux/1.0.0 on
 // the secure channel and application protocols on yamux streams.
 //
-// The dialer sends the header and its first proposal together (as go and js
-// do); the listener answers the header, then echoes a proposal it supports
-// or says "na". Bytes that follow the final message in the same read belong
+// Both sides send the header at start() without waiting (the spec allows
+// it); the dialer sends its first proposal along with it (as go and js do).
+// The listener echoes a proposal it supports or says "na". Bytes that follow the final message in the same read belong
 // to the negotiated protocol (peers may send data optimistically) and are
 // handed back by takeRemainder().
 #include "net/NetReject.h"

@@ -27,7 +27,8 @@ QByteArray NoiseSymmetricState::hmacSha256(QByteArrayView key, QByteArrayView da
     unsigned int len = 0;
     static const unsigned char empty = 0;  // OpenSSL wants a pointer even for no bytes
     const unsigned char *d = data.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(data.data());
-    if (!HMAC(EVP_sha256(), key.data(), int(key.size()), d, size_t(data.size()),
+    const void *k = key.isEmpty() ? static_cast<const void *>(&empty) : key.data();
+    if (!HMAC(EVP_sha256(), k, int(key.size()), d, size_t(data.size()),
               reinterpret_cast<unsigned char *>(out.data()), &len) ||
         len != unsigned(kHashLen))
         qFatal("OpenSSL: HMAC-SHA256 failed");
