@@ -6,7 +6,16 @@
 
 namespace {
 int g_fds[2] = {-1, -1};
+volatile sig_atomic_t g_received = 0;
 void onSignal(int sig) {
+    // A second signal while the first one's orderly shutdown runs means the
+    // person wants out now: leave without flushing (what is durable stays so).
+    if (g_received) {
+        static const char msg[] = "deltanode: second signal, exiting immediately\n";
+        [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
+        ::_exit(128 + sig);
+    }
+    g_received = 1;
     const char c = char(sig);
     [[maybe_unused]] auto n = ::write(g_fds[0], &c, 1);  // async-signal-safe
 }

@@ -1,62 +1,87 @@
 // deltanode: the node. `--headless` runs it without a window (servers, tests);
-// the desktop monitor is the default where a display exists.
-#include "context/Engine.h"
+// the desktop monitor is the default where one is built.
+//
+// Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when the node
+// cannot start (database, identity, port in use), 2 for bad options or a bad
+// config file.
 #include "SignalWatcher.h"
-#include <QCommandLineParser>
+#include "node/NodeCommandLine.h"
+#include "node/NodeThread.h"
 #include <QCoreApplication>
 #include <QDir>
-#include <QStandardPaths>
+#include <QLoggingCategory>
 #include <cstdio>
 
 namespace {
 
-QString defaultDataDir(const QString &profile) {
-    // XDG data dir: ~/.local/share/deltanode/<profile>
-    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    return QDir(base).filePath(QStringLiteral("deltanode/") + profile);
+void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const QString &tokenFile) {
+    std::printf("deltanode %s\n", qPrintable(s.version));
+    std::printf("peer id:  %s\n", qPrintable(s.peerId));
+    for (const QString &a : s.addresses)
+        std::printf("p2p:      %s (not listening: this build has no p2p network yet)\n", qPrintable(a));
+    // Tests and scripts parse this line: keep its shape.
+    if (!s.apiUrl.isEmpty()) std::printf("api: %s\n", qPrintable(s.apiUrl));
+    std::printf("token:    %s\n", qPrintable(QDir::toNativeSeparators(tokenFile)));
+    std::printf("data dir: %s\n", qPrintable(QDir::toNativeSeparators(config.dataDir)));
+    std::printf("config:   %s\n", qPrintable(QDir::toNativeSeparators(config.configFile)));
+    std::fflush(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
+    // Debug output only on request (QT_LOGGING_RULES="dn.*.debug=true"
+    // overrides this): a daemon's log should stay readable.
+    QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false"));
     QCoreApplication::setApplicationName(QStringLiteral("deltanode"));
     QCoreApplication::setApplicationVersion(QStringLiteral(DN_VERSION));
 
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("deltanode: a peer-to-peer node hosting WebAssembly apps in shared contexts"));
-    p.addHelpOption();
-    p.addVersionOption();
-    p.addOptions({
-        {QStringLiteral("headless"), QStringLiteral("Run without a window.")},
-        {QStringLiteral("profile"), QStringLiteral("Profile name (data in the XDG data dir)."), QStringLiteral("NAME"), QStringLiteral("default")},
-        {QStringLiteral("data-dir"), QStringLiteral("Data directory (overrides --profile)."), QStringLiteral("DIR")},
-        {QStringLiteral("workers"), QStringLiteral("Executor threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0")},
-    });
-    p.process(app);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("deltanode: a peer-to-peer node hosting WebAssembly apps in shared contexts"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    dn::NodeCommandLine::addOptions(parser);
+    if (!parser.parse(QCoreApplication::arguments())) {
+        std::fprintf(stderr, "deltanode: %s\n", qPrintable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version"))) parser.showVersion();
+    if (!parser.positionalArguments().isEmpty()) {
+        std::fprintf(stderr, "deltanode: unexpected argument '%s' (see --help)\n", qPrintable(parser.positionalArguments().first()));
+        return 2;
+    }
+    auto args = dn::NodeCommandLine::read(parser);
+    auto config = args ? dn::NodeCommandLine::resolve(*args) : dn::Result<dn::NodeConfig>(args.error());
+    if (!config) {
+        std::fprintf(stderr, "deltanode: %s\n", qPrintable(config.error().message));
+        return 2;
+    }
 
-    const QString dataDir = p.isSet(QStringLiteral("data-dir")) ? p.value(QStringLiteral("data-dir"))
-                                                                 : defaultDataDir(p.value(QStringLiteral("profile")));
-    dn::Engine::Options opts;
-    opts.dataDir = dataDir;
-    opts.workers = p.value(QStringLiteral("workers")).toInt();
-    auto engine = dn::Engine::open(opts);
-    if (!engine) {
-        std::fprintf(stderr, "deltanode: %s\n", qPrintable(engine.error().message));
+    SignalWatcher signalWatcher;  // installed before the node starts: no signal is lost
+    dn::NodeThread node(*config);
+    if (auto r = node.start(); !r) {
+        std::fprintf(stderr, "deltanode: %s\n", qPrintable(r.error().message));
         return 1;
     }
-    const auto &id = (*engine)->identity();
-    std::printf("deltanode %s\n", DN_VERSION);
-    std::printf("peer id:   %s\n", qPrintable(id.peerId()));
-    std::printf("data dir:  %s\n", qPrintable(QDir::toNativeSeparators(dataDir)));
-    std::printf("contexts:  %zu, apps: %zu\n", (*engine)->contexts().size(), (*engine)->apps().size());
-    if (!p.isSet(QStringLiteral("headless")))
-        std::printf("note: the desktop monitor is not built yet; running headless\n");
+    dn::NodeStatus status;
+    QString tokenFile;
+    node.call([&](dn::Node &n) {
+        status = n.status();
+        tokenFile = n.apiTokenFile();
+    });
+    printStarted(status, *config, tokenFile);
+    if (!args->headless)
+        std::printf("note: the desktop monitor is not part of this build; running headless\n");
     std::fflush(stdout);
 
-    SignalWatcher signalWatcher;  // SIGINT/SIGTERM → orderly quit; the engine flushes on destruction
-    QObject::connect(&signalWatcher, &SignalWatcher::terminate, &app, &QCoreApplication::quit);
-    const int rc = app.exec();
-    engine->reset();
-    return rc;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminate, &app, [](int sig) {
+        std::fprintf(stderr, "deltanode: signal %d, shutting down\n", sig);
+        QCoreApplication::quit();
+    });
+    app.exec();
+    node.stop();  // API closed, background jobs finished, engine flushed
+    std::fprintf(stderr, "deltanode: stopped\n");
+    return 0;
 }

@@ -30,6 +30,7 @@ struct BlobCacheLimits {
     size_t maxEntries = 100;
     uint64_t maxBytes = 500ull << 20;
     uint64_t maxItemBytes = 64ull << 20;
+    bool operator==(const BlobCacheLimits &) const = default;
 };
 
 struct BlobCacheStats {

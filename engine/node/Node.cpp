@@ -1,0 +1,252 @@
+#include "node/Node.h"
+#include "codec/Invitation.h"
+#include "context/Engine.h"
+#include "node/ApiToken.h"
+#include "node/NodeResources.h"
+#include "node/NodeTimers.h"
+#include "state/Hlc.h"
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QPointer>
+#if __has_include("api/ApiServer.h")
+#include "api/ApiServer.h"
+#define DN_HAVE_API_SERVER 1
+#endif
+
+Q_LOGGING_CATEGORY(lcNode, "dn.node")
+
+namespace dn {
+
+namespace {
+
+// Event data as the WebSocket API pushes it: JSON when it is JSON (any JSON
+// value, not only objects and arrays), else the text.
+QJsonObject eventJson(const Event &e) {
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson("[" + e.data + "]", &err);
+    QJsonValue data = (err.error == QJsonParseError::NoError && doc.array().size() == 1)
+                          ? doc.array().at(0)
+                          : QJsonValue(QString::fromUtf8(e.data));
+    return {{QStringLiteral("kind"), QString::fromUtf8(e.kind)}, {QStringLiteral("data"), data}};
+}
+
+// Microseconds from an HLC stamp (NTP64, Unix epoch) until now; 0 when the
+// stamp is ahead (clock skew between authors).
+int64_t microsSince(uint64_t hlc) {
+    const uint64_t now = systemNtp64();
+    if (hlc >= now) return 0;
+    const uint64_t d = now - hlc;
+    return int64_t(((d >> 16) * 1000000u) >> 16);
+}
+
+QJsonObject contextJson(const ContextInfo &c) {
+    QJsonArray heads;
+    for (const Hash32 &h : c.heads) heads.append(h.toBase58());
+    return {{QStringLiteral("contextId"), c.id.toBase58()},
+            {QStringLiteral("applicationId"), c.appId.toBase58()},
+            {QStringLiteral("name"), c.name},
+            {QStringLiteral("heads"), heads},
+            {QStringLiteral("rootHash"), c.rootHash.toBase58()},
+            {QStringLiteral("appliedCount"), qint64(c.appliedCount)},
+            {QStringLiteral("pendingCount"), qint64(c.pendingCount)},
+            {QStringLiteral("createdAt"), qint64(c.createdAtMs)},
+            {QStringLiteral("isOwner"), c.isOwner}};
+}
+
+}  // namespace
+
+// Engine callbacks → queued calls on the node thread. Copies only what the
+// node needs, so executor threads never touch node state.
+class Node::Forwarder : public EngineListener {
+public:
+    explicit Forwarder(Node *node) : node_(node) {}
+    void stateMutated(const Hash32 &contextId, const Delta &delta, const Hash32 &newRoot, bool local) override {
+        QMetaObject::invokeMethod(
+            node_,
+            [n = node_, contextId, id = delta.id, hlc = delta.body.hlc, newRoot, events = delta.body.events, local] {
+                n->onStateMutated(contextId, id, hlc, newRoot, events, local);
+            },
+            Qt::QueuedConnection);
+    }
+    void deltaRejected(const Hash32 &contextId, const QString &reason, const QString &message) override {
+        qCDebug(lcNode) << "delta for" << contextId.toBase58() << "rejected:" << reason << message;
+    }
+
+private:
+    Node *node_;
+};
+
+Node::Node(const NodeConfig &config)
+    : config_(config), cache_(config.blobCache), forwarder_(std::make_unique<Forwarder>(this)) {
+    background_.setMaxThreadCount(1);
+    background_.setObjectName(QStringLiteral("node-background"));
+}
+
+Result<std::unique_ptr<Node>> Node::open(const NodeConfig &config) {
+    std::unique_ptr<Node> n(new Node(config));
+    auto token = ApiToken::loadOrCreate(config.dataDir);
+    if (!token) return token.error();
+    n->token_ = token->token;
+    n->tokenFile_ = token->path;
+    auto engine = Engine::open(config.engineOptions());
+    if (!engine) return engine.error();
+    n->engine_ = std::move(*engine);
+    n->engine_->setListener(n->forwarder_.get());
+    n->uptime_.start();
+    n->setupMetrics();
+    n->setupTimers();
+    return n;
+}
+
+Node::~Node() { shutdown(); }
+
+BlobStore &Node::blobs() { return engine_->blobs(); }
+
+Result<void> Node::start() {
+#ifdef DN_HAVE_API_SERVER
+    api_ = std::make_unique<ApiServer>(*this);
+    const QHostAddress host(config_.api.host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : config_.api.host);
+    auto port = api_->listen(host, quint16(config_.api.port));
+    if (!port) {
+        api_.reset();
+        return Error{port.error().code, QStringLiteral("cannot serve the API on %1:%2: %3")
+                                            .arg(config_.api.host).arg(config_.api.port).arg(port.error().message)};
+    }
+    apiUrl_ = api_->url();
+#else
+    qCWarning(lcNode) << "this build has no API server";
+#endif
+    timers_->start();
+    qCInfo(lcNode) << "node started:" << engine_->identity().peerId() << "api" << apiUrl_.toString();
+    return {};
+}
+
+void Node::shutdown() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (timers_) timers_->stop();
+    api_.reset();                // no new requests
+    background_.waitForDone();   // GC / cleanup jobs hold the engine
+    if (engine_) engine_->flush();
+    qCInfo(lcNode) << "node stopped; everything is durable";
+}
+
+NodeStatus Node::status() const {
+    NodeStatus s;
+    s.peerId = engine_->identity().peerId();
+    for (const QString &a : config_.p2p.listen) s.addresses << a + QStringLiteral("/p2p/") + s.peerId;
+    s.apiUrl = apiUrl_.toString();
+    s.version = QString::fromLatin1(kNodeVersion);
+    s.uptimeSeconds = uptime_.elapsed() / 1000;
+    s.peers = 0;
+    return s;
+}
+
+QByteArray Node::metricsText() { return metrics_.render(); }
+
+void Node::recordWebsocketLatency(int64_t micros) { websocket_->record(micros); }
+
+std::optional<QByteArray> Node::appModule(const Hash32 &appId) {
+    return cache_.get(appId, [this, appId] { return engine_->appBytes(appId); });
+}
+
+Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
+    const auto info = engine_->context(contextId);
+    const auto key = engine_->contextKey(contextId);
+    if (!info || !key) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
+    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
+    InvitationData d;
+    d.contextId = contextId;
+    d.appId = info->appId;
+    d.contextKey = *key;
+    // No addresses until the p2p network runs: an address nobody listens on
+    // would only make the joiner wait for a timeout.
+    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
+    return encodeInvitation(d, engine_->identity().key());
+}
+
+void Node::join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) {
+    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
+    if (!inv) {
+        const QString code = inv.error().code == QLatin1String("expired") ? QStringLiteral("invitation_expired")
+                                                                            : QStringLiteral("invalid_invitation");
+        return done(Error{code, inv.error().message});
+    }
+    if (auto existing = engine_->context(inv->contextId)) return done(contextJson(*existing));
+    // Without the network the app cannot be fetched from the inviter.
+    if (!engine_->app(inv->appId))
+        return done(Error{"app_not_installed", QStringLiteral("the invitation is valid, but application %1 is not installed "
+                                                              "here and this node cannot fetch it yet (no p2p network); "
+                                                              "install it, then join again").arg(inv->appId.toBase58())});
+    // The local half of joining: the context record and key. Its history
+    // arrives by sync once the network runs; until then calls answer not_synced.
+    auto joined = engine_->joinContext(inv->contextId, inv->appId, inv->contextKey, QString());
+    if (!joined) return done(joined.error());
+    done(contextJson(*joined));
+}
+
+QJsonArray Node::peers() const { return {}; }
+
+void Node::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64_t hlc, const Hash32 &newRoot,
+                          const std::vector<Event> &events, bool local) {
+    QJsonArray list;
+    for (const Event &e : events) list.append(eventJson(e));
+    (local ? mutationsLocal_ : mutationsRemote_)->fetch_add(1, std::memory_order_relaxed);
+    emit stateMutated(contextId, deltaId, newRoot, list);
+    // Author's transaction time → every client of this node told.
+    endToEnd_->record(microsSince(hlc));
+}
+
+void Node::runInBackground(const QString &job, std::function<uint64_t()> work, std::function<void(uint64_t)> then) {
+    if (stopped_ || busy_.count(job)) return;
+    busy_.insert(job);
+    QPointer<Node> self(this);
+    background_.start([self, job, work = std::move(work), then = std::move(then), node = this] {
+        const uint64_t result = work();
+        QMetaObject::invokeMethod(
+            node,
+            [self, job, then, result] {
+                if (!self) return;
+                self->busy_.erase(job);
+                then(result);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Node::heartbeat() {
+    const auto beats = heartbeats_.due(engine_->contexts());
+    metrics_.counter("deltanode_heartbeats_total", {{"result", "sent"}}).store(heartbeats_.sent());
+    metrics_.counter("deltanode_heartbeats_total", {{"result", "skipped"}}).store(heartbeats_.skipped());
+    // Publishing waits for the gossip layer; what would be sent is computed
+    // and counted so the timer's behaviour is observable already.
+    for (const auto &b : beats)
+        qCDebug(lcNode) << "heartbeat for" << b.contextId.toBase58() << b.message.size() << "bytes (no peers to send it to)";
+}
+
+void Node::setupTimers() {
+    using namespace std::chrono;
+    timers_ = new NodeTimers(metrics_, this);
+    const auto &t = config_.timers;
+    timers_->add(QStringLiteral("blob_eviction"), seconds(t.blobEvictionS), [this] { cache_.runEviction(); });
+    timers_->add(QStringLiteral("pending_cleanup"), seconds(t.pendingCleanupS), [this] {
+        Engine *e = engine_.get();
+        runInBackground(QStringLiteral("pending_cleanup"), [e] { return uint64_t(e->cleanupPending()); },
+                        [this](uint64_t dropped) { metrics_.counter("deltanode_pending_dropped_total").fetch_add(dropped); });
+    });
+    timers_->add(QStringLiteral("heartbeat"), seconds(t.heartbeatS), [this] { heartbeat(); });
+    // Sync and ping have no peers to talk to until the p2p network runs.
+    timers_->add(QStringLiteral("sync"), seconds(config_.sync.frequencyS), [] {});
+    timers_->add(QStringLiteral("ping"), seconds(t.pingS), [] {});
+    timers_->add(QStringLiteral("tombstone_gc"), hours(t.tombstoneGcIntervalH), [this] {
+        Engine *e = engine_.get();
+        const int64_t retentionMs = int64_t(config_.timers.tombstoneRetentionH) * 3600 * 1000;
+        runInBackground(QStringLiteral("tombstone_gc"), [e, retentionMs] { return uint64_t(e->gcTombstones(retentionMs)); },
+                        [this](uint64_t removed) { metrics_.counter("deltanode_tombstones_collected_total").fetch_add(removed); });
+    });
+}
+
+}  // namespace dn

@@ -1,0 +1,96 @@
+#pragma once
+// The node: everything one deltanode runs, on the node thread (DESIGN §3).
+// Owns the engine, the blob cache, the metrics, the timers and the client API
+// server. Engine callbacks arrive on executor/committer threads and are
+// forwarded here as queued calls, so everything else in Node is
+// single-threaded. Create it on the thread it will live on (NodeThread does).
+#include "api/NodeServices.h"
+#include "blob/BlobCache.h"
+#include "node/HeartbeatTracker.h"
+#include "node/MetricsRegistry.h"
+#include "node/NodeConfig.h"
+#include <QElapsedTimer>
+#include <QThreadPool>
+#include <QUrl>
+#include <memory>
+#include <set>
+
+namespace dn {
+
+class ApiServer;
+class NodeTimers;
+
+class Node : public NodeServices {
+    Q_OBJECT
+public:
+    // Opens the database (creating identity and API token at first start).
+    static Result<std::unique_ptr<Node>> open(const NodeConfig &config);
+    ~Node() override;
+
+    // Starts the API server and the timers.
+    Result<void> start();
+    // Stops serving, finishes background work and makes everything durable.
+    // Idempotent; the destructor calls it.
+    void shutdown();
+
+    // NodeServices
+    Engine &engine() override { return *engine_; }
+    BlobStore &blobs() override;
+    BlobCache &blobCache() override { return cache_; }
+    NodeStatus status() const override;
+    QString apiToken() const override { return token_; }
+    QByteArray metricsText() override;
+    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
+    void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
+    QJsonArray peers() const override;
+    void recordWebsocketLatency(int64_t micros) override;
+
+    // An installed app's module bytes, through the blob cache.
+    std::optional<QByteArray> appModule(const Hash32 &appId);
+
+    const NodeConfig &config() const { return config_; }
+    MetricsRegistry &metrics() { return metrics_; }
+    NodeTimers &timers() { return *timers_; }
+    HeartbeatTracker &heartbeats() { return heartbeats_; }
+    QUrl apiUrl() const { return apiUrl_; }
+    QString apiTokenFile() const { return tokenFile_; }
+    // Background jobs still running (pending cleanup, tombstone GC).
+    bool backgroundBusy() const { return !busy_.empty(); }
+
+private:
+    class Forwarder;
+    explicit Node(const NodeConfig &config);
+    void setupMetrics();
+    void setupTimers();
+    void onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64_t hlc, const Hash32 &newRoot,
+                        const std::vector<Event> &events, bool local);
+    void heartbeat();
+    // Runs `work` on the background thread (it may block on the executor
+    // workers), then `then` with its result back on the node thread. A job
+    // still running when its timer fires again is not started twice.
+    void runInBackground(const QString &job, std::function<uint64_t()> work, std::function<void(uint64_t)> then);
+
+    NodeConfig config_;
+    MetricsRegistry metrics_;
+    BlobCache cache_;
+    HeartbeatTracker heartbeats_;
+    std::unique_ptr<Forwarder> forwarder_;  // outlives engine_: the engine calls it until destroyed
+    std::unique_ptr<Engine> engine_;
+    QThreadPool background_;
+    std::set<QString> busy_;
+    NodeTimers *timers_ = nullptr;  // child
+    std::unique_ptr<ApiServer> api_;
+    QUrl apiUrl_;
+    QString token_;
+    QString tokenFile_;
+    QElapsedTimer uptime_;
+    Histogram *broadcast_ = nullptr;  // owned by metrics_
+    Histogram *websocket_ = nullptr;
+    Histogram *endToEnd_ = nullptr;
+    std::atomic<uint64_t> *mutationsLocal_ = nullptr;  // owned by metrics_
+    std::atomic<uint64_t> *mutationsRemote_ = nullptr;
+    std::vector<ContextInfo> contextsSnapshot_;  // taken once per scrape
+    bool stopped_ = false;
+};
+
+}  // namespace dn

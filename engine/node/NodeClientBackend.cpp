@@ -1,0 +1,250 @@
+#include "node/NodeClientBackend.h"
+#include "api/NodeServices.h"
+#include "blob/BlobCache.h"
+#include "context/Engine.h"
+#include "node/NodeViews.h"
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcClient, "dn.client")
+
+namespace dn {
+namespace {
+
+constexpr qint64 kMaxWasmBytes = 64ll << 20;  // far above any sane module; keeps a wrong pick from eating memory
+constexpr qint64 kJoinSyncTimeoutMs = 30'000;
+constexpr int kMaxDagDeltas = 10'000;
+
+ClientReply success(QJsonObject data = {}) {
+    ClientReply r;
+    r.ok = true;
+    r.data = std::move(data);
+    return r;
+}
+
+ClientReply failure(const QString &code, const QString &message) {
+    ClientReply r;
+    r.code = code;
+    r.message = message;
+    return r;
+}
+
+ClientReply failure(const Error &e) { return failure(e.code, e.message); }
+
+std::optional<Hash32> parseId(const QString &text) {
+    return text.size() > 50 ? std::nullopt : Hash32::fromBase58(text.trimmed());
+}
+
+}  // namespace
+
+NodeClientBackend::NodeClientBackend(NodeServices *node, PhaseHistogramSource phases)
+    : node_(node), builder_(*node, std::move(phases)) {
+    // Two threads: a long DAG read must not hold up a method call behind it.
+    pool_.setMaxThreadCount(2);
+    timer_.setParent(this);  // moves with us to the node thread
+    connect(&timer_, &QTimer::timeout, this, &NodeClientBackend::tick);
+    connect(node_, &NodeServices::stateMutated, this,
+            [this](const Hash32 &ctx, const Hash32 &delta, const Hash32 &, const QJsonArray &events) {
+                if (!events.isEmpty()) builder_.addEvents(ctx.toBase58(), delta.toBase58(), events);
+            });
+}
+
+NodeClientBackend::~NodeClientBackend() {
+    timer_.stop();
+    pool_.waitForDone();
+}
+
+void NodeClientBackend::start(int intervalMs) {
+    timer_.start(std::max(intervalMs, 250));
+    tick();  // the first picture at once, not a quarter second later
+}
+
+void NodeClientBackend::snapshotNow() { tick(); }
+
+void NodeClientBackend::tick() {
+    NodeSnapshot s = builder_.build();
+    countMembers(s.takenAtMs);
+    watchJoins(s);
+    emit snapshotReady(s);
+}
+
+void NodeClientBackend::countMembers(qint64 nowMs) {
+    Engine *engine = &node_->engine();
+    for (const QString &ctx : builder_.contextsNeedingMemberCount(nowMs, 1000)) {
+        auto id = parseId(ctx);
+        if (!id) continue;
+        pool_.start([this, engine, ctx, id = *id] {
+            // Membership is CRDT state under the node's reserved prefix (DESIGN §4).
+            auto items = engine->stateItems(id, QByteArray("\0members/", 9), 100'000);
+            const int n = items ? int(items->size()) : 0;
+            QMetaObject::invokeMethod(this, [this, ctx, n] { builder_.setMembers(ctx, n); }, Qt::QueuedConnection);
+        });
+    }
+}
+
+void NodeClientBackend::watchJoins(const NodeSnapshot &s) {
+    for (int i = joins_.size() - 1; i >= 0; --i) {
+        const JoinWatch &w = joins_[i];
+        bool synced = false;
+        for (const auto &c : s.contexts)
+            if (c.id == w.contextId) synced = c.applied > 0 && c.pending == 0;
+        const bool late = s.takenAtMs > w.deadlineMs;
+        if (!synced && !late) continue;
+        QJsonObject data = w.data;
+        data.insert(QStringLiteral("synced"), synced);
+        emit progress(w.id, synced ? QStringLiteral("Synced") : QStringLiteral("Still syncing in the background"), 1.0);
+        emit finished(w.id, success(data));
+        joins_.removeAt(i);
+    }
+}
+
+void NodeClientBackend::offload(quint64 id, std::function<ClientReply()> work) {
+    pool_.start([this, id, work = std::move(work)] {
+        ClientReply r = work();
+        if (!r.ok) qCWarning(lcClient) << "request failed:" << r.message;
+        emit finished(id, r);
+    });
+}
+
+void NodeClientBackend::fail(quint64 id, const QString &code, const QString &message) {
+    qCWarning(lcClient) << "request failed:" << message;
+    emit finished(id, failure(code, message));
+}
+
+void NodeClientBackend::installApp(quint64 id, const QString &path, const QString &name) {
+    Engine *engine = &node_->engine();
+    offload(id, [engine, path, name] {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return failure(QStringLiteral("not_found"), QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+        if (f.size() > kMaxWasmBytes)
+            return failure(QStringLiteral("too_large"), QStringLiteral("%1 is larger than 64 MiB").arg(path));
+        const QString appName = name.isEmpty() ? QFileInfo(path).completeBaseName() : name;
+        auto app = engine->installApp(f.readAll(), appName);
+        if (!app) return failure(app.error());
+        qCInfo(lcClient) << "installed app" << appName << app->id.toBase58();
+        return success(views::appJson(*app));
+    });
+}
+
+void NodeClientBackend::createContext(quint64 id, const QString &appId, const QString &name, const QString &initArgs) {
+    auto app = parseId(appId);
+    if (!app) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not an application id: %1").arg(appId));
+    Engine *engine = &node_->engine();
+    offload(id, [engine, app = *app, name, args = initArgs.isEmpty() ? QByteArray("{}") : initArgs.toUtf8()] {
+        auto ctx = engine->createContextSync(app, name, args);
+        if (!ctx) return failure(ctx.error());
+        qCInfo(lcClient) << "created context" << name << ctx->id.toBase58();
+        return success(views::contextJson(*ctx));
+    });
+}
+
+void NodeClientBackend::invite(quint64 id, const QString &contextId, qint64 expiresInSeconds) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    auto r = node_->invite(*ctx, expiresInSeconds);
+    if (!r) return fail(id, r.error().code, r.error().message);
+    emit finished(id, success({{QStringLiteral("invitation"), *r}}));
+}
+
+void NodeClientBackend::join(quint64 id, const QString &invitation) {
+    const QString text = invitation.trimmed();
+    if (text.isEmpty()) return fail(id, QStringLiteral("bad_invitation"), QStringLiteral("paste an invitation (dn1…) first"));
+    emit progress(id, QStringLiteral("Joining: verifying, fetching the app"), 0.2);
+    node_->join(text, [this, id](Result<QJsonObject> r) {
+        // The node calls back on its own thread, where we live.
+        if (!r) return fail(id, r.error().code, r.error().message);
+        QJsonObject data = r->contains(QStringLiteral("context")) ? r->value(QStringLiteral("context")).toObject() : *r;
+        const QString ctx = data.value(QStringLiteral("contextId")).toString();
+        qCInfo(lcClient) << "joined context" << ctx;
+        emit progress(id, QStringLiteral("Syncing history"), 0.6);
+        joins_.push_back({id, ctx, data, QDateTime::currentMSecsSinceEpoch() + kJoinSyncTimeoutMs});
+    });
+}
+
+void NodeClientBackend::deleteContext(quint64 id, const QString &contextId) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    Engine *engine = &node_->engine();
+    offload(id, [engine, ctx = *ctx, contextId] {
+        auto r = engine->deleteContext(ctx);
+        if (!r) return failure(r.error());
+        qCInfo(lcClient) << "deleted context" << contextId;
+        return success({{QStringLiteral("contextId"), contextId}, {QStringLiteral("deleted"), true}});
+    });
+}
+
+void NodeClientBackend::call(quint64 id, const QString &contextId, const QString &method, const QString &args) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    Engine *engine = &node_->engine();
+    offload(id, [engine, ctx = *ctx, method = method.toUtf8(), args = args.isEmpty() ? QByteArray("{}") : args.toUtf8()] {
+        auto r = engine->executeSync(ctx, method, args);
+        if (!r) return failure(r.error());
+        return success(views::executeJson(*r));
+    });
+}
+
+void NodeClientBackend::fetchState(quint64 id, const QString &contextId, const QString &prefix, int limit) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    Engine *engine = &node_->engine();
+    pool_.start([this, engine, id, ctx = *ctx, contextId, prefix = prefix.toUtf8(), limit] {
+        auto items = engine->stateItems(ctx, prefix, size_t(std::clamp(limit, 1, 100'000)));
+        if (!items) {
+            emit finished(id, failure(items.error()));
+            return;
+        }
+        QVector<StateEntryView> out;
+        for (const auto &item : *items) {
+            if (item.key.startsWith('\0')) continue;  // the node's own keys (membership), not the app's
+            out.push_back(views::stateEntry(item));
+        }
+        emit stateReady(id, contextId, out);
+        emit finished(id, success({{QStringLiteral("entries"), int(out.size())}}));
+    });
+}
+
+void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    Engine *engine = &node_->engine();
+    pool_.start([this, engine, id, ctx = *ctx, contextId, limit] {
+        auto deltas = engine->deltas(ctx, size_t(std::clamp(limit, 1, kMaxDagDeltas)));
+        if (!deltas) {
+            emit finished(id, failure(deltas.error()));
+            return;
+        }
+        std::unordered_set<Hash32> heads;
+        if (auto info = engine->context(ctx)) heads.insert(info->heads.begin(), info->heads.end());
+        QVector<DagDeltaView> out;
+        out.reserve(int(deltas->size()));
+        // Oldest first: the order in which a DAG view appends them.
+        for (auto it = deltas->rbegin(); it != deltas->rend(); ++it) out.push_back(views::dagDelta(*it, heads));
+        emit dagReady(id, contextId, out);
+        emit finished(id, success({{QStringLiteral("deltas"), int(out.size())}}));
+    });
+}
+
+void NodeClientBackend::peerAction(quint64 id, const QString &peerId, const QString &action) {
+    // NodeServices has no peer management yet; the network layer brings it.
+    fail(id, QStringLiteral("not_supported"),
+         QStringLiteral("cannot %1 %2: this node has no peer management yet").arg(action, peerId));
+}
+
+void NodeClientBackend::evictBlob(quint64 id, const QString &blobId) {
+    BlobCache &cache = node_->blobCache();
+    if (blobId.isEmpty()) {
+        const EvictionReport r = cache.runEviction();
+        emit finished(id, success({{QStringLiteral("evicted"), int(r.total())}}));
+        return;
+    }
+    auto blob = parseId(blobId);
+    if (!blob) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a blob id: %1").arg(blobId));
+    const bool evicted = cache.evict(*blob);
+    emit finished(id, success({{QStringLiteral("evicted"), evicted ? 1 : 0}}));
+}
+
+}  // namespace dn

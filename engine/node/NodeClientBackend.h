@@ -1,0 +1,68 @@
+#pragma once
+// The node-thread half of NodeClient (DESIGN §3). It lives on the thread of
+// the node it serves: a timer there builds one NodeSnapshot per interval
+// (≥ 250 ms, so the GUI gets at most 4 batches a second however fast the
+// node works), and requests arrive as queued calls. Work that may take a
+// while (method calls, app installs, DAG and state reads) runs on a small
+// pool of its own, so neither the node thread nor the GUI thread waits on
+// the engine. Answers leave as signals, which reach NodeClient queued.
+#include "node/NodeSnapshot.h"
+#include "node/NodeSnapshotBuilder.h"
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+#include <functional>
+
+namespace dn {
+
+class NodeServices;
+
+class NodeClientBackend : public QObject {
+    Q_OBJECT
+public:
+    NodeClientBackend(NodeServices *node, PhaseHistogramSource phases);
+    ~NodeClientBackend() override;  // waits for its pool jobs
+
+    // All of these run on the node thread (NodeClient queues them there).
+    void start(int intervalMs);
+    void snapshotNow();
+    void installApp(quint64 id, const QString &path, const QString &name);
+    void createContext(quint64 id, const QString &appId, const QString &name, const QString &initArgs);
+    void invite(quint64 id, const QString &contextId, qint64 expiresInSeconds);
+    void join(quint64 id, const QString &invitation);
+    void deleteContext(quint64 id, const QString &contextId);
+    void call(quint64 id, const QString &contextId, const QString &method, const QString &args);
+    void fetchState(quint64 id, const QString &contextId, const QString &prefix, int limit);
+    void fetchDag(quint64 id, const QString &contextId, int limit);
+    void peerAction(quint64 id, const QString &peerId, const QString &action);
+    void evictBlob(quint64 id, const QString &blobId);
+
+signals:
+    void snapshotReady(const dn::NodeSnapshot &snapshot);
+    void finished(quint64 id, const dn::ClientReply &reply);
+    void progress(quint64 id, const QString &stage, double fraction);
+    void dagReady(quint64 id, const QString &contextId, const QVector<dn::DagDeltaView> &deltas);
+    void stateReady(quint64 id, const QString &contextId, const QVector<dn::StateEntryView> &entries);
+
+private:
+    struct JoinWatch {
+        quint64 id = 0;
+        QString contextId;
+        QJsonObject data;
+        qint64 deadlineMs = 0;
+    };
+    void tick();
+    void countMembers(qint64 nowMs);
+    void watchJoins(const NodeSnapshot &s);
+    // Runs `work` on the pool; it returns the reply that `finished` carries.
+    void offload(quint64 id, std::function<ClientReply()> work);
+    void fail(quint64 id, const QString &code, const QString &message);
+
+    NodeServices *node_;
+    NodeSnapshotBuilder builder_;
+    QTimer timer_;
+    QThreadPool pool_;
+    QVector<JoinWatch> joins_;
+};
+
+}  // namespace dn
