@@ -84,7 +84,7 @@ int cmdWatch(Session &s, const QStringList &args) {
             }
             subscribed = true;
             deadline.stop();
-            if (!s.json()) printErr(QStringLiteral("watching %1 (Ctrl-C to stop)").arg(args[0]));
+            printErr(QStringLiteral("watching %1 (Ctrl-C to stop)").arg(args[0]));  // stderr: --json output stays clean
             return;
         }
         const QJsonObject result = msg.value(QLatin1String("result")).toObject();
