@@ -6,6 +6,8 @@
 #include "node/NodeTimers.h"
 #include "state/Hlc.h"
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaObject>
@@ -86,6 +88,12 @@ Node::Node(const NodeConfig &config)
 
 Result<std::unique_ptr<Node>> Node::open(const NodeConfig &config) {
     std::unique_ptr<Node> n(new Node(config));
+    // Usually made by NodeCommandLine already; embedders may skip it.
+    if (!QFileInfo::exists(config.dataDir)) {
+        if (!QDir().mkpath(config.dataDir))
+            return Error{"io", QStringLiteral("cannot create the data directory %1").arg(config.dataDir)};
+        QFile::setPermissions(config.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
     auto token = ApiToken::loadOrCreate(config.dataDir);
     if (!token) return token.error();
     n->token_ = token->token;

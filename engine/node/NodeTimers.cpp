@@ -15,14 +15,16 @@ NodeTimers::~NodeTimers() { stop(); }
 
 void NodeTimers::add(const QString &name, std::chrono::milliseconds interval, std::function<void()> run) {
     Job &job = jobs_[name];
-    if (!job.timer) job.timer = new QTimer(this);
+    if (!job.timer) {
+        job.timer = new QTimer(this);
+        connect(job.timer, &QTimer::timeout, this, [this, name] { fire(jobs_.at(name)); });
+    }
     job.timer->setInterval(interval);
     // Long periods (hours) need no millisecond precision, and coarse timers
     // let the OS batch wakeups.
     job.timer->setTimerType(interval >= std::chrono::minutes(1) ? Qt::CoarseTimer : Qt::PreciseTimer);
     job.run = std::move(run);
     job.runs = &metrics_.counter("deltanode_timer_runs_total", {{"timer", name}});
-    connect(job.timer, &QTimer::timeout, this, [this, name] { fire(jobs_.at(name)); }, Qt::UniqueConnection);
 }
 
 void NodeTimers::fire(Job &job) {
