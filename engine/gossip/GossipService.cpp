@@ -1,0 +1,283 @@
+#include "gossip/GossipService.h"
+
+#include "crypto/Base58.h"
+#include "gossip/RpcFrameReader.h"
+#include "net/Host.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcGossip)
+
+namespace dn {
+
+namespace {
+
+// Bytes taken from a stream per read, so that a fast peer cannot make us
+// buffer more than about one frame plus this.
+constexpr qsizetype kReadChunk = 64 * 1024;
+
+bool speaksMeshsub(const QStringList &protocols) {
+    return protocols.contains(kMeshsubV11) || protocols.contains(kMeshsubV10);
+}
+
+}  // namespace
+
+GossipService::GossipService(Host *host, GossipServiceConfig config, QObject *parent)
+    : QObject(parent),
+      host_(host),
+      config_(config),
+      router_(std::make_unique<GossipRouter>(config.router, host->identity(), static_cast<GossipTransport *>(this))) {
+    router_->setMessageHandler([this](const QString &topic, const QByteArray &data, const QByteArray &from,
+                                      const QByteArray &id) {
+        emit message(topic, data, base58Encode(from), id);
+    });
+    heartbeat_.setTimerType(Qt::CoarseTimer);
+    connect(&heartbeat_, &QTimer::timeout, this, [this] {
+        // The first beat comes early (the mesh forms sooner); then the interval.
+        if (heartbeat_.interval() != config_.router.heartbeatIntervalMs)
+            heartbeat_.setInterval(static_cast<int>(config_.router.heartbeatIntervalMs));
+        router_->heartbeat();
+    });
+}
+
+GossipService::~GossipService() { stop(); }
+
+void GossipService::start() {
+    if (started_) return;
+    started_ = true;
+    for (const QString &proto : {kMeshsubV11, kMeshsubV10})
+        host_->setStreamHandler(proto, [this](Stream *s) { onInboundStream(s); });
+    connect(host_, &Host::peerIdentified, this,
+            [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
+                onPeerIdentified(peer, protocols);
+            });
+    connect(host_, &Host::peerDisconnected, this, &GossipService::onPeerDisconnected);
+    for (const QString &peer : host_->connectedPeers())
+        onPeerIdentified(peer, host_->peerStore().protocols(peer));
+    heartbeat_.start(static_cast<int>(config_.router.heartbeatInitialDelayMs));
+}
+
+void GossipService::stop() {
+    if (!started_) return;
+    started_ = false;
+    heartbeat_.stop();
+    host_->removeStreamHandler(kMeshsubV11);
+    host_->removeStreamHandler(kMeshsubV10);
+    disconnect(host_, nullptr, this, nullptr);
+    for (auto &[peer, l] : links_) {
+        if (l.inRouter) router_->peerRemoved(l.id);
+        if (l.out) l.out->closeWrite();
+    }
+    links_.clear();
+    names_.clear();
+}
+
+// --- peers ---
+
+GossipService::Link *GossipService::link(const QString &peer, bool create) {
+    auto it = links_.find(peer);
+    if (it != links_.end()) return &it->second;
+    if (!create) return nullptr;
+    const auto raw = base58Decode(peer);
+    if (!raw) return nullptr;
+    Link &l = links_[peer];
+    l.peer = peer;
+    l.id = *raw;
+    l.queue = std::make_unique<OutboundQueue>(config_.queue);
+    names_.insert(l.id, peer);
+    return &l;
+}
+
+bool GossipService::isOutboundConnection(const QString &peer) const {
+    const Connection *c = host_->connectionTo(peer);
+    return c && c->direction() == Direction::Outbound;
+}
+
+void GossipService::onPeerIdentified(const QString &peer, const QStringList &protocols) {
+    if (!speaksMeshsub(protocols) || !host_->isConnected(peer)) return;
+    Link *l = link(peer, true);
+    if (l && !l->out && !l->opening) openOutbound(peer);
+}
+
+void GossipService::onPeerDisconnected(const QString &peer) {
+    auto it = links_.find(peer);
+    if (it == links_.end()) return;
+    if (it->second.inRouter) router_->peerRemoved(it->second.id);
+    names_.remove(it->second.id);
+    links_.erase(it);
+}
+
+void GossipService::addToRouter(Link &l, const QString &protocol) {
+    // peerAdded again only updates the protocol and direction.
+    router_->peerAdded(l.id, protocol, isOutboundConnection(l.peer));
+    l.inRouter = true;
+}
+
+// --- outbound stream ---
+
+void GossipService::openOutbound(const QString &peer) {
+    Link *l = link(peer, false);
+    if (!l || l->opening || l->out || !host_->isConnected(peer)) return;
+    l->opening = true;
+    ++l->openAttempts;
+    QPointer<GossipService> self(this);
+    host_->newStream(peer, {kMeshsubV11, kMeshsubV10}, [self, peer](Result<Stream *> r) {
+        if (!self) {
+            if (r) r.value()->reset();
+            return;
+        }
+        Link *l = self->link(peer, false);
+        if (!l) {  // the peer left meanwhile
+            if (r) r.value()->reset();
+            return;
+        }
+        l->opening = false;
+        if (!r) {
+            ++self->serviceCounters_.streamOpenFailures;
+            qCDebug(lcGossip) << "meshsub stream to" << peer << "failed:" << r.error().message;
+            self->onOutboundLost(peer);
+            return;
+        }
+        self->onOutboundOpened(peer, r.value());
+    });
+}
+
+void GossipService::onOutboundOpened(const QString &peer, Stream *s) {
+    Link *l = link(peer, false);
+    l->out = s;
+    l->openAttempts = 0;
+    connect(s, &Stream::bytesWritten, this, [this, peer] {
+        if (Link *l = link(peer, false)) flush(*l);
+    });
+    connect(s, &Stream::closed, this, [this, peer, s] {
+        Link *l = link(peer, false);
+        if (l && l->out == s) onOutboundLost(peer);
+    });
+    // Anything the peer sends on our outbound stream is not for us; drain it
+    // so that it does not hold the yamux window.
+    connect(s, &Stream::readyRead, s, [s] { s->readAll(); });
+    addToRouter(*l, s->protocol());
+    flush(*l);
+}
+
+void GossipService::onOutboundLost(const QString &peer) {
+    Link *l = link(peer, false);
+    if (!l) return;
+    l->out = nullptr;
+    if (!host_->isConnected(peer)) return;  // peerDisconnected cleans up
+    if (l->openAttempts < config_.maxStreamOpenAttempts) {
+        QPointer<GossipService> self(this);
+        QTimer::singleShot(config_.streamRetryDelayMs, this, [self, peer] {
+            if (self) self->openOutbound(peer);
+        });
+        return;
+    }
+    // We cannot reach it: the router must stop counting on it.
+    qCInfo(lcGossip) << "giving up the meshsub stream to" << peer;
+    if (l->inRouter) router_->peerRemoved(l->id);
+    l->inRouter = false;
+    l->queue->clear();
+}
+
+bool GossipService::sendRpc(const QByteArray &peerId, const QByteArray &rpcBytes, bool control) {
+    const QString peer = names_.value(peerId);
+    Link *l = peer.isEmpty() ? nullptr : link(peer, false);
+    if (!l) return false;
+    if (!l->queue->push(frameRpc(rpcBytes), control)) {
+        ++serviceCounters_.queueDrops;
+        return false;
+    }
+    // Written on a later turn: the router is not re-entrant and batches of
+    // sends (a heartbeat) should leave as one burst.
+    if (l->out && l->queue->size() == 1) {
+        QPointer<GossipService> self(this);
+        QMetaObject::invokeMethod(this, [self, peer] {
+            if (!self) return;
+            if (Link *l = self->link(peer, false)) self->flush(*l);
+        }, Qt::QueuedConnection);
+    }
+    return true;
+}
+
+void GossipService::flush(Link &l) {
+    if (!l.out) return;
+    while (!l.queue->isEmpty() && l.out->bytesToWrite() < config_.writeHighWater) {
+        if (l.out->write(l.queue->pop()) < 0) {
+            onOutboundLost(l.peer);
+            return;
+        }
+        ++serviceCounters_.framesOut;
+    }
+}
+
+// --- inbound streams ---
+
+void GossipService::onInboundStream(Stream *s) {
+    const QString peer = s->remotePeer();
+    Link *l = link(peer, true);
+    if (!l) {
+        s->reset();
+        return;
+    }
+    if (!l->inRouter) addToRouter(*l, s->protocol());
+    if (!l->out && !l->opening) openOutbound(peer);
+    auto reader = std::make_shared<RpcFrameReader>(config_.router.maxMessageSize);
+    connect(s, &Stream::readyRead, this, [this, s, reader] { readInbound(s, *reader); });
+    connect(s, &Stream::readFinished, s, [s] { s->closeWrite(); });
+    if (s->bytesAvailable() > 0) readInbound(s, *reader);
+}
+
+void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
+    const QString peer = s->remotePeer();
+    // A message handler may close the connection (block the peer) under us.
+    const QPointer<Stream> alive(s);
+    while (alive && !s->isClosed() && s->bytesAvailable() > 0) {
+        reader.append(s->read(kReadChunk));
+        for (;;) {
+            QByteArray frame;
+            const auto st = reader.next(frame);
+            if (st == RpcFrameReader::Status::NeedMore) break;
+            if (st != RpcFrameReader::Status::Frame) {
+                // The length prefix is all that delimits frames: after a bad
+                // or oversized one the rest of the stream is meaningless.
+                const auto *l = link(peer, false);
+                if (st == RpcFrameReader::Status::TooLarge && l) router_->noteOversizedRpc(l->id);
+                else ++serviceCounters_.badFrames;
+                qCDebug(lcGossip) << "resetting meshsub stream from" << peer << "(bad frame)";
+                s->reset();
+                return;
+            }
+            ++serviceCounters_.framesIn;
+            const Link *l = link(peer, false);
+            if (!l || !l->inRouter) return;  // the peer left while we were reading
+            router_->handleRpc(l->id, frame);
+            if (!alive || s->isClosed()) return;
+        }
+    }
+}
+
+// --- queries ---
+
+namespace {
+QStringList textIds(const QList<QByteArray> &ids) {
+    QStringList out;
+    for (const QByteArray &id : ids) out.append(base58Encode(id));
+    return out;
+}
+}  // namespace
+
+QStringList GossipService::meshPeers(const QString &topic) const { return textIds(router_->meshPeers(topic)); }
+QStringList GossipService::topicPeers(const QString &topic) const { return textIds(router_->topicPeers(topic)); }
+QStringList GossipService::gossipPeers() const { return textIds(router_->peers()); }
+
+QStringList GossipService::peerTopics(const QString &peer) const {
+    const auto raw = base58Decode(peer);
+    return raw ? router_->peerTopics(*raw) : QStringList{};
+}
+
+int GossipService::queuedFrames(const QString &peer) const {
+    auto it = links_.find(peer);
+    return it == links_.end() ? 0 : it->second.queue->size();
+}
+
+}  // namespace dn
