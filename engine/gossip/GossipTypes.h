@@ -20,10 +20,18 @@ struct GossipMessage {
     QByteArray data;
 };
 
-// Message id function: all peers of a topic must agree on it. The default is
-// the libp2p one, from ‖ seqno.
+// Message id function: all peers of a topic should agree on it.
 using MessageIdFn = std::function<QByteArray(const GossipMessage &)>;
+// The default, from ‖ seqno (go-libp2p-pubsub's DefaultMsgIdFn).
 inline QByteArray defaultMessageId(const GossipMessage &m) { return m.from + m.seqno; }
+// js-libp2p gossipsub's StrictSign id: the author's PublicKey protobuf ‖ seqno,
+// i.e. `from` without its 2-byte identity-multihash header for Ed25519 ids.
+// Ids only meet on the wire in IHAVE/IWANT, so mixing the two functions costs
+// some redundant IWANTs (answered, then dropped as duplicates), not messages.
+inline QByteArray publicKeyMessageId(const GossipMessage &m) {
+    const bool inlined = m.from.size() == 38 && m.from.startsWith(QByteArrayView("\x00\x24", 2));
+    return (inlined ? m.from.mid(2) : m.from) + m.seqno;
+}
 
 // Monotonic counters, exported as Prometheus counters by the node.
 struct GossipCounters {

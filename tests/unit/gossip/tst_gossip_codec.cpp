@@ -2,6 +2,7 @@
 // the message cache windows and the seen cache.
 #include "crypto/Ed25519.h"
 #include "crypto/PeerId.h"
+#include "gossip/GossipTypes.h"
 #include "gossip/MessageCache.h"
 #include "gossip/MessageSigner.h"
 #include "gossip/RpcCodec.h"
@@ -75,6 +76,14 @@ private slots:
         gpb::Message shortSig = m;
         shortSig.set_signature(m.signature().substr(0, 63));
         QVERIFY(!verifyGossipMessage(shortSig));
+    }
+
+    void messageIdFunctions() {
+        const Ed25519Key key = *Ed25519Key::fromSeed(QByteArray(32, '\x07'));
+        const GossipMessage m{peerIdBytes(key.publicKey()), QByteArray::fromHex("0000000000000005"), "t", "d"};
+        QCOMPARE(defaultMessageId(m), m.from + m.seqno);
+        // js: PublicKey protobuf {Type: Ed25519, Data} then the seqno.
+        QCOMPARE(publicKeyMessageId(m), QByteArray::fromHex("08011220") + key.publicKey().toByteArray() + m.seqno);
     }
 
     void messageCacheWindows() {
