@@ -30,9 +30,10 @@ void ColoredMesh::clear() {
 }
 
 int ColoredMesh::segmentsFor(float r) {
-    // A chord of about 2.5 px looks round at any size; small dots need few.
-    const int n = int(std::ceil(2.0f * kPi * r / 2.5f));
-    return std::clamp(n, 6, 64);
+    // With the feather smoothing the outline, a chord of about 3.5 px still
+    // looks round; small dots need few segments.
+    const int n = int(std::ceil(2.0f * kPi * r / 3.5f));
+    return std::clamp(n, 8, 64);
 }
 
 quint32 ColoredMesh::push(float x, float y, Rgba c) {
@@ -73,7 +74,27 @@ int ColoredMesh::addDisc(QPointF c, float r, Rgba color, int segments) {
 
 void ColoredMesh::recolourDisc(int firstVertex, int segments, Rgba color) {
     // Only the centre and the solid rim carry colour; the feather stays clear.
-    const int end = std::min(firstVertex + 1 + segments, vertexCount());
+    recolour(firstVertex, 1 + segments, color);
+}
+
+int ColoredMesh::addDot(QPointF c, float r, Rgba color) {
+    const float h = std::max(r, 0.75f);
+    const int first = vertexCount();
+    addRect(QRectF(c.x() - h, c.y() - h, 2 * h, 2 * h), color);
+    return first;
+}
+
+void ColoredMesh::addHairline(QPointF a, QPointF b, Rgba color) {
+    const QPointF n = normalOf(unit(b - a, QPointF(1, 0))) * 0.6;
+    const quint32 v = push(float(a.x() - n.x()), float(a.y() - n.y()), color);
+    push(float(b.x() - n.x()), float(b.y() - n.y()), color);
+    push(float(b.x() + n.x()), float(b.y() + n.y()), color);
+    push(float(a.x() + n.x()), float(a.y() + n.y()), color);
+    quad(v, v + 1, v + 2, v + 3);
+}
+
+void ColoredMesh::recolour(int firstVertex, int count, Rgba color) {
+    const int end = std::min(firstVertex + count, vertexCount());
     for (int i = firstVertex; i < end; ++i) {
         Vertex &v = vertices_[size_t(i)];
         v.r = color.r;

@@ -41,6 +41,13 @@ public:
     int addDisc(QPointF c, float r, Rgba color, int segments);
     // Repaints a disc added by addDisc, keeping its transparent feather.
     void recolourDisc(int firstVertex, int segments, Rgba color);
+    // A square dot for nodes too small to look round (4 vertices, no feather).
+    int addDot(QPointF c, float r, Rgba color);
+    // Repaints `count` vertices from firstVertex.
+    void recolour(int firstVertex, int count, Rgba color);
+    // A thin segment drawn as one 1.2 px quad, for zoomed-out overviews where
+    // a feathered line would cost twice the vertices for no visible gain.
+    void addHairline(QPointF a, QPointF b, Rgba color);
     // An anti-aliased ring between radii rInner and rOuter.
     void addRing(QPointF c, float rInner, float rOuter, Rgba color, int segments);
     // An anti-aliased straight segment of the given width (pixels).

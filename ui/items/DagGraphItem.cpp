@@ -230,9 +230,10 @@ void DagGraphItem::updatePolish() {
                            built.radius == p.radius && built.edgeWidth == p.edgeWidth;
     // Start over when the scale changed or the view left the built range to
     // the left; far to the right a fresh build is cheaper than extending; and
-    // after scrolling a few screens, to drop what has scrolled away.
+    // after scrolling a screen, to drop what has scrolled away (every vertex
+    // drawn costs, on screen or not).
     const bool rebuild = needRebuild_ || !sameScale || lo < mesh_.builtLo() ||
-                         hi > mesh_.builtHi() + 2 * span || lo - mesh_.builtLo() > 3 * span + pad;
+                         hi > mesh_.builtHi() + 2 * span || lo - mesh_.builtLo() > span + pad;
     if (rebuild) {
         p.originGen = lo - pad;
         mesh_.reset(p, lo - pad, hi + pad, rows_, style_);
@@ -260,18 +261,39 @@ void DagGraphItem::updatePolish() {
     }
 }
 
+namespace {
+
+// Matches a group's MeshNode children to the chunks, uploading changed ones.
+void syncChunks(QSGNode *group, std::vector<DagMeshBuilder::Chunk> &chunks, bool all) {
+    while (group->childCount() > int(chunks.size())) {
+        QSGNode *n = group->lastChild();
+        group->removeChildNode(n);
+        delete n;
+    }
+    while (group->childCount() < int(chunks.size())) group->appendChildNode(new MeshNode);
+    size_t i = 0;
+    for (QSGNode *n = group->firstChild(); n; n = n->nextSibling(), ++i) {
+        if (!chunks[i].dirty && !all) continue;
+        static_cast<MeshNode *>(n)->upload(chunks[i].mesh);
+        chunks[i].dirty = false;
+    }
+}
+
+}  // namespace
+
 QSGNode *DagGraphItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     auto *root = static_cast<QSGTransformNode *>(old);
     const bool fresh = root == nullptr;
     if (fresh) {
-        // Edges under nodes under rings: three batched draw calls in all.
+        // Edges under nodes under rings; each a few batched draw calls.
         root = new QSGTransformNode;
-        for (int i = 0; i < 3; ++i) root->appendChildNode(new MeshNode);
+        root->appendChildNode(new QSGNode);
+        root->appendChildNode(new QSGNode);
+        root->appendChildNode(new MeshNode);
     }
-    auto layer = [root](int i) { return static_cast<MeshNode *>(root->childAtIndex(i)); };
-    if (mesh_.takeEdgesDirty() || fresh) layer(0)->upload(mesh_.edges());
-    if (mesh_.takeNodesDirty() || fresh) layer(1)->upload(mesh_.nodes());
-    if (mesh_.takeOverlayDirty() || fresh) layer(2)->upload(mesh_.overlay());
+    syncChunks(root->childAtIndex(0), mesh_.edgeChunks(), fresh);
+    syncChunks(root->childAtIndex(1), mesh_.nodeChunks(), fresh);
+    if (mesh_.takeOverlayDirty() || fresh) static_cast<MeshNode *>(root->childAtIndex(2))->upload(mesh_.overlay());
     QMatrix4x4 m;
     m.translate(float(meshOffset_.x()), float(meshOffset_.y()));
     root->setMatrix(m);

@@ -5,9 +5,10 @@
 // their own colours.
 //
 // It stays smooth with tens of thousands of deltas because it draws only the
-// generations in view (plus a margin), batches every node into one geometry
-// node and every edge into another, moves a transform to pan, and appends to
-// its meshes when the model appends rows. See DagMeshBuilder.
+// generations in view (plus a margin), batches nodes and edges into a few
+// large geometry nodes (append-only chunks, so an append re-uploads one chunk),
+// moves a transform to pan, and appends to its meshes when the model appends
+// rows. See DagMeshBuilder.
 //
 // Input: drag to pan, wheel or pinch to zoom around the pointer, click to
 // select (deltaClicked). Keys: + / - zoom, arrows pan, Home follows the heads,

@@ -1,13 +1,17 @@
 #pragma once
-// DagMeshBuilder: turns the visible part of a DAG into three meshes — edges,
-// nodes and an overlay (head rings, the selection) — for DagGraphItem.
+// DagMeshBuilder: turns the visible part of a DAG into meshes — edges, nodes
+// and an overlay (head rings, the selection) — for DagGraphItem.
 //
 // The meshes cover a *built range* of generations a little wider than the
 // view. Panning inside it only moves a transform; deltas appended to the model
-// and new generations scrolling in are added to the existing meshes; only a
+// and new generations scrolling in are appended to the existing meshes; only a
 // zoom, a jump outside the range or a non-append model change starts over.
 // Mesh x is measured from `originGen`, so floats stay exact however long the
 // DAG grows.
+//
+// Edges and nodes are each kept in a few append-only chunks (up to
+// kChunkVertices vertices): all nodes still draw in a handful of calls, and an
+// append re-uploads only the open chunk instead of the whole graph.
 #include "ColoredMesh.h"
 #include "DagRows.h"
 #include <QColor>
@@ -22,12 +26,18 @@ struct DagStyle {
 
 class DagMeshBuilder {
 public:
+    static constexpr int kChunkVertices = 16384;
+
     struct Params {
         double genStep = 36;   // pixels between generations (zoom applied)
         double laneStep = 26;  // pixels between lanes (zoom applied)
         float radius = 6;      // node radius in pixels
         float edgeWidth = 1;   // edge width in pixels
         int originGen = 0;     // the generation drawn at mesh x = 0
+    };
+    struct Chunk {
+        ColoredMesh mesh;
+        bool dirty = true;
     };
 
     // Starts over, building generations [lo, hi].
@@ -49,28 +59,30 @@ public:
     // Where a row's centre lies in mesh coordinates.
     QPointF position(const DagRows::Row &r) const;
 
-    const ColoredMesh &edges() const { return edges_; }
-    const ColoredMesh &nodes() const { return nodes_; }
+    // The meshes; the item re-uploads chunks marked dirty and clears the mark.
+    std::vector<Chunk> &edgeChunks() { return edges_; }
+    std::vector<Chunk> &nodeChunks() { return nodes_; }
     const ColoredMesh &overlay() const { return overlay_; }
-    // Which meshes changed since last asked (the item re-uploads only those).
-    bool takeEdgesDirty() { return std::exchange(edgesDirty_, false); }
-    bool takeNodesDirty() { return std::exchange(nodesDirty_, false); }
     bool takeOverlayDirty() { return std::exchange(overlayDirty_, false); }
 
 private:
     void addRange(int lo, int hi, const DagRows &rows, const DagStyle &style);
     void addRow(int row, bool withNode, const DagRows &rows, const DagStyle &style);
     void grow(int rowCount);
+    // The chunk new shapes go into, opening a new one when the last is full.
+    Chunk &openChunk(std::vector<Chunk> &chunks);
 
     Params params_;
     bool built_ = false;
     int lo_ = 0, hi_ = -1;
-    int segments_ = 12;
+    int segments_ = 12;  // 0: nodes are square dots
+    int nodeVertices_ = 0;
     int nodeCount_ = 0;
-    std::vector<int> nodeStart_;      // first vertex of each row's disc, -1 if not built
-    std::vector<uchar> edgesBuilt_;   // whether each row's edges to its parents are in
-    ColoredMesh edges_, nodes_, overlay_;
-    bool edgesDirty_ = false, nodesDirty_ = false, overlayDirty_ = false;
+    std::vector<int> nodeChunk_, nodeStart_;  // where each row's node is; chunk -1 if not built
+    std::vector<uchar> edgesBuilt_;           // whether each row's edges to its parents are in
+    std::vector<Chunk> edges_, nodes_;
+    ColoredMesh overlay_;
+    bool overlayDirty_ = false;
 };
 
 }  // namespace dn
