@@ -68,6 +68,13 @@ void save(const QImage &img, const QString &name) {
 
 }  // namespace
 
+// A macro, as QSKIP must return from the test function itself.
+#define REQUIRE_OPENGL()                                                                             \
+    do {                                                                                             \
+        if (softwareRenderer())                                                                      \
+            QSKIP("Qt Quick runs its software renderer here (no Xvfb?): custom geometry is not drawn"); \
+    } while (false)
+
 class TstItems : public QObject {
     Q_OBJECT
 
@@ -85,9 +92,8 @@ private:
     }
     // Renders a frame (polish, sync, render) and returns it.
     QImage frame() { return window_->grabWindow().convertToFormat(QImage::Format_RGB32); }
-    void requireOpenGL() {
-        if (window_->rendererInterface()->graphicsApi() == QSGRendererInterface::Software)
-            QSKIP("Qt Quick runs its software renderer here (no Xvfb?): custom geometry is not drawn");
+    bool softwareRenderer() const {
+        return window_->rendererInterface()->graphicsApi() == QSGRendererInterface::Software;
     }
 
     struct Dag {
@@ -111,7 +117,7 @@ private slots:
     void dagRendersLargeGraph() {
         QQuickWindow *w = freshWindow({960, 540}, kLight);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto dag = makeDag(w, 10000);
         DagGraphItem *item = dag->item;
         QCOMPARE(item->nodeCount(), 10000);
@@ -148,7 +154,7 @@ private slots:
     void dagDarkBackground() {
         QQuickWindow *w = freshWindow({960, 540}, kDark);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto dag = makeDag(w, 3000);
         dag->item->setZoom(1.5);
         frame();
@@ -163,7 +169,7 @@ private slots:
     void dagClickSelectsRow() {
         QQuickWindow *w = freshWindow({960, 540}, kLight);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto dag = makeDag(w, 10000);
         DagGraphItem *item = dag->item;
         QImage img = frame();
@@ -193,10 +199,55 @@ private slots:
         QCOMPARE(clicked.count(), 2);
     }
 
+    void dagFollowsModelChanges() {
+        QQuickWindow *w = freshWindow({960, 540}, kLight);
+        QVERIFY(w);
+        REQUIRE_OPENGL();
+        auto dag = makeDag(w, 2000);
+        DagGraphItem *item = dag->item;
+        frame();
+        // A delta that was remote turns pending and loses head status: its
+        // node is repainted in place, without a rebuild.
+        const int row = rowInView(item, QRectF(100, 60, 760, 420));
+        QVERIFY(row >= 0);
+        const QPoint at = item->rowPosition(row).toPoint();
+        const int rebuilds = item->fullRebuildCount();
+        dag->model.item(row)->setData(2, SyntheticDag::KindRole);
+        QImage img = frame();
+        QVERIFY(distance(img.pixelColor(at), item->pendingColor()) <= 12);
+        dag->model.item(row)->setData(0, SyntheticDag::KindRole);
+        img = frame();
+        QVERIFY(distance(img.pixelColor(at), item->localColor()) <= 12);
+        QCOMPARE(item->fullRebuildCount(), rebuilds);
+
+        // Head rings follow isHead.
+        const double ring = 9.5;  // radius 6 + gap 1.8 + half the ring width
+        dag->model.item(row)->setData(true, SyntheticDag::IsHeadRole);
+        img = frame();
+        QVERIFY(nearby(img, QPointF(at) + QPointF(ring, 0), item->headColor(), 1, 40));
+        dag->model.item(row)->setData(false, SyntheticDag::IsHeadRole);
+        img = frame();
+        QVERIFY(!nearby(img, QPointF(at) + QPointF(ring, 0), item->headColor(), 1, 40));
+
+        // Removing rows (not an append) reloads; a selection that is gone clears.
+        item->setSelectedRow(1999);
+        dag->model.removeRows(1900, 100);
+        QCOMPARE(item->nodeCount(), 1900);
+        QCOMPARE(item->selectedRow(), -1);
+        frame();
+        QVERIFY(item->visibleNodeCount() > 0);
+        QCOMPARE(item->rowAt(item->rowPosition(1899)), 1899);
+        // And no model at all draws nothing.
+        item->setModel(nullptr);
+        frame();
+        QCOMPARE(item->nodeCount(), 0);
+        QCOMPARE(item->visibleNodeCount(), 0);
+    }
+
     void dagFollowsHeadsAsDeltasArrive() {
         QQuickWindow *w = freshWindow({960, 540}, kLight);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto dag = makeDag(w, 10000);
         DagGraphItem *item = dag->item;
         frame();
@@ -248,7 +299,7 @@ private slots:
     void dagPanAndZoomByInput() {
         QQuickWindow *w = freshWindow({960, 540}, kLight);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto dag = makeDag(w, 2000);
         DagGraphItem *item = dag->item;
         frame();
@@ -283,7 +334,7 @@ private slots:
     void histogramRenders() {
         QQuickWindow *w = freshWindow({640, 180}, kLight);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto *h = new HistogramItem(w->contentItem());
         h->setSize(QSizeF(640, 180));
         h->setBarColor(QColor(0x3b, 0x82, 0xf6));
@@ -329,7 +380,7 @@ private slots:
     void sparklineRenders() {
         QQuickWindow *w = freshWindow({320, 80}, kDark);
         QVERIFY(w);
-        requireOpenGL();
+        REQUIRE_OPENGL();
         auto *s = new SparklineItem(w->contentItem());
         s->setSize(QSizeF(320, 80));
         s->setLineWidth(2);
