@@ -42,6 +42,7 @@ struct GossipConfig {
     int maxIHaveMessages = 10;    // IHAVE control messages accepted from one peer per heartbeat
     int gossipRetransmission = 3; // IWANT answers per message per peer
     int maxTopicsPerPeer = 1000;  // bound on remembered subscriptions of one peer
+    int maxTopicLength = 1024;    // longer topic ids in subscriptions are ignored
 
     // Seed of the router's random choices; 0 = seed from the system RNG.
     // Tests set it so that mesh choices repeat.

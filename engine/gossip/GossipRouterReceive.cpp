@@ -49,6 +49,7 @@ void GossipRouter::handleRpc(const QByteArray &peerId, const QByteArray &rpcByte
 void GossipRouter::handleSubscriptions(const QByteArray &peer, PeerState &state, const pb::RPC &rpc) {
     for (const pb::RPC::SubOpts &sub : rpc.subscriptions()) {
         if (!sub.has_topicid() || sub.topicid().empty()) continue;
+        if (sub.topicid().size() > static_cast<size_t>(config_.maxTopicLength)) continue;
         const QString topic = QString::fromUtf8(toQt(sub.topicid()));
         if (sub.subscribe()) {
             if (state.topics.count(topic)) continue;

@@ -270,6 +270,27 @@ private slots:
         QCOMPARE(net.router(0).counters().graftSent, quint64(1));
     }
 
+    void subscriptionBounds() {
+        GossipConfig c = cfg();
+        c.maxTopicsPerPeer = 3;
+        c.maxTopicLength = 16;
+        SimNetwork net(1, c, 1);
+        net.connect(0, 1);
+        gpb::RPC rpc;
+        for (int i = 0; i < 5; ++i) {
+            auto *s = rpc.add_subscriptions();
+            s->set_subscribe(true);
+            s->set_topicid("topic-" + std::to_string(i));
+        }
+        auto *longOne = rpc.add_subscriptions();
+        longOne->set_subscribe(true);
+        longOne->set_topicid(std::string(17, 'x'));
+        net.inject(1, 0, rpc);
+        net.pump();
+        QCOMPARE(net.router(0).peerTopics(net.id(1)),
+                 (QStringList{QStringLiteral("topic-0"), QStringLiteral("topic-1"), QStringLiteral("topic-2")}));
+    }
+
     void idontwantAccepted() {
         SimNetwork net(1, cfg(), 1);
         net.connect(0, 1);
