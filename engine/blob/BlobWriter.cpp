@@ -10,7 +10,7 @@ BlobWriter::BlobWriter(Store &store) : store_(&store) { buffer_.reserve(BlobStor
 
 Result<void> BlobWriter::write(QByteArrayView data) {
     if (finished_) return Error{"blob_writer_closed", QStringLiteral("the blob was already finished")};
-    if (*failed_) return Error{"storage_error", QStringLiteral("an earlier chunk of this blob could not be written")};
+    if (failed()) return Error{"storage_error", QStringLiteral("an earlier chunk of this blob could not be written")};
     while (!data.isEmpty()) {
         const qsizetype take = std::min<qsizetype>(data.size(), BlobStore::kChunkSize - buffer_.size());
         buffer_.append(data.first(take));
@@ -29,15 +29,29 @@ Result<void> BlobWriter::flushChunk() {
     if (!store_->contains(keys::chunk(chunkId))) {
         Batch batch;
         batch.put(keys::chunk(chunkId), buffer_);
-        // Not waited for: finish() waits for everything queued before it.
-        // A failed chunk write poisons the writer so finish() refuses.
-        store_->commit(std::move(batch), [failed = failed_](bool ok) {
-            if (!ok) *failed = true;
+        // Not waited for (finish() waits for everything queued before it),
+        // but bounded: see kMaxInFlight. A failed chunk write poisons the
+        // writer so finish() refuses.
+        {
+            std::unique_lock lock(inFlight_->mutex);
+            inFlight_->drained.wait(lock, [this] { return inFlight_->chunks < kMaxInFlight; });
+            ++inFlight_->chunks;
+        }
+        store_->commit(std::move(batch), [state = inFlight_](bool ok) {
+            std::lock_guard lock(state->mutex);
+            --state->chunks;
+            if (!ok) state->failed = true;
+            state->drained.notify_all();
         });
     }
     buffer_ = QByteArray();
     buffer_.reserve(BlobStore::kChunkSize);
     return {};
+}
+
+bool BlobWriter::failed() const {
+    std::lock_guard lock(inFlight_->mutex);
+    return inFlight_->failed;
 }
 
 Result<BlobInfo> BlobWriter::finish() {
@@ -56,7 +70,7 @@ Result<BlobInfo> BlobWriter::finish() {
     batch.put(keys::blobMeta(id), QByteArray::fromStdString(bytes));
     // commitSync returns after this batch and every earlier one are durable,
     // so the chunk callbacks above have all run by now.
-    if (!store_->commitSync(std::move(batch)) || *failed_)
+    if (!store_->commitSync(std::move(batch)) || failed())
         return Error{"storage_error", QStringLiteral("could not write the blob to the database")};
     return BlobInfo{id, size_, int(chunkIds_.size())};
 }

@@ -6,14 +6,21 @@
 // until the blob is durable; the store makes batches durable in order, so the
 // record never becomes visible before its chunks.
 //
+// Back-pressure: at most kMaxInFlight chunks may be queued but not yet durable;
+// write() waits for the store beyond that. Without it a client faster than the
+// disk would pile chunks up in the store's read overlay, i.e. in memory.
+// So call write() from a thread that may block briefly (not the node thread
+// for a large blob).
+//
 // A writer that is dropped without finish() leaves its chunks behind without a
 // record; they cost space only (a later blob with the same chunks reuses them).
 #include "blob/BlobStore.h"
 #include "crypto/Sha256.h"
 #include <QByteArray>
 #include <QByteArrayView>
-#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,6 +28,8 @@ namespace dn {
 
 class BlobWriter {
 public:
+    static constexpr int kMaxInFlight = 4;
+
     explicit BlobWriter(Store &store);
     BlobWriter(BlobWriter &&) = default;
 
@@ -38,9 +47,16 @@ private:
     std::vector<std::string> chunkIds_;
     Sha256 blobHash_;
     uint64_t size_ = 0;
-    // Set from the store's committer thread when a chunk write fails; shared
-    // so that a moved writer and its pending callbacks agree.
-    std::shared_ptr<std::atomic<bool>> failed_ = std::make_shared<std::atomic<bool>>(false);
+    // Shared with the store's callbacks (committer thread), so a moved writer
+    // and its pending callbacks agree.
+    struct InFlight {
+        std::mutex mutex;
+        std::condition_variable drained;
+        int chunks = 0;
+        bool failed = false;
+    };
+    std::shared_ptr<InFlight> inFlight_ = std::make_shared<InFlight>();
+    bool failed() const;
     bool finished_ = false;
 };
 
