@@ -42,6 +42,10 @@ DagGraphItem::DagGraphItem(QQuickItem *parent) : QQuickItem(parent) {
 
 void DagGraphItem::setModel(QAbstractItemModel *model) {
     if (model_ == model) return;
+    attach(model);
+}
+
+void DagGraphItem::attach(QAbstractItemModel *model) {
     for (const auto &c : std::as_const(connections_)) disconnect(c);
     connections_.clear();
     model_ = model;
@@ -52,7 +56,8 @@ void DagGraphItem::setModel(QAbstractItemModel *model) {
                      << connect(model, &QAbstractItemModel::rowsMoved, this, &DagGraphItem::onStructureChanged)
                      << connect(model, &QAbstractItemModel::modelReset, this, &DagGraphItem::onStructureChanged)
                      << connect(model, &QAbstractItemModel::layoutChanged, this, &DagGraphItem::onStructureChanged)
-                     << connect(model, &QObject::destroyed, this, [this] { setModel(nullptr); });
+                     // By then our QPointer reads null already: detach unconditionally.
+                     << connect(model, &QObject::destroyed, this, [this] { attach(nullptr); });
     }
     rows_.bind(model);
     needRebuild_ = true;

@@ -106,6 +106,7 @@ protected:
     bool event(QEvent *event) override;
 
 private:
+    void attach(QAbstractItemModel *model);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void onStructureChanged();

@@ -167,10 +167,20 @@ private slots:
         window_.frame();
         QVERIFY(item->visibleNodeCount() > 0);
         QCOMPARE(item->rowAt(item->rowPosition(1899)), 1899);
-        // And no model at all draws nothing.
+        // And no model at all draws nothing, also when the model goes away.
         item->setModel(nullptr);
         window_.frame();
         QCOMPARE(item->nodeCount(), 0);
+        QCOMPARE(item->visibleNodeCount(), 0);
+        auto doomed = std::make_unique<QStandardItemModel>();
+        SyntheticDag(doomed.get(), 4, 1).append(50);
+        item->setModel(doomed.get());
+        window_.frame();
+        QCOMPARE(item->visibleNodeCount(), 50);
+        doomed.reset();
+        QCOMPARE(item->model(), nullptr);
+        QCOMPARE(item->nodeCount(), 0);
+        window_.frame();
         QCOMPARE(item->visibleNodeCount(), 0);
     }
 
