@@ -49,6 +49,11 @@ Result<void> BlobWriter::flushChunk() {
     return {};
 }
 
+int BlobWriter::chunksInFlight() const {
+    std::lock_guard lock(inFlight_->mutex);
+    return inFlight_->chunks;
+}
+
 bool BlobWriter::failed() const {
     std::lock_guard lock(inFlight_->mutex);
     return inFlight_->failed;

@@ -38,6 +38,8 @@ public:
     // Writes the record; the writer cannot be used afterwards.
     Result<BlobInfo> finish();
     uint64_t size() const { return size_; }
+    // Chunks queued to the store and not yet durable (≤ kMaxInFlight).
+    int chunksInFlight() const;
 
 private:
     Result<void> flushChunk();

@@ -74,6 +74,24 @@ private slots:
         QVERIFY(!reader->chunk(reader->chunkCount()));
     }
 
+    void boundedChunksInFlight() {
+        // Writing faster than the disk syncs must not queue the whole blob.
+        BlobWriter w(*store_);
+        const QByteArray chunk = pattern(BlobStore::kChunkSize, 11);
+        int most = 0;
+        for (int i = 0; i < 24; ++i) {
+            QByteArray c = chunk;
+            c[0] = char(i);  // distinct chunks: each one is written
+            QVERIFY(w.write(c));
+            most = std::max(most, w.chunksInFlight());
+        }
+        QVERIFY2(most <= BlobWriter::kMaxInFlight, qPrintable(QString::number(most)));
+        const auto info = w.finish();
+        QVERIFY(info);
+        QCOMPARE(w.chunksInFlight(), 0);
+        QCOMPARE(info->chunks, 24);
+    }
+
     void finishTwiceRefused() {
         BlobWriter w(*store_);
         QVERIFY(w.write("abc"));
