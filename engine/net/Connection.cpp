@@ -20,7 +20,6 @@ Connection::Connection(QTcpSocket *socket, Direction dir, const ConnectionConfig
       expectedPeer_(expectedPeer) {
     socket_->setParent(this);
     socket_->setReadBufferSize(config_.socketReadBuffer);
-    socket_->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket_, &QTcpSocket::connected, this, &Connection::onConnected);
     connect(socket_, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
     connect(socket_, &QTcpSocket::errorOccurred, this, &Connection::onSocketError);
@@ -53,6 +52,9 @@ void Connection::start() {
 
 void Connection::onConnected() {
     if (!started_ || upgrade_ || closed_) return;
+    // Small frames (pings, acks, gossip control) must not wait for Nagle.
+    // Set here: before the socket exists Qt drops socket options.
+    socket_->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     remoteAddr_ = Multiaddr::fromTcp(socket_->peerAddress(), socket_->peerPort());
     localAddr_ = Multiaddr::fromTcp(socket_->localAddress(), socket_->localPort());
     upgrade_ = std::make_unique<ConnectionUpgrade>(direction_ == Direction::Outbound, config_.identity,

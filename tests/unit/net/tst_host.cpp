@@ -69,6 +69,7 @@ private slots:
                 QTRY_VERIFY_WITH_TIMEOUT(rtt.has_value(), 5000);
                 QVERIFY2(*rtt, *rtt ? "" : qPrintable(rtt->error().message));
                 QVERIFY(rtt->value() > 0);
+                qInfo() << "ping RTT" << rtt->value() << "µs";
             }
             QVERIFY(from->peerStore().rtt(to) > 0);
         }
