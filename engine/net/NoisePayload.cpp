@@ -25,7 +25,11 @@ QByteArray encodeLibp2pPublicKey(const Hash32 &ed25519) {
 std::optional<Hash32> decodeLibp2pPublicKey(QByteArrayView bytes, bool *unsupported) {
     if (unsupported) *unsupported = false;
     deltanode::p2p::PublicKey k;
-    if (bytes.size() > 4096 || !k.ParseFromArray(bytes.data(), int(bytes.size()))) return std::nullopt;
+    // Partial parse and explicit checks: a missing required field is a
+    // peer's mistake to refuse, not something for protobuf to log.
+    if (bytes.size() > 4096 || !k.ParsePartialFromArray(bytes.data(), int(bytes.size())) ||
+        !k.has_type() || !k.has_data())
+        return std::nullopt;
     if (k.type() != deltanode::p2p::Ed25519) {
         if (unsupported) *unsupported = true;
         return std::nullopt;
