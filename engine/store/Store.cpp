@@ -1,4 +1,5 @@
 #include "store/Store.h"
+#include "store/PreadEnv.h"
 
 #include "store/GroupCommitter.h"
 #include "store/Keys.h"
@@ -89,6 +90,7 @@ Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
     opts.create_if_missing = true;
     opts.filter_policy = d.filter.get();
     opts.block_cache = d.cache.get();
+    opts.env = preadEnv();  // table reads must not map files into our RSS
     // compression stays at leveldb's default (snappy when available).
     leveldb::DB *raw = nullptr;
     const leveldb::Status s = leveldb::DB::Open(opts, QDir(dir).absolutePath().toStdString(), &raw);
