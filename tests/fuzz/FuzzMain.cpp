@@ -13,6 +13,9 @@
 #include <random>
 #include <string>
 
+// Targets without seeds start from the empty input alone.
+__attribute__((weak)) std::vector<std::string> dnFuzzSeeds() { return {}; }
+
 namespace {
 
 const uint8_t kInteresting[] = {0x00, 0x01, 0x02, 0x0a, 0x0c, 0x10, 0x20, 0x7f, 0x80, 0xfe, 0xff};

@@ -1,6 +1,6 @@
 #pragma once
 // What every fuzz target defines. LLVMFuzzerTestOneInput is the libFuzzer
-// entry point; dnFuzzSeeds gives FuzzMain (the driver used without
+// entry point; dnFuzzSeeds (optional) gives FuzzMain (the driver used without
 // libFuzzer, e.g. under g++) valid inputs to mutate from, since random bytes
 // alone rarely get past the first length check.
 #include <cstddef>
