@@ -1,0 +1,60 @@
+// One phase's histogram with its percentiles (a row of LatencyModel).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import DeltaNode
+
+Rectangle {
+    id: card
+    required property string phase
+    required property string label
+    required property var buckets
+    required property var bounds
+    required property double p50
+    required property double p90
+    required property double p99
+    required property double count
+    color: Theme.panel
+    border.color: GridView.isCurrentItem && GridView.view.activeFocus ? Theme.accent : Theme.border
+    radius: 6
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 6
+        RowLayout {
+            Layout.fillWidth: true
+            Label { text: card.label; font.bold: true; color: Theme.text; Layout.fillWidth: true }
+            Label {
+                text: card.count > 0 ? qsTr("%1 samples").arg(Number(card.count).toLocaleString(Qt.locale(), "f", 0)) : qsTr("no samples")
+                color: Theme.mutedText
+                font.pixelSize: 12
+            }
+        }
+        HistogramItem {
+            objectName: "histogram_" + card.phase
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            buckets: card.buckets
+            bounds: card.bounds
+            p50: card.p50
+            p90: card.p90
+            p99: card.p99
+            barColor: Theme.accent
+            markerColor: Theme.warn
+            axisColor: Theme.mutedText
+        }
+        RowLayout {
+            spacing: 14
+            Repeater {
+                model: [ { k: "p50", v: card.p50 }, { k: "p90", v: card.p90 }, { k: "p99", v: card.p99 } ]
+                delegate: Label {
+                    required property var modelData
+                    text: modelData.k + " " + (card.count > 0 ? Monitor.formatMicros(modelData.v) : "–")
+                    color: Theme.text
+                    font.pixelSize: 12
+                }
+            }
+        }
+    }
+}

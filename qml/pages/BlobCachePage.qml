@@ -1,0 +1,151 @@
+// Blob cache: totals, hit rate, evictions by phase over time, the entries,
+// and manual eviction.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import DeltaNode
+
+Item {
+    id: page
+    readonly property var cache: Monitor.blobCache
+    readonly property var columns: [
+        { role: "blobId", title: qsTr("Blob"), width: 0.44 },
+        { role: "size", title: qsTr("Size"), width: 0.14 },
+        { role: "ageSeconds", title: qsTr("Age"), width: 0.14 },
+        { role: "idleSeconds", title: qsTr("Last access"), width: 0.16 },
+        { role: "hits", title: qsTr("Hits"), width: 0.1 }
+    ]
+    property var selected: table.currentIndex >= 0 ? sorted.get(table.currentIndex) : null
+
+    FilterSortModel { id: sorted; source: Monitor.blobCache }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 20
+        spacing: 12
+
+        PageHeader {
+            Layout.fillWidth: true
+            title: qsTr("Blob cache")
+            subtitle: qsTr("%1 eviction runs").arg(page.cache.evictionRuns)
+            Button {
+                objectName: "evictButton"
+                text: qsTr("Evict selected")
+                enabled: !!page.selected
+                onClicked: Monitor.actions.evictBlob(page.selected.blobId)
+            }
+            Button {
+                objectName: "runEvictionButton"
+                text: qsTr("Run eviction now")
+                onClicked: Monitor.actions.evictBlob("")
+            }
+        }
+
+        GridLayout {
+            Layout.fillWidth: true
+            columns: 5
+            columnSpacing: 12
+            StatTile { objectName: "cacheEntriesTile"; Layout.fillWidth: true; label: qsTr("Entries"); value: page.cache.entries }
+            StatTile { Layout.fillWidth: true; label: qsTr("Bytes"); value: Monitor.formatBytes(page.cache.bytes) }
+            StatTile {
+                Layout.fillWidth: true
+                label: qsTr("Hit rate")
+                value: page.cache.hitRate < 0 ? "–" : (page.cache.hitRate * 100).toFixed(1) + " %"
+                detail: qsTr("%1 hits · %2 misses").arg(page.cache.hits).arg(page.cache.misses)
+            }
+            StatTile {
+                Layout.fillWidth: true
+                label: qsTr("Evicted by phase")
+                value: page.cache.evictedIdle + " / " + page.cache.evictedCount + " / " + page.cache.evictedBytes
+                detail: qsTr("idle / count / bytes")
+            }
+            StatTile { Layout.fillWidth: true; label: qsTr("Evicted by hand"); value: page.cache.evictedManual }
+        }
+
+        Card {
+            title: qsTr("Evictions over time (cumulative)")
+            Layout.fillWidth: true
+            Layout.preferredHeight: 170
+            headerExtra: RangeSelector {
+                onSecondsChanged: {
+                    Monitor.evictedIdle.rangeSeconds = seconds
+                    Monitor.evictedCount.rangeSeconds = seconds
+                    Monitor.evictedBytes.rangeSeconds = seconds
+                }
+            }
+            RowLayout {
+                anchors.fill: parent
+                spacing: 12
+                SparkCard { objectName: "evictedIdleSpark"; Layout.fillWidth: true; Layout.fillHeight: true; label: qsTr("Idle"); unit: ""; series: Monitor.evictedIdle; lineColor: Theme.accent }
+                SparkCard { Layout.fillWidth: true; Layout.fillHeight: true; label: qsTr("Over count"); unit: ""; series: Monitor.evictedCount; lineColor: Theme.remote }
+                SparkCard { Layout.fillWidth: true; Layout.fillHeight: true; label: qsTr("Over bytes"); unit: ""; series: Monitor.evictedBytes; lineColor: Theme.warn }
+            }
+        }
+
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            color: Theme.panel
+            border.color: Theme.border
+            radius: 6
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 8
+                spacing: 2
+                TableHeader { Layout.fillWidth: true; columns: page.columns; proxy: sorted }
+                ListView {
+                    id: table
+                    objectName: "blobTable"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: sorted
+                    currentIndex: -1
+                    activeFocusOnTab: true
+                    keyNavigationEnabled: true
+                    ScrollBar.vertical: ScrollBar {}
+                    delegate: ItemDelegate {
+                        id: row
+                        required property int index
+                        required property string blobId
+                        required property double size
+                        required property double ageSeconds
+                        required property double idleSeconds
+                        required property double hits
+                        objectName: "blobRow"
+                        width: ListView.view.width
+                        height: 30
+                        highlighted: ListView.isCurrentItem
+                        onClicked: { table.currentIndex = index; table.forceActiveFocus() }
+                        background: Rectangle { color: row.highlighted ? Theme.panelAlt : "transparent" }
+                        contentItem: Row {
+                            leftPadding: 8
+                            Repeater {
+                                model: [ row.blobId, Monitor.formatBytes(row.size), Monitor.formatDuration(row.ageSeconds),
+                                         qsTr("%1 ago").arg(Monitor.formatDuration(row.idleSeconds)), row.hits ]
+                                delegate: Label {
+                                    required property int index
+                                    required property var modelData
+                                    width: (table.width - 16) * page.columns[index].width
+                                    height: 30
+                                    text: modelData
+                                    elide: Text.ElideMiddle
+                                    font.family: index === 0 ? Theme.monoFont : ""
+                                    font.pixelSize: 12
+                                    color: Theme.text
+                                    verticalAlignment: Text.AlignVCenter
+                                }
+                            }
+                        }
+                    }
+                    Label {
+                        anchors.centerIn: parent
+                        visible: table.count === 0
+                        text: qsTr("The cache is empty")
+                        color: Theme.mutedText
+                    }
+                }
+            }
+        }
+    }
+}

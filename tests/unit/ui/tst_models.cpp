@@ -1,0 +1,230 @@
+// The monitor's snapshot-fed models (issue 5, acceptance 4): contexts, peers
+// and the blob cache update with row-level inserts, removes, moves and
+// dataChanged — never a reset — and under a source producing 1 000 changes a
+// second the notifications the models emit arrive in at most 4 batches a
+// second.
+#include "BlobCacheModel.h"
+#include "ContextsModel.h"
+#include "EventLogModel.h"
+#include "FilterSortModel.h"
+#include "ModelTestUtil.h"
+#include "Monitor.h"
+#include "PeersModel.h"
+#include "SnapshotFeed.h"
+#include <QAbstractItemModelTester>
+#include <QTimer>
+#include <QtTest>
+#include <algorithm>
+
+using namespace dn;
+using namespace dn::test;
+
+class ModelsTest : public QObject {
+    Q_OBJECT
+private slots:
+    void contextsUpdateRowByRow();
+    void contextsReorderMovesRows();
+    void peersSortedProxyFollowsRows();
+    void blobCacheRowsAndStats();
+    void coalescesToFourHzUnderLoad();
+};
+
+void ModelsTest::contextsUpdateRowByRow() {
+    ContextsModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Recorder rec(&m);
+
+    m.setContexts({context("A", 1), context("B", 1)});
+    QCOMPARE(rec.inserted, 2);
+    QCOMPARE(m.rowCount(), 2);
+
+    rec.clear();
+    m.setContexts({context("A", 1), context("B", 2)});  // B got a delta
+    QCOMPARE(rec.changed, 1);
+    QCOMPARE(rec.changeSignals, 1);
+    QCOMPARE(rec.inserted + rec.removed + rec.moved, 0);
+    QCOMPARE(m.data(m.index(1), ContextsModel::AppliedRole).toDouble(), 2.0);
+
+    rec.clear();
+    m.setContexts({context("A", 1), context("C", 0), context("B", 2)});  // C inserted in the middle
+    QCOMPARE(rec.inserted, 1);
+    QCOMPARE(rec.changed, 0);
+    QCOMPARE(m.data(m.index(1), ContextsModel::IdRole).toString(), QStringLiteral("C"));
+
+    rec.clear();
+    m.setContexts({context("C", 0), context("B", 2)});  // A deleted
+    QCOMPARE(rec.removed, 1);
+    QCOMPARE(rec.inserted + rec.changed + rec.moved, 0);
+
+    rec.clear();
+    m.setContexts({context("C", 0), context("B", 2)});  // nothing changed: nothing emitted
+    QCOMPARE(rec.notifications(), 0);
+
+    m.setContexts({});
+    QCOMPARE(m.rowCount(), 0);
+    QCOMPARE(rec.resets, 0);
+}
+
+void ModelsTest::contextsReorderMovesRows() {
+    ContextsModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Recorder rec(&m);
+    m.setContexts({context("A", 1), context("B", 1), context("C", 1), context("D", 1)});
+    rec.clear();
+    m.setContexts({context("D", 1), context("A", 1), context("B", 5), context("C", 1)});
+    QCOMPARE(rec.moved, 1);  // D moved to the front, nothing re-inserted
+    QCOMPARE(rec.inserted + rec.removed, 0);
+    QCOMPARE(rec.changed, 1);
+    QStringList order;
+    for (int i = 0; i < m.rowCount(); ++i) order << m.data(m.index(i), ContextsModel::IdRole).toString();
+    QCOMPARE(order, (QStringList{"D", "A", "B", "C"}));
+    QCOMPARE(rec.resets, 0);
+}
+
+void ModelsTest::peersSortedProxyFollowsRows() {
+    PeersModel m;
+    FilterSortModel sorted;
+    sorted.setSource(&m);
+    sorted.setSortRoleName(QStringLiteral("bytesIn"));
+    sorted.setDescending(true);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&sorted, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Recorder rec(&m), proxyRec(&sorted);
+
+    m.setPeers({peer("p1", 100), peer("p2", 300), peer("p3", 200)});
+    QCOMPARE(rec.inserted, 3);
+    auto order = [&] {
+        QStringList ids;
+        for (int i = 0; i < sorted.rowCount(); ++i) ids << sorted.get(i).value("peerId").toString();
+        return ids;
+    };
+    QCOMPARE(order(), (QStringList{"p2", "p3", "p1"}));
+
+    rec.clear();
+    m.setPeers({peer("p1", 500), peer("p2", 300), peer("p3", 200)});  // p1 got traffic
+    QCOMPARE(rec.changed, 1);
+    QCOMPARE(rec.inserted + rec.removed, 0);
+    QCOMPARE(order(), (QStringList{"p1", "p2", "p3"}));
+
+    rec.clear();
+    m.setPeers({peer("p1", 500), peer("p3", 200), peer("p4", 50)});  // p2 left, p4 came
+    QCOMPARE(rec.removed, 1);
+    QCOMPARE(rec.inserted, 1);
+    QCOMPARE(order(), (QStringList{"p1", "p3", "p4"}));
+
+    sorted.sortBy(QStringLiteral("peerId"));  // a header click
+    QCOMPARE(order(), (QStringList{"p1", "p3", "p4"}));
+    sorted.sortBy(QStringLiteral("peerId"));  // again: reversed
+    QCOMPARE(order(), (QStringList{"p4", "p3", "p1"}));
+    QCOMPARE(rec.resets, 0);
+    QCOMPARE(proxyRec.resets, 0);
+}
+
+void ModelsTest::blobCacheRowsAndStats() {
+    BlobCacheModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Recorder rec(&m);
+    QSignalSpy stats(&m, &BlobCacheModel::statsChanged);
+
+    BlobCacheView v;
+    v.items = {blob("b1", 1000), blob("b2", 2000)};
+    v.entries = 2;
+    v.bytes = 3000;
+    v.hits = 3;
+    v.misses = 1;
+    m.setCache(v, 5000);
+    QCOMPARE(rec.inserted, 2);
+    QCOMPARE(stats.count(), 1);
+    QCOMPARE(m.hitRate(), 0.75);
+    QCOMPARE(m.data(m.index(0), BlobCacheModel::AgeRole).toDouble(), 4.0);  // inserted at 1 s, now 5 s
+
+    rec.clear();
+    m.setCache(v, 5400);  // same second: no row changes, no stats change
+    QCOMPARE(rec.notifications(), 0);
+    QCOMPARE(stats.count(), 1);
+
+    rec.clear();
+    v.items = {blob("b2", 2000, 1), blob("b3", 10)};  // b1 evicted, b2 hit, b3 cached
+    v.evictedIdle = 1;
+    m.setCache(v, 5400);
+    QCOMPARE(rec.removed, 1);
+    QCOMPARE(rec.inserted, 1);
+    QCOMPARE(rec.changed, 1);
+    QCOMPARE(stats.count(), 2);
+    QCOMPARE(m.evictedIdle(), 1.0);
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(rec.resets, 0);
+}
+
+void ModelsTest::coalescesToFourHzUnderLoad() {
+    // A fake node: every millisecond one more delta on a context, traffic on
+    // the peers, a blob now and then, and a new context or peer occasionally.
+    Monitor monitor(nullptr);
+    SnapshotFeed *feed = monitor.feed();
+    QCOMPARE(feed->minIntervalMs(), 250);
+    Recorder contexts(monitor.contexts()), peers(monitor.peers()), blobs(monitor.blobCache());
+
+    NodeSnapshot s;
+    s.status.peerId = QStringLiteral("12D3KooWtest");
+    s.contexts = {context("A", 0), context("B", 0)};
+    s.peers = {peer("p1", 0), peer("p2", 0)};
+    quint64 tick = 0;
+    QElapsedTimer run;
+    QTimer source;
+    source.setTimerType(Qt::PreciseTimer);
+    source.setInterval(1);
+    // Timers on a loaded machine fire late, so each wake-up produces the
+    // changes due by now: 1 000 a second, each pushed on its own.
+    auto produce = [&] {
+        ++tick;
+        s.serial = tick;
+        s.takenAtMs = QDateTime::currentMSecsSinceEpoch();
+        s.contexts[tick % 2].applied += 1;
+        s.contexts[tick % 2].rootHash = QStringLiteral("root%1").arg(tick);
+        s.status.deltasApplied = tick;
+        s.peers[tick % 2].bytesIn += 100;
+        if (tick % 200 == 0) s.contexts.push_back(context(QStringLiteral("C%1").arg(tick), 0));
+        if (tick % 300 == 0) s.peers.push_back(peer(QStringLiteral("p%1").arg(tick), 0));
+        if (tick % 50 == 0) s.blobCache.items.push_front(blob(QStringLiteral("blob%1").arg(tick), tick));
+        s.newEvents = {EventView{tick, s.takenAtMs, s.contexts[0].id, QStringLiteral("d"), QStringLiteral("Inserted"), {}}};
+        feed->push(s);
+    };
+    connect(&source, &QTimer::timeout, [&] {
+        const qint64 due = std::min<qint64>(run.elapsed(), 2000);
+        while (qint64(tick) < due) produce();
+        if (run.elapsed() >= 2000) source.stop();
+    });
+    run.start();
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!source.isActive(), 10000);
+    const qint64 elapsed = run.elapsed();
+    // The last state reaches the models (the trailing batch).
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.deltasApplied(), double(tick), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.contexts()->rowCount(), int(s.contexts.size()), 2000);
+    QCOMPARE(monitor.contexts()->find("A")->applied, s.contexts[0].applied);
+    QCOMPARE(monitor.peers()->rowCount(), int(s.peers.size()));
+    QCOMPARE(monitor.blobCache()->rowCount(), int(s.blobCache.items.size()));
+    QCOMPARE(monitor.events()->rowCount(), std::min<int>(int(tick), EventLogModel::kCapacity));
+    QCOMPARE(tick, quint64(2000));
+
+    // Group the notifications of all three models into batches: everything a
+    // batch changes is emitted within one call, so within a few ms.
+    QVector<qint64> times = contexts.times + peers.times + blobs.times;
+    std::sort(times.begin(), times.end());
+    QVector<qint64> batches;
+    for (qint64 t : times)
+        if (batches.isEmpty() || t - batches.back() > 50) batches.push_back(t);
+    qInfo() << "source changes:" << tick << "in" << elapsed << "ms; model notifications:" << times.size()
+            << "in" << batches.size() << "batches";
+    QVERIFY(batches.size() >= 4);
+    const qint64 span = times.back() - times.front();
+    QVERIFY2(batches.size() <= span / 250 + 1,
+             qPrintable(QStringLiteral("%1 batches in %2 ms").arg(batches.size()).arg(span)));
+    for (int i = 1; i < batches.size(); ++i)
+        QVERIFY2(batches[i] - batches[i - 1] >= 240,
+                 qPrintable(QStringLiteral("batches %1 ms apart").arg(batches[i] - batches[i - 1])));
+    QCOMPARE(contexts.resets + peers.resets + blobs.resets, 0);
+}
+
+QTEST_GUILESS_MAIN(ModelsTest)
+#include "tst_models.moc"

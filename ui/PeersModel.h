@@ -1,0 +1,31 @@
+#pragma once
+// Connected peers (Peers page): id, address, direction, RTT, protocols, mesh
+// topics, traffic. Sorted for display by a FilterSortModel on top.
+#include "ListModelBase.h"
+#include "RowSync.h"
+#include "node/NodeSnapshot.h"
+
+namespace dn {
+
+class PeersModel : public ListModelBase {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("owned by Monitor")
+public:
+    enum Role {
+        PeerIdRole = Qt::UserRole + 1, AddressRole, DirectionRole, RttRole, ProtocolsRole, TopicsRole,
+        BytesInRole, BytesOutRole
+    };
+    explicit PeersModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : rows_.size(); }
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setPeers(const QVector<PeerView> &peers);
+
+private:
+    RowSync<PeerView> rows_{this};
+};
+
+}  // namespace dn
