@@ -3,6 +3,7 @@
 #include "api/ApiJson.h"
 #include "api/ApiLimits.h"
 #include "api/ApiLog.h"
+#include "api/HttpConnection.h"
 #include <QTcpSocket>
 
 namespace dn {
@@ -23,7 +24,7 @@ void ApiListener::inspect(QTcpSocket *socket) {
     // QHttpServer keeps a read transaction open while a request is incomplete;
     // no transaction means the buffered bytes start a new request.
     if (socket->isTransactionStarted()) return;
-    const QByteArray head = socket->peek(api::kMaxHeaderBytes);
+    const QByteArray head = socket->peek(std::min(socket->bytesAvailable(), api::kMaxHeaderBytes));
     const qsizetype end = head.indexOf("\r\n\r\n");
     if (end < 0) {
         if (head.size() >= api::kMaxHeaderBytes)
@@ -60,10 +61,7 @@ void ApiListener::refuse(QTcpSocket *socket, int status, const QByteArray &path,
     } else {
         body = apijson::compact(apijson::errorBody(status == 413 ? QStringLiteral("too_large") : QStringLiteral("headers_too_large"), message));
     }
-    const QByteArray reason = status == 413 ? "Payload Too Large" : "Request Header Fields Too Large";
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
-                  "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    socket->write(HttpConnection::serialize({status, "application/json", body, {{"Connection", "close"}}}));
     // QHttpServer must not parse what follows; its cleanup on disconnect stays connected.
     if (http_) disconnect(socket, &QTcpSocket::readyRead, http_, nullptr);
     socket->disconnectFromHost();

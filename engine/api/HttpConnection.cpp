@@ -11,13 +11,48 @@ HttpConnection *HttpConnection::of(QTcpSocket *socket) {
     return new HttpConnection(socket);
 }
 
+namespace {
+const char *reasonPhrase(int status) {
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Error";
+    }
+}
+}  // namespace
+
+QByteArray HttpConnection::serialize(const HttpResponse &response) {
+    QByteArray out;
+    out.reserve(response.body.size() + 160);
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(response.status);
+    out += ' ';
+    out += reasonPhrase(response.status);
+    out += "\r\n";
+    if (!response.contentType.isEmpty()) out += "Content-Type: " + response.contentType + "\r\n";
+    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    for (const auto &[name, value] : response.headers) out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    out += response.body;
+    return out;
+}
+
 void HttpConnection::write(QHttpServerResponder &responder, const HttpResponse &response) {
-    using Status = QHttpServerResponder::StatusCode;
-    responder.writeStatusLine(Status(response.status));
-    if (!response.contentType.isEmpty()) responder.writeHeader("Content-Type", response.contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
-    for (const auto &[name, value] : response.headers) responder.writeHeader(name, value);
-    responder.writeBody(response.body.constData(), response.body.size());
+    // One write instead of the responder's one per header line: each QIODevice
+    // write has its cost, and this is the hot path of every JSON-RPC call.
+    responder.socket()->write(serialize(response));
 }
 
 void HttpConnection::complete(quint64 ticket, std::unique_ptr<QHttpServerResponder> responder,

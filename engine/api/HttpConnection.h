@@ -37,6 +37,8 @@ public:
     void complete(quint64 ticket, std::unique_ptr<QHttpServerResponder> responder, HttpResponse response);
     void completeStream(quint64 ticket, std::unique_ptr<QHttpServerResponder> responder, StreamFn start);
 
+    // The response as bytes on the wire (status line, headers, Content-Length, body).
+    static QByteArray serialize(const HttpResponse &response);
     static void write(QHttpServerResponder &responder, const HttpResponse &response);
 
 private:
