@@ -151,7 +151,7 @@ bool validValue(const Proto &p, const QByteArray &v) {
 }  // namespace
 
 Result<Multiaddr> Multiaddr::parse(QStringView text) {
-    if (text.size() > kMaxBytes) return bad(QStringLiteral("multiaddr text is too long"));
+    if (text.size() > kMaxTextChars) return bad(QStringLiteral("multiaddr text is too long"));
     if (!text.startsWith(u'/')) return bad(QStringLiteral("a multiaddr starts with '/'"));
     QList<QStringView> parts = text.mid(1).split(u'/');
     if (!parts.isEmpty() && parts.last().isEmpty()) parts.removeLast();  // trailing '/'

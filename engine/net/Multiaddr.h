@@ -30,8 +30,11 @@ public:
         friend bool operator==(const Component &, const Component &) = default;
     };
 
-    // Bound on both forms; real addresses are well under 200 bytes.
+    // Bounds; real addresses are well under 200 bytes. Text is longer than
+    // binary (a 3-byte /tcp/65535 is 10 characters), hence the larger bound,
+    // so that every binary address we accept also has a parsable text form.
     static constexpr int kMaxBytes = 1024;
+    static constexpr int kMaxTextChars = 4 * kMaxBytes;
 
     Multiaddr() = default;
     static Result<Multiaddr> parse(QStringView text);
