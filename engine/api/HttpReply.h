@@ -28,8 +28,6 @@ public:
     void stream(HttpConnection::StreamFn start);
 
     bool answered() const { return answered_; }
-    // The socket's unsent bytes; 0 when the client is gone.
-    QPointer<HttpConnection> connection() const { return connection_; }
 
 private:
     QPointer<HttpConnection> connection_;
