@@ -1,6 +1,8 @@
 // The REST side of the API server: auth, routing errors, path checks, and
 // the application / context / peer routes against a real engine.
 #include "ApiFixture.h"
+#include <QProcess>
+#include <QStandardPaths>
 #include <QtTest>
 
 using namespace dn;
@@ -25,6 +27,21 @@ private slots:
         QVERIFY(m.header("Content-Type").startsWith("text/plain; version=0.0.4"));
         QVERIFY(m.body.contains("dn_fake_up 1\n"));             // the node's own text
         QVERIFY(m.body.contains("# TYPE dn_api_http_requests_total counter"));
+    }
+
+    void metricsPassPromtool() {
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        if (promtool.isEmpty()) QSKIP("promtool is not installed (Debian package prometheus)");
+        f->get(QStringLiteral("/admin-api/status"));  // some traffic to count
+        const auto m = f->get(QStringLiteral("/metrics"), false);
+        QProcess p;
+        p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        QVERIFY(p.waitForStarted());
+        p.write(m.body);
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(p.exitCode() == 0, (p.readAllStandardOutput() + p.readAllStandardError()).constData());
+        QVERIFY(m.body.contains("dn_api_http_requests_total "));
     }
 
     void tokenRequiredElsewhere() {
