@@ -177,11 +177,14 @@ inline std::unique_ptr<QProcess> startCtl(const QStringList &args, const QProces
 
 inline CtlResult finishCtl(QProcess &p, int timeoutMs) {
     CtlResult r;
-    if (!p.waitForStarted(10000)) {
+    // The caller may have waited already (e.g. while sampling the daemon),
+    // so the process can be finished here: only a failed start is an error.
+    if (p.state() == QProcess::Starting) p.waitForStarted(10000);
+    if (p.error() == QProcess::FailedToStart) {
         r.err = p.errorString().toUtf8();
         return r;
     }
-    if (!p.waitForFinished(timeoutMs)) {
+    if (p.state() != QProcess::NotRunning && !p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished(5000);
     } else if (p.exitStatus() == QProcess::NormalExit) {
