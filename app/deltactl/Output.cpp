@@ -37,6 +37,18 @@ QString jsonText(const QJsonValue &v, bool indented) {
     return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));  // strip "[" and "]"
 }
 
+QString printable(const QString &text) {
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || (c.unicode() >= 0x80 && c.unicode() < 0xa0))
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
 QString humanBytes(qint64 bytes) {
     if (bytes < 1024) return QStringLiteral("%1 B").arg(bytes);
     static const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
@@ -60,6 +72,7 @@ QString timeText(const QJsonValue &v) {
 Table::Table(QStringList headers) : headers_(std::move(headers)) {}
 
 void Table::addRow(QStringList cells) {
+    for (QString &c : cells) c = printable(c);
     while (cells.size() < headers_.size()) cells.append(QString());
     rows_.push_back(std::move(cells));
 }

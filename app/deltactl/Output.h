@@ -19,6 +19,10 @@ void writeOut(const QByteArray &bytes);
 // scalars are formatted via a one-element array.
 QString jsonText(const QJsonValue &v, bool indented = false);
 
+// Text safe for a terminal: control characters (state keys may hold any
+// bytes) shown as \xNN instead of being sent to the terminal raw.
+QString printable(const QString &text);
+
 // Human-friendly byte counts: "512 B", "1.5 KiB", "200.0 MiB".
 QString humanBytes(qint64 bytes);
 

@@ -269,13 +269,16 @@ public:
 
     // Installs kv_store (raw module upload) and creates a context running
     // it; returns the context id, or an empty string with *error set.
-    QString kvContext(const Daemon &d, QString *error) {
-        QFile wasm(wasmPath("kv_store"));
+    QString kvContext(const Daemon &d, QString *error) { return appContext(d, "kv_store", error); }
+
+    // The same for any module in DN_WASM_DIR.
+    QString appContext(const Daemon &d, const char *module, QString *error) {
+        QFile wasm(wasmPath(module));
         if (!wasm.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("cannot read %1").arg(wasm.fileName());
             return {};
         }
-        const HttpAnswer app = post(d, QStringLiteral("/admin-api/applications?name=kv_store"), wasm.readAll(), "application/wasm");
+        const HttpAnswer app = post(d, QStringLiteral("/admin-api/applications?name=") + QLatin1String(module), wasm.readAll(), "application/wasm");
         const QString appId = app.json().value(QLatin1String("application")).toObject().value(QLatin1String("applicationId")).toString();
         if (app.status != 201 || appId.isEmpty()) {
             *error = QStringLiteral("install: ") + app.describe();

@@ -58,9 +58,15 @@ class DaemonBlobTest : public QObject {
     qint64 peakRss_ = 0;
     QTimer sampler_;
 
-    // Runs deltactl while the sampler keeps measuring the daemon.
+    qint64 peakCtlRss_ = 0;
+
+    // Runs deltactl while the sampler keeps measuring the daemon; deltactl's
+    // own peak RSS goes to peakCtlRss_ (it must not hold the file either).
     CtlResult runSampled(const QStringList &args, int timeoutMs) {
         auto p = startCtl(nodeArgs(*node_) + args);
+        QTimer ctlSampler;
+        connect(&ctlSampler, &QTimer::timeout, this, [&] { peakCtlRss_ = qMax(peakCtlRss_, rssKiB(p->processId())); });
+        ctlSampler.start(50);
         [&] { QTRY_VERIFY_WITH_TIMEOUT(p->state() == QProcess::NotRunning, timeoutMs); }();
         return finishCtl(*p, 1000);
     }
@@ -110,10 +116,12 @@ private slots:
         sampler_.stop();
         peakRss_ = qMax(peakRss_, node_->rss());
 
-        qInfo("200 MiB: put %lld ms, get %lld ms; daemon RSS baseline %lld KiB, peak %lld KiB", putMs, getMs, baseline, peakRss_);
+        qInfo("200 MiB: put %lld ms, get %lld ms; daemon RSS baseline %lld KiB, peak %lld KiB; deltactl peak %lld KiB", putMs, getMs,
+              baseline, peakRss_, peakCtlRss_);
         QCOMPARE(QFileInfo(dst).size(), kBlobBytes);
         QCOMPARE(sha256OfFile(dst), srcHash);
         QVERIFY2(peakRss_ - baseline < 64 * 1024, qPrintable(QStringLiteral("daemon RSS grew by %1 KiB").arg(peakRss_ - baseline)));
+        QVERIFY2(peakCtlRss_ > 0 && peakCtlRss_ < 64 * 1024, qPrintable(QStringLiteral("deltactl peaked at %1 KiB").arg(peakCtlRss_)));
 
         // The node describes it consistently: 200 chunks of 1 MiB, listed.
         const CtlResult info = ctl(*node_, {QStringLiteral("--json"), QStringLiteral("blob"), QStringLiteral("info"), blobId});

@@ -254,11 +254,46 @@ private slots:
         QCOMPARE(c.value(QLatin1String("name")).toString(), QStringLiteral("main"));
         r = run({QStringLiteral("--json"), QStringLiteral("app"), QStringLiteral("list")});
         QVERIFY(!findById(r.json().value(QLatin1String("applications")).toArray(), "applicationId", appId_).isEmpty());
-        r = run({QStringLiteral("--json"), QStringLiteral("state"), ctxId_});
+        r = run({QStringLiteral("--json"), QStringLiteral("state"), ctxId_, QStringLiteral("--prefix"), QStringLiteral("kv/")});
         QCOMPARE(r.json().value(QLatin1String("entries")).toArray().size(), 3);
         // And it keeps working after the restart.
         r = run({QStringLiteral("call"), ctxId_, QStringLiteral("set"), QStringLiteral(R"({"key":"after","value":"restart"})")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    }
+
+    void installsModuleOverRawLimit() {
+        // kv_store plus a 17 MiB custom section (ignored by WebAssembly
+        // engines): too big for one request body, so deltactl uploads it as a
+        // chunked blob and installs from that.
+        QFile kv(wasmPath("kv_store"));
+        QVERIFY(kv.open(QIODevice::ReadOnly));
+        QByteArray module = kv.readAll();
+        const QByteArray name = "padding";
+        const quint32 payload = 17u * 1024 * 1024;
+        QByteArray section;
+        section.append(char(name.size()));
+        section.append(name);
+        section.append(QByteArray(payload, '\0'));
+        module.append(char(0));  // custom section id
+        for (quint32 v = quint32(section.size());;) {  // LEB128 size
+            const char byte = char(v & 0x7f);
+            v >>= 7;
+            module.append(v ? char(byte | 0x80) : byte);
+            if (!v) break;
+        }
+        module.append(section);
+        QTemporaryDir tmp;
+        QFile big(tmp.filePath(QStringLiteral("big_kv.wasm")));
+        QVERIFY(big.open(QIODevice::WriteOnly) && big.write(module) == module.size());
+        big.close();
+
+        const CtlResult r = run({QStringLiteral("--json"), QStringLiteral("app"), QStringLiteral("install"), big.fileName()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QJsonObject app = r.json().value(QLatin1String("application")).toObject();
+        QCOMPARE(app.value(QLatin1String("name")).toString(), QStringLiteral("big_kv"));
+        QCOMPARE(qint64(app.value(QLatin1String("size")).toDouble()), qint64(module.size()));
+        QVERIFY(app.value(QLatin1String("methods")).toArray().contains(QStringLiteral("set")));
+        QVERIFY(app.value(QLatin1String("applicationId")).toString() != appId_);
     }
 
     void cleanupTestCase() {
