@@ -160,6 +160,19 @@ private slots:
         r = run({QStringLiteral("status")});
         QVERIFY(r.out.contains("peer id:") && r.out.contains(st.value(QLatin1String("peerId")).toString().toUtf8()));
 
+        r = run({QStringLiteral("--json"), QStringLiteral("context"), QStringLiteral("invite"), ctxId_, QStringLiteral("--expires"), QStringLiteral("3600")});
+        QVERIFY2(r.exitCode == 0 && r.json().value(QLatin1String("invitation")).toString().startsWith(QLatin1String("dn1")), qPrintable(r.describe()));
+        r = run({QStringLiteral("context"), QStringLiteral("invite"), ctxId_});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith("dn1"), qPrintable(r.describe()));
+        r = run({QStringLiteral("--json"), QStringLiteral("peers")});
+        QVERIFY2(r.exitCode == 0 && r.json().value(QLatin1String("peers")).isArray(), qPrintable(r.describe()));
+        r = run({QStringLiteral("--json"), QStringLiteral("cache")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        for (const char *field : {"entries", "bytes", "hits", "misses", "evictedIdle", "evictedCount", "evictedBytes"})
+            QVERIFY2(r.json().value(QLatin1String("stats")).toObject().contains(QLatin1String(field)), field);
+        r = run({QStringLiteral("cache"), QStringLiteral("evict")});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith("evicted"), qPrintable(r.describe()));
+
         r = run({QStringLiteral("metrics")});
         QVERIFY2(r.exitCode == 0 && r.out.contains("# TYPE"), qPrintable(r.describe()));
         const HttpAnswer h = http_.get(*node_, QStringLiteral("/admin-api/contexts/") + ctxId_);
