@@ -18,7 +18,7 @@ void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const Q
     std::printf("deltanode %s\n", qPrintable(s.version));
     std::printf("peer id:  %s\n", qPrintable(s.peerId));
     for (const QString &a : s.addresses)
-        std::printf("p2p:      %s (not listening: this build has no p2p network yet)\n", qPrintable(a));
+        std::printf("p2p:      %s\n", qPrintable(a));
     // Tests and scripts parse this line: keep its shape.
     if (!s.apiUrl.isEmpty()) std::printf("api: %s\n", qPrintable(s.apiUrl));
     std::printf("token:    %s\n", qPrintable(QDir::toNativeSeparators(tokenFile)));

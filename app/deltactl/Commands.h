@@ -31,6 +31,11 @@ const Command *findCommand(const QStringList &positional);
 int cmdStatus(Session &s, const QStringList &args);
 int cmdPeers(Session &s, const QStringList &args);
 int cmdMetrics(Session &s, const QStringList &args);
+// Peers (PeerCommands.cpp).
+int cmdPeerDisconnect(Session &s, const QStringList &args);
+int cmdPeerBlock(Session &s, const QStringList &args);
+int cmdPeerUnblock(Session &s, const QStringList &args);
+int cmdContextPrune(Session &s, const QStringList &args);
 // Applications.
 int cmdAppInstall(Session &s, const QStringList &args);
 int cmdAppList(Session &s, const QStringList &args);

@@ -38,6 +38,13 @@ void AdminRoutes::install(Router &r) {
     r.add(M::Get, QStringLiteral("/admin-api/peers"), [this](auto &, auto &reply) {
         reply->json(200, {{QStringLiteral("peers"), node_.peers()}});
     });
+    r.add(M::Post, QStringLiteral("/admin-api/contexts/{id}/prune"), [this](auto &req, auto &reply) { prune(req, reply); });
+    r.add(M::Post, QStringLiteral("/admin-api/peers/{id}/disconnect"),
+          [this](auto &req, auto &reply) { peerAction(req, reply, PeerAction::Disconnect); });
+    r.add(M::Post, QStringLiteral("/admin-api/peers/{id}/block"),
+          [this](auto &req, auto &reply) { peerAction(req, reply, PeerAction::Block); });
+    r.add(M::Delete, QStringLiteral("/admin-api/peers/{id}/block"),
+          [this](auto &req, auto &reply) { peerAction(req, reply, PeerAction::Unblock); });
 }
 
 void AdminRoutes::status(const HttpReplyPtr &reply) {
@@ -237,6 +244,41 @@ void AdminRoutes::state(const HttpRequest &req, const HttpReplyPtr &reply) {
                      for (const auto &it : *items) out.append(apijson::stateItem(it));
                      reply->json(200, {{QStringLiteral("entries"), out}});
                  });
+}
+
+void AdminRoutes::prune(const HttpRequest &req, const HttpReplyPtr &reply) {
+    const auto id = contextParam(req, reply);
+    if (!id) return;
+    QString why;
+    const auto body = apijson::parseObjectBody(req.body, &why);
+    if (!body) return reply->error(400, kBadJson, why);
+    const QJsonValue retain = body->value(QStringLiteral("retain"));
+    if (!retain.isDouble() || retain.toDouble() < 0 || retain.toDouble() > 1e9)
+        return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("retain must be a number of deltas to keep (0 or more)"));
+    // Deltas younger than this stay whatever `retain` says: peers may still
+    // be fetching them as parents. Default: the DAG's pending max age.
+    const QJsonValue minAge = body->value(QStringLiteral("minAgeSeconds"));
+    qint64 minAgeMs = 300 * 1000;
+    if (!minAge.isUndefined()) {
+        if (!minAge.isDouble() || minAge.toDouble() < 0 || minAge.toDouble() > 365.0 * 24 * 3600)
+            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("minAgeSeconds must be a number of seconds"));
+        minAgeMs = qint64(minAge.toDouble() * 1000);
+    }
+    Engine *engine = &node_.engine();
+    offload_.run([engine, id = *id, keep = size_t(retain.toDouble()), minAgeMs] { return engine->prune(id, keep, minAgeMs); },
+                 [reply](Result<size_t> r) {
+                     if (!r) return replyError(reply, r.error());
+                     reply->json(200, {{QStringLiteral("pruned"), qint64(*r)}});
+                 });
+}
+
+void AdminRoutes::peerAction(const HttpRequest &req, const HttpReplyPtr &reply, PeerAction action) {
+    const QString peer = req.params.value(0);
+    Result<void> r = action == PeerAction::Disconnect ? node_.disconnectPeer(peer)
+                                                      : node_.setPeerBlocked(peer, action == PeerAction::Block);
+    if (!r) return replyError(reply, r.error());
+    const char *what = action == PeerAction::Disconnect ? "disconnected" : action == PeerAction::Block ? "blocked" : "unblocked";
+    reply->json(200, {{QStringLiteral("peerId"), peer}, {QString::fromLatin1(what), true}});
 }
 
 }  // namespace dn

@@ -28,6 +28,10 @@ private:
     void join(const HttpRequest &req, const HttpReplyPtr &reply);
     void dag(const HttpRequest &req, const HttpReplyPtr &reply);
     void state(const HttpRequest &req, const HttpReplyPtr &reply);
+    void prune(const HttpRequest &req, const HttpReplyPtr &reply);
+    // POST peers/{id}/disconnect, POST/DELETE peers/{id}/block.
+    enum class PeerAction { Disconnect, Block, Unblock };
+    void peerAction(const HttpRequest &req, const HttpReplyPtr &reply, PeerAction action);
 
     // The {id} of the route as a known context; answers 400/404 itself otherwise.
     std::optional<Hash32> contextParam(const HttpRequest &req, const HttpReplyPtr &reply) const;

@@ -16,6 +16,8 @@ public:
 
     const BlobInfo &info() const { return info_; }
     int chunkCount() const { return int(chunkIds_.size()); }
+    // The ids the blob id hashes (transfers send them ahead of the chunks).
+    const std::vector<Hash32> &chunkIds() const { return chunkIds_; }
     // Chunk `index` (0-based), verified; "corrupt" when it is missing or does
     // not hash to its id.
     Result<QByteArray> chunk(int index) const;

@@ -78,6 +78,29 @@ public:
     // large histories.
     Result<std::vector<DeltaSummary>> deltas(const Hash32 &contextId, size_t limit);
     Result<IntegrityReport> verify(const Hash32 &contextId);
+    // ---- What the network layer needs (EngineSync.cpp). Blocking, like the
+    // queries above; call them off the node thread.
+    // Of `ids`, those this node has never seen (neither applied, pending nor pruned).
+    Result<std::vector<Hash32>> unknownDeltas(const Hash32 &contextId, const std::vector<Hash32> &ids);
+    // Envelopes of `ids` and of their ancestors, breadth first, skipping what
+    // the asker has: the ancestors of `have` (its heads) found within a bounded
+    // walk. At most `maxCount` envelopes and about `maxBytes`.
+    Result<DeltaPage> deltaPage(const Hash32 &contextId, const std::vector<Hash32> &ids,
+                                const std::vector<Hash32> &have, size_t maxCount, size_t maxBytes);
+    Result<ContextSnapshot> exportSnapshot(const Hash32 &contextId);
+    // Merges a peer's snapshot (state-based join) and adopts its history as a
+    // checkpoint: every covered id counts as applied from now on, so a covered
+    // delta arriving later is a duplicate; the snapshot's heads become heads.
+    // One step on the context's worker, so no delta applies in between.
+    Result<ContextInfo> importSnapshot(const Hash32 &contextId, const ContextSnapshot &snapshot);
+    // Keeps the heads and about `retain` deltas behind them; older history
+    // becomes pruned markers. Deltas younger than `minAgeMs` are kept.
+    Result<size_t> prune(const Hash32 &contextId, size_t retain, int64_t minAgeMs);
+    // A delta authored by the node itself rather than by an app (membership):
+    // every key must be in the node's reserved namespace (starting with \0).
+    // `done` runs once it is durable (and published through the listener).
+    void commitNodeActions(const Hash32 &contextId, std::vector<Action> actions, Callback<Hash32> done);
+
     // Periodic maintenance (the node's timers call these).
     size_t cleanupPending();
     size_t gcTombstones(int64_t retentionMs);

@@ -2,6 +2,7 @@
 // Plain values the engine hands out: snapshots, safe to copy across threads.
 #include "codec/Delta.h"
 #include "crypto/Hash32.h"
+#include "state/StateEntry.h"
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -77,6 +78,25 @@ struct IntegrityReport {
     Hash32 computedRoot;                // recomputed from every state entry
     uint64_t appliedDeltas = 0;
     QString problem;
+};
+
+// A page of history served to a peer (sync): the envelopes met walking back
+// from the ids asked for, and what could not be served.
+struct DeltaPage {
+    std::vector<QByteArray> envelopes;  // newest first (breadth first from the ids)
+    std::vector<Hash32> pruned;         // reached but pruned here: that history is gone
+    std::vector<Hash32> unknown;        // asked for, and never seen here
+    bool truncated = false;             // stopped at the count or byte bound
+};
+
+// A consistent copy of a context's state for a member that lacks the history
+// (snapshot sync). Taken in one step on the context's worker, so `covered`
+// names exactly the deltas whose effects `entries` hold.
+struct ContextSnapshot {
+    std::vector<StateEntry> entries;  // registers, tombstones, counters with their shares
+    std::vector<Hash32> covered;      // every applied (or pruned) delta id
+    std::vector<Hash32> heads;
+    Hash32 rootHash;
 };
 
 }  // namespace dn

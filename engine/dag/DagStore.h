@@ -61,6 +61,15 @@ public:
     // children. Deltas received within pendingMaxAgeMs of `nowMs` are kept
     // whatever their depth: a peer may still be waiting for them as parents.
     size_t prune(size_t retain, int64_t nowMs);
+    // Snapshot sync (checkpoint semantics, DagSnapshot.cpp): every id in
+    // `covered` counts as applied from now on (a pruned marker where we had
+    // nothing; a pending copy is dropped: its effect came with the snapshot),
+    // the heads become `heads` plus our heads that are not covered, and the
+    // pending deltas this releases apply. `record` adds the context record
+    // for the new heads to the batch that commits them. Returns the ids
+    // applied by the cascade.
+    std::vector<Hash32> adoptSnapshot(const std::vector<Hash32> &covered, const std::vector<Hash32> &heads,
+                                      const std::function<void(const std::vector<Hash32> &, Batch &)> &record);
     std::optional<StoredDeltaInfo> get(const Hash32 &id) const;
     // Envelopes of the given ids that are stored and not pruned, at most
     // `limit` (0 or more than maxQuery -> maxQuery).

@@ -3,6 +3,7 @@
 #include "context/Engine.h"
 #include "node/ApiToken.h"
 #include "node/NodeResources.h"
+#include "node/NetworkService.h"
 #include "node/NodeTimers.h"
 #include "state/Hlc.h"
 #include <QDateTime>
@@ -72,6 +73,14 @@ public:
             },
             Qt::QueuedConnection);
     }
+    void localDeltaDurable(const Hash32 &contextId, const Hash32 &, const QByteArray &envelope) override {
+        QMetaObject::invokeMethod(
+            node_,
+            [n = node_, contextId, envelope] {
+                if (n->network_) n->network_->publishDelta(contextId, envelope);
+            },
+            Qt::QueuedConnection);
+    }
     void deltaRejected(const Hash32 &contextId, const QString &reason, const QString &message) override {
         qCDebug(lcNode) << "delta for" << contextId.toBase58() << "rejected:" << reason << message;
     }
@@ -113,6 +122,9 @@ Node::~Node() { shutdown(); }
 BlobStore &Node::blobs() { return engine_->blobs(); }
 
 Result<void> Node::start() {
+    network_ = std::make_unique<NetworkService>(
+        config_, NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_});
+    if (auto r = network_->start(); !r) return r;
 #ifdef DN_HAVE_API_SERVER
     api_ = std::make_unique<ApiServer>(*this);
     const QHostAddress host(config_.api.host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : config_.api.host);
@@ -136,6 +148,7 @@ void Node::shutdown() {
     stopped_ = true;
     if (timers_) timers_->stop();
     api_.reset();                // no new requests
+    if (network_) network_->stop();
     background_.waitForDone();   // GC / cleanup jobs hold the engine
     if (engine_) engine_->flush();
     qCInfo(lcNode) << "node stopped; everything is durable";
@@ -144,11 +157,13 @@ void Node::shutdown() {
 NodeStatus Node::status() const {
     NodeStatus s;
     s.peerId = engine_->identity().peerId();
-    for (const QString &a : config_.p2p.listen) s.addresses << a + QStringLiteral("/p2p/") + s.peerId;
+    if (network_) s.addresses = network_->listenAddresses();
+    else
+        for (const QString &a : config_.p2p.listen) s.addresses << a + QStringLiteral("/p2p/") + s.peerId;
     s.apiUrl = apiUrl_.toString();
     s.version = QString::fromLatin1(kNodeVersion);
     s.uptimeSeconds = uptime_.elapsed() / 1000;
-    s.peers = 0;
+    s.peers = network_ ? network_->peerCount() : 0;
     return s;
 }
 
@@ -164,6 +179,7 @@ Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
     const auto info = engine_->context(contextId);
     const auto key = engine_->contextKey(contextId);
     if (!info || !key) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (network_) return network_->invite(contextId, expiresInSeconds);
     if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
     expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
     InvitationData d;
@@ -183,6 +199,11 @@ void Node::join(const QString &invitation, std::function<void(Result<QJsonObject
                                                                             : QStringLiteral("invalid_invitation");
         return done(Error{code, inv.error().message});
     }
+    if (network_)
+        return network_->join(invitation, [done](Result<ContextInfo> r) {
+            if (!r) return done(r.error());
+            done(contextJson(*r));
+        });
     if (auto existing = engine_->context(inv->contextId)) return done(contextJson(*existing));
     // Without the network the app cannot be fetched from the inviter.
     if (!engine_->app(inv->appId))
@@ -196,7 +217,17 @@ void Node::join(const QString &invitation, std::function<void(Result<QJsonObject
     done(contextJson(*joined));
 }
 
-QJsonArray Node::peers() const { return {}; }
+QJsonArray Node::peers() const { return network_ ? network_->peers() : QJsonArray(); }
+
+Result<void> Node::disconnectPeer(const QString &peerId) {
+    if (!network_) return NodeServices::disconnectPeer(peerId);
+    return network_->disconnectPeer(peerId);
+}
+
+Result<void> Node::setPeerBlocked(const QString &peerId, bool blocked) {
+    if (!network_) return NodeServices::setPeerBlocked(peerId, blocked);
+    return network_->setPeerBlocked(peerId, blocked);
+}
 
 void Node::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64_t hlc, const Hash32 &newRoot,
                           const std::vector<Event> &events, bool local) {
@@ -229,10 +260,7 @@ void Node::heartbeat() {
     const auto beats = heartbeats_.due(engine_->contexts());
     metrics_.counter("deltanode_heartbeats_total", {{"result", "sent"}}).store(heartbeats_.sent());
     metrics_.counter("deltanode_heartbeats_total", {{"result", "skipped"}}).store(heartbeats_.skipped());
-    // Publishing waits for the gossip layer; what would be sent is computed
-    // and counted so the timer's behaviour is observable already.
-    for (const auto &b : beats)
-        qCDebug(lcNode) << "heartbeat for" << b.contextId.toBase58() << b.message.size() << "bytes (no peers to send it to)";
+    if (network_) network_->publishHeartbeats(beats);
 }
 
 void Node::setupTimers() {
@@ -246,8 +274,10 @@ void Node::setupTimers() {
                         [this](uint64_t dropped) { metrics_.counter("deltanode_pending_dropped_total").fetch_add(dropped); });
     });
     timers_->add(QStringLiteral("heartbeat"), seconds(t.heartbeatS), [this] { heartbeat(); });
-    // Sync and ping have no peers to talk to until the p2p network runs.
-    timers_->add(QStringLiteral("sync"), seconds(config_.sync.frequencyS), [] {});
+    timers_->add(QStringLiteral("sync"), seconds(config_.sync.frequencyS), [this] {
+        if (network_) network_->syncTick();
+    });
+    // Pings run in the libp2p host (one per peer every ping_s); this counts the period.
     timers_->add(QStringLiteral("ping"), seconds(t.pingS), [] {});
     timers_->add(QStringLiteral("tombstone_gc"), hours(t.tombstoneGcIntervalH), [this] {
         Engine *e = engine_.get();

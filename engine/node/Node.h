@@ -18,6 +18,7 @@
 namespace dn {
 
 class ApiServer;
+class NetworkService;
 class NodeTimers;
 
 class Node : public NodeServices {
@@ -43,6 +44,8 @@ public:
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
     QJsonArray peers() const override;
+    Result<void> disconnectPeer(const QString &peerId) override;
+    Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
     void recordWebsocketLatency(int64_t micros) override;
 
     // An installed app's module bytes, through the blob cache.
@@ -52,6 +55,7 @@ public:
     MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }
     HeartbeatTracker &heartbeats() { return heartbeats_; }
+    NetworkService *network() { return network_.get(); }  // null before start()
     QUrl apiUrl() const { return apiUrl_; }
     QString apiTokenFile() const { return tokenFile_; }
     // Background jobs still running (pending cleanup, tombstone GC).
@@ -91,6 +95,7 @@ private:
     std::atomic<uint64_t> *mutationsRemote_ = nullptr;
     std::vector<ContextInfo> contextsSnapshot_;  // taken once per scrape
     bool stopped_ = false;
+    std::unique_ptr<NetworkService> network_;  // declared last: destroyed before the engine
 };
 
 }  // namespace dn

@@ -1,0 +1,73 @@
+#pragma once
+// Engine's private state, shared by the files that implement Engine
+// (Engine.cpp: apps, contexts, calls; EngineSync.cpp: what the network layer
+// needs to serve and import history). Not for use outside engine/context.
+#include "blob/BlobStore.h"
+#include "context/AppCatalog.h"
+#include "context/ContextRuntime.h"
+#include "context/Engine.h"
+#include "runtime/ExecutorPool.h"
+#include "state/Hlc.h"
+#include "store/Store.h"
+#include <future>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace dn {
+
+namespace engine_detail {
+// Runs an async engine call and waits for its callback.
+template <typename T, typename Start>
+Result<T> waitFor(Start &&start) {
+    auto promise = std::make_shared<std::promise<Result<T>>>();
+    auto future = promise->get_future();
+    start([promise](Result<T> r) { promise->set_value(std::move(r)); });
+    return future.get();
+}
+}  // namespace engine_detail
+
+struct Engine::Impl {
+    Options options;
+    std::unique_ptr<Store> store;
+    std::optional<Identity> identity;
+    std::unique_ptr<BlobStore> blobs;
+    std::unique_ptr<ExecutorPool> pool;
+    std::unique_ptr<AppCatalog> apps;
+    Hlc hlc;
+    EngineMetrics metrics;
+    RejectCounters rejects;
+    EngineListener *listener = nullptr;
+
+    mutable std::shared_mutex mutex;  // guards `contexts` (the map, not the runtimes)
+    std::unordered_map<Hash32, std::shared_ptr<ContextRuntime>> contexts;
+
+    std::shared_ptr<ContextRuntime> find(const Hash32 &id) const {
+        std::shared_lock lock(mutex);
+        auto it = contexts.find(id);
+        return it == contexts.end() ? nullptr : it->second;
+    }
+    Result<void> loadContexts();
+    std::shared_ptr<ContextRuntime> makeRuntime(ContextRuntime::Record rec, const Hash32 &root) {
+        const int worker = pool->workerFor(rec.id);
+        return std::make_shared<ContextRuntime>(*store, std::move(rec), std::vector<Hash32>{}, root,
+                                                identity->publicKey(), worker, metrics, listener,
+                                                options.dag);
+    }
+    // Seals and applies a delta authored here; `durable` runs once it is on disk.
+    Result<Hash32> commitLocal(ContextRuntime &rt, std::vector<Hash32> parents, std::vector<Action> actions,
+                               std::vector<Event> events, uint64_t time, std::function<void(bool)> durable);
+    void runHandlers(Worker &w, ContextRuntime &rt);
+    CallInput callInput(const ContextRuntime &rt, QByteArray method, QByteArray input, uint64_t time) {
+        CallInput in;
+        in.method = std::move(method);
+        in.input = std::move(input);
+        in.contextId = rt.record().id;
+        in.executorId = identity->publicKey();
+        in.time = time;
+        return in;
+    }
+};
+
+}  // namespace dn

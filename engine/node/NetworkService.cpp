@@ -1,0 +1,300 @@
+#include "node/NetworkService.h"
+#include "codec/Envelope.h"
+#include "codec/Invitation.h"
+#include "context/Engine.h"
+#include "gossip/GossipService.h"
+#include "metrics/Histogram.h"
+#include "net/Host.h"
+#include "node/JoinFlow.h"
+#include "node/PeerDiscovery.h"
+#include "state/Hlc.h"
+#include "sync.pb.h"
+#include "sync/BlobServer.h"
+#include "sync/BlockingJobs.h"
+#include "sync/SyncManager.h"
+#include "sync/SyncServer.h"
+#include "sync/SyncWire.h"
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcNetwork, "dn.network")
+
+namespace dn {
+
+namespace pb = ::deltanode::pb;
+
+namespace {
+
+// Microseconds from an HLC stamp (NTP64) until now; 0 when it is ahead.
+int64_t microsSince(uint64_t hlc) {
+    const uint64_t now = systemNtp64();
+    if (hlc >= now) return 0;
+    const uint64_t d = now - hlc;
+    return int64_t(((d >> 16) * 1000000u) >> 16);
+}
+
+// Topics are reconciled with the engine's contexts this often (new contexts
+// subscribe at once through publishDelta; this catches joins and deletions).
+constexpr int kTopicCheckMs = 2000;
+
+HostConfig hostConfig(const NodeConfig &c) {
+    HostConfig h;
+    h.pingIntervalMs = c.timers.pingS * 1000;
+    return h;
+}
+
+SyncConfig syncConfig(const NodeConfig &c) {
+    SyncConfig s;
+    s.intervalMs = qint64(c.sync.intervalS) * 1000;
+    s.frequencyMs = qint64(c.sync.frequencyS) * 1000;
+    s.maxConcurrent = c.sync.maxConcurrent;
+    s.timeoutMs = qint64(c.sync.timeoutS) * 1000;
+    return s;
+}
+
+}  // namespace
+
+QString NetworkService::topicOf(const Hash32 &contextId) { return contextId.toBase58(); }
+
+NetworkService::NetworkService(const NodeConfig &config, Deps deps, QObject *parent)
+    : QObject(parent), config_(config), deps_(deps) {
+    host_ = std::make_unique<Host>(deps_.engine->identity().key(), hostConfig(config));
+    gossip_ = std::make_unique<GossipService>(host_.get());
+    jobs_ = std::make_unique<BlockingJobs>(2);
+    sync_ = std::make_unique<SyncManager>(host_.get(), deps_.engine, jobs_.get(), syncConfig(config));
+    syncServer_ = std::make_unique<SyncServer>(host_.get(), deps_.engine, jobs_.get());
+    blobServer_ = std::make_unique<BlobServer>(host_.get(), deps_.engine);
+    discovery_ = std::make_unique<PeerDiscovery>(host_.get());
+    sync_->setPeerSource([this](const Hash32 &ctx) { return syncPeers(ctx); });
+    topicTimer_.setInterval(kTopicCheckMs);
+    connect(&topicTimer_, &QTimer::timeout, this, &NetworkService::reconcileTopics);
+}
+
+NetworkService::~NetworkService() { stop(); }
+
+Result<void> NetworkService::start() {
+    if (started_) return {};
+    started_ = true;
+    // Handlers first, so that Identify advertises every protocol from the start.
+    gossip_->start();
+    syncServer_->start();
+    blobServer_->start();
+    connect(gossip_.get(), &GossipService::message, this,
+            [this](const QString &topic, const QByteArray &data, const QString &from, const QByteArray &) {
+                onMessage(topic, data, from);
+            });
+    connect(host_.get(), &Host::peerIdentified, this,
+            [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
+                if (protocols.contains(syncwire::kSyncProtocol)) sync_->peerConnected(peer);
+            });
+    for (const QString &text : config_.p2p.listen) {
+        auto addr = Multiaddr::parse(text);
+        auto bound = addr ? host_->listen(*addr) : Result<Multiaddr>(addr.error());
+        // Not fatal: the node still dials out and serves its API; the log says why.
+        if (!bound) qCWarning(lcNetwork).noquote() << "p2p: not listening on" << text << ":" << bound.error().message;
+    }
+    if (config_.p2p.mdns) qCDebug(lcNetwork) << "mDNS discovery is not implemented; use bootstrap addresses";
+    setupMetrics();
+    reconcileTopics();
+    topicTimer_.start();
+    QList<Multiaddr> boot;
+    for (const QString &text : config_.p2p.bootstrap) {
+        auto addr = Multiaddr::parse(text);
+        if (addr) boot << *addr;
+        else qCWarning(lcNetwork).noquote() << "bootstrap address" << text << "is unusable:" << addr.error().message;
+    }
+    discovery_->bootstrap(boot);
+    qCInfo(lcNetwork).noquote() << "p2p network up:" << listenAddresses().join(QStringLiteral(", ")) << "," << boot.size()
+                                << "bootstrap peers";
+    return {};
+}
+
+void NetworkService::stop() {
+    if (!started_) return;
+    started_ = false;
+    topicTimer_.stop();
+    discovery_->stop();
+    jobs_->stop();
+    gossip_->stop();
+    host_->stopListening();
+    for (const QString &peer : host_->connectedPeers()) host_->disconnect(peer);
+}
+
+QStringList NetworkService::listenAddresses() const {
+    QStringList out;
+    for (const Multiaddr &a : host_->listenAddresses()) out << a.toString();
+    return out;
+}
+
+int NetworkService::peerCount() const { return int(host_->connectedPeers().size()); }
+
+Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
+    Engine &engine = *deps_.engine;
+    const auto info = engine.context(contextId);
+    const auto key = engine.contextKey(contextId);
+    if (!info || !key) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (info->heads.empty())
+        return Error{"not_synced", QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
+                                       .arg(contextId.toBase58())};
+    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
+    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
+    InvitationData d;
+    d.contextId = contextId;
+    d.appId = info->appId;
+    d.contextKey = *key;
+    d.inviterPeerId = host_->peerId();
+    d.inviterAddrs = listenAddresses();
+    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
+    if (d.inviterAddrs.isEmpty())
+        qCWarning(lcNetwork) << "inviting to" << contextId.toBase58() << "while not listening: the invitation has no address";
+    return encodeInvitation(d, engine.identity().key());
+}
+
+void NetworkService::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
+    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
+    if (!inv) {
+        const QString code = inv.error().code == QLatin1String("expired") ? QStringLiteral("invitation_expired")
+                                                                            : QStringLiteral("invalid_invitation");
+        return done(Error{code, inv.error().message});
+    }
+    auto *flow = new JoinFlow(*this, std::move(*inv), std::move(done), this);
+    flow->start();
+}
+
+void NetworkService::reconcileTopics() {
+    if (!started_) return;
+    QHash<QString, Hash32> want;
+    for (const ContextInfo &c : deps_.engine->contexts()) want.insert(topicOf(c.id), c.id);
+    for (auto it = want.begin(); it != want.end(); ++it) {
+        if (topics_.contains(it.key())) continue;
+        gossip_->subscribe(it.key());
+        registerTopicMetrics(it.key());
+        qCInfo(lcNetwork) << "subscribed to the topic of context" << it.key();
+    }
+    for (auto it = topics_.begin(); it != topics_.end(); ++it)
+        if (!want.contains(it.key())) gossip_->unsubscribe(it.key());
+    topics_ = std::move(want);
+    // Peers that share a context with us are worth reconnecting to.
+    for (const QString &topic : topics_.keys())
+        for (const QString &peer : gossip_->topicPeers(topic))
+            if (!discovery_->kept(peer)) discovery_->keep(peer);
+}
+
+void NetworkService::publishDelta(const Hash32 &contextId, const QByteArray &envelope) {
+    if (!started_) return;
+    const QString topic = topicOf(contextId);
+    if (!topics_.contains(topic)) reconcileTopics();  // a context created just now
+    pb::GossipPayload payload;
+    payload.set_envelope(envelope.constData(), size_t(envelope.size()));
+    std::string bytes;
+    payload.SerializeToString(&bytes);
+    auto r = gossip_->publish(topic, QByteArray::fromStdString(bytes));
+    if (!r) {
+        ++publishFailures_;
+        // Not lost: peers fetch it by sync (heartbeat, tick, missing parents).
+        qCWarning(lcNetwork).noquote() << "publishing a delta of" << topic << "failed:" << r.error().message;
+        return;
+    }
+    ++deltasPublished_;
+}
+
+void NetworkService::publishHeartbeats(const std::vector<HeartbeatTracker::Beat> &beats) {
+    if (!started_) return;
+    for (const auto &b : beats) {
+        pb::GossipPayload payload;
+        if (!payload.mutable_heartbeat()->ParseFromArray(b.message.constData(), int(b.message.size()))) continue;
+        std::string bytes;
+        payload.SerializeToString(&bytes);
+        if (gossip_->publish(topicOf(b.contextId), QByteArray::fromStdString(bytes))) ++heartbeatsPublished_;
+    }
+}
+
+void NetworkService::syncTick() {
+    if (started_) sync_->tick();
+}
+
+QStringList NetworkService::syncPeers(const Hash32 &contextId) const {
+    const QString topic = topicOf(contextId);
+    QStringList out = gossip_->meshPeers(topic);
+    for (const QString &p : gossip_->topicPeers(topic))
+        if (!out.contains(p)) out << p;
+    return out;
+}
+
+void NetworkService::onMessage(const QString &topic, const QByteArray &data, const QString &from) {
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return;  // left meanwhile
+    pb::GossipPayload payload;
+    if (!payload.ParseFromArray(data.constData(), int(data.size()))) {
+        ++badPayloads_;
+        qCDebug(lcNetwork) << "undecodable gossip payload on" << topic << "from" << from;
+        return;
+    }
+    switch (payload.kind_case()) {
+    case pb::GossipPayload::kEnvelope:
+        return onEnvelope(it.value(), QByteArray::fromStdString(payload.envelope()), from);
+    case pb::GossipPayload::kHeartbeat: {
+        std::string hb;
+        payload.heartbeat().SerializeToString(&hb);
+        return onHeartbeat(it.value(), QByteArray::fromStdString(hb), from);
+    }
+    case pb::GossipPayload::KIND_NOT_SET:
+        ++badPayloads_;
+        return;
+    }
+}
+
+void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from) {
+    auto header = peekEnvelope(envelope);
+    if (!header || header->contextId != contextId) {
+        ++badPayloads_;
+        qCDebug(lcNetwork) << "envelope on the wrong topic or malformed, from" << from;
+        return;
+    }
+    ++deltasReceived_;
+    if (deps_.broadcast) deps_.broadcast->record(microsSince(header->hlc));
+    BlockingJobs *jobs = jobs_.get();
+    deps_.engine->receive(envelope, [this, jobs, contextId, from](Result<ReceiveResult> r) {
+        // An executor thread: back to the node thread for the network.
+        auto result = std::make_shared<Result<ReceiveResult>>(std::move(r));
+        jobs->post([this, contextId, from, result] {
+            if (!*result) {
+                qCDebug(lcNetwork).noquote() << "delta from" << from << "not taken:" << result->error().message;
+                return;
+            }
+            if ((*result)->status == ReceiveResult::Status::Pending && !(*result)->missingParents.empty())
+                sync_->pullParents(contextId, from, (*result)->missingParents);
+        });
+    });
+}
+
+void NetworkService::onHeartbeat(const Hash32 &contextId, const QByteArray &heartbeat, const QString &from) {
+    pb::HashHeartbeat hb;
+    if (!hb.ParseFromArray(heartbeat.constData(), int(heartbeat.size()))) return;
+    auto heads = syncwire::ids(hb.heads(), syncwire::kMaxHeads);
+    if (!heads || QByteArray::fromStdString(hb.context_id()) != contextId.toByteArray()) {
+        ++badPayloads_;
+        return;
+    }
+    ++heartbeatsReceived_;
+    const auto info = deps_.engine->context(contextId);
+    if (!info) return;
+    std::vector<Hash32> ours = info->heads;
+    std::sort(ours.begin(), ours.end());
+    std::sort(heads->begin(), heads->end());
+    if (ours == *heads) return;
+    // They may lack ours: beat next period even if nothing changes here.
+    if (deps_.heartbeats) deps_.heartbeats->request(contextId);
+    Engine *engine = deps_.engine;
+    jobs_->run<std::vector<Hash32>>(
+        [engine, contextId, theirs = *heads] {
+            auto unknown = engine->unknownDeltas(contextId, theirs);
+            return unknown ? std::move(*unknown) : std::vector<Hash32>{};
+        },
+        [this, contextId, from](std::vector<Hash32> unknown) {
+            if (!unknown.empty()) sync_->request(contextId, from, SyncManager::Trigger::Heartbeat);
+        });
+}
+
+}  // namespace dn

@@ -1,0 +1,118 @@
+#pragma once
+// The node's network (DESIGN §9): the libp2p Host, gossipsub, sync, blob
+// transfer and discovery, wired to the engine. Lives on the node thread,
+// owned by Node.
+//
+//  * One gossip topic per context (base58 context id), subscribed for every
+//    context this node has. A topic carries GossipPayload messages
+//    (codec/sync.proto): a delta envelope, or a HashHeartbeat.
+//  * A delta authored here is published once durable (Node forwards
+//    EngineListener::localDeltaDurable to publishDelta).
+//  * A received envelope goes to Engine::receive; if it waits for parents we
+//    do not have, they are fetched from the sender at once. Its `broadcast`
+//    latency (receipt − the delta's HLC wall time) is recorded.
+//  * A heartbeat naming heads we lack triggers a sync with its sender.
+//  * Sync (SyncManager) runs on join, on missing parents, on heartbeats, on
+//    (re)connection and on the periodic tick.
+#include "api/NodeServices.h"
+#include "context/EngineTypes.h"
+#include "node/HeartbeatTracker.h"
+#include "node/NodeConfig.h"
+#include "util/Result.h"
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <functional>
+#include <memory>
+
+namespace dn {
+
+class BlobServer;
+class BlockingJobs;
+class Engine;
+class GossipService;
+class Histogram;
+class Host;
+class MetricsRegistry;
+class PeerDiscovery;
+class SyncManager;
+class SyncServer;
+struct InvitationData;
+
+class NetworkService : public QObject {
+    Q_OBJECT
+public:
+    struct Deps {
+        Engine *engine = nullptr;
+        MetricsRegistry *metrics = nullptr;
+        HeartbeatTracker *heartbeats = nullptr;
+        Histogram *broadcast = nullptr;  // the `broadcast` phase
+    };
+
+    NetworkService(const NodeConfig &config, Deps deps, QObject *parent = nullptr);
+    ~NetworkService() override;
+
+    // Listens (a listen address that cannot be bound is logged and skipped:
+    // the node still dials out), starts gossip, sync and blob service, dials
+    // the bootstrap peers and subscribes to every context's topic.
+    Result<void> start();
+    void stop();
+
+    QStringList listenAddresses() const;  // with /p2p/<our id>
+    int peerCount() const;
+    // For GET /admin-api/peers: peerId, address, direction, rttMs, protocols,
+    // topics, mesh (topics where the peer is in our mesh), bytesIn, bytesOut.
+    QJsonArray peers() const;
+    Result<void> disconnectPeer(const QString &peerId);
+    Result<void> setPeerBlocked(const QString &peerId, bool blocked);
+
+    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds);
+    // Verifies the invitation, dials the inviter, fetches the app if missing,
+    // joins, subscribes, syncs and writes our membership entry (JoinFlow).
+    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done);
+
+    // Node thread.
+    void publishDelta(const Hash32 &contextId, const QByteArray &envelope);
+    void publishHeartbeats(const std::vector<HeartbeatTracker::Beat> &beats);
+    void syncTick();
+    // Subscribes to the topics of new contexts and leaves those of deleted ones.
+    void reconcileTopics();
+
+    static QString topicOf(const Hash32 &contextId);
+
+    Host &host() { return *host_; }
+    GossipService &gossip() { return *gossip_; }
+    SyncManager &sync() { return *sync_; }
+    BlockingJobs &jobs() { return *jobs_; }
+    Engine &engine() { return *deps_.engine; }
+    PeerDiscovery &discovery() { return *discovery_; }
+
+private:
+    void onMessage(const QString &topic, const QByteArray &data, const QString &from);
+    void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from);
+    void onHeartbeat(const Hash32 &contextId, const QByteArray &heartbeat, const QString &from);
+    QStringList syncPeers(const Hash32 &contextId) const;
+    void setupMetrics();  // NetworkMetrics.cpp
+    void registerTopicMetrics(const QString &topic);
+
+    NodeConfig config_;
+    Deps deps_;
+    std::unique_ptr<Host> host_;
+    std::unique_ptr<GossipService> gossip_;
+    std::unique_ptr<BlockingJobs> jobs_;
+    std::unique_ptr<SyncManager> sync_;
+    std::unique_ptr<SyncServer> syncServer_;
+    std::unique_ptr<BlobServer> blobServer_;
+    std::unique_ptr<PeerDiscovery> discovery_;
+    QHash<QString, Hash32> topics_;  // subscribed topic → context
+    QSet<QString> metricTopics_;
+    QTimer topicTimer_;
+    bool started_ = false;
+    // Counters for /metrics (node thread).
+    quint64 deltasPublished_ = 0, deltasReceived_ = 0, heartbeatsPublished_ = 0, heartbeatsReceived_ = 0;
+    quint64 badPayloads_ = 0, publishFailures_ = 0;
+};
+
+}  // namespace dn

@@ -1,0 +1,153 @@
+#include "sync/BlobServer.h"
+#include "blob/BlobReader.h"
+#include "context/Engine.h"
+#include "crypto/Sha256.h"
+#include "net/Host.h"
+#include "sync.pb.h"
+#include "sync/FramedStream.h"
+#include "sync/SyncWire.h"
+#include <QLoggingCategory>
+#include <optional>
+
+Q_LOGGING_CATEGORY(lcBlobServer, "dn.blob.server")
+
+namespace dn {
+
+namespace pb = ::deltanode::pb;
+using namespace syncwire;
+
+struct BlobServer::Transfer {
+    std::unique_ptr<FramedStream> io;
+    bool requested = false;
+    // One of the two sources: a stored blob read chunk by chunk, or a module
+    // already in memory (apps are small and read whole by the catalog).
+    std::optional<BlobReader> reader;
+    QByteArray inMemory;
+    std::vector<Hash32> chunkIds;
+    uint64_t size = 0;
+    int next = 0;  // next chunk to send
+};
+
+BlobServer::BlobServer(Host *host, Engine *engine, QObject *parent) : QObject(parent), host_(host), engine_(engine) {}
+
+BlobServer::~BlobServer() { host_->removeStreamHandler(kBlobProtocol); }
+
+void BlobServer::start() {
+    host_->setStreamHandler(kBlobProtocol, [this](Stream *s) { onStream(s); });
+}
+
+void BlobServer::onStream(Stream *s) {
+    if (int(transfers_.size()) >= kMaxTransfers) {
+        ++counters_.refused;
+        s->reset();
+        return;
+    }
+    const quint64 id = nextId_++;
+    auto t = std::make_unique<Transfer>();
+    // The request is small; a peer sending a chunk-sized frame is refused.
+    t->io = std::make_unique<FramedStream>(s, 64 * 1024);
+    FramedStream *io = t->io.get();
+    transfers_.emplace(id, std::move(t));
+    io->start({[this, id](const QByteArray &f) { onRequest(id, f); },
+               {},
+               [this, id](const QString &why) {
+                   qCDebug(lcBlobServer) << "blob stream ended:" << why;
+                   dropLater(id);
+               },
+               [this, id] { pumpChunks(id); }});
+}
+
+void BlobServer::dropLater(quint64 id) {
+    QMetaObject::invokeMethod(this, [this, id] { transfers_.erase(id); }, Qt::QueuedConnection);
+}
+
+void BlobServer::refuse(quint64 id, const QString &code, const QString &message) {
+    auto it = transfers_.find(id);
+    if (it == transfers_.end()) return;
+    ++counters_.refused;
+    qCInfo(lcBlobServer).noquote() << "blob request from" << it->second->io->remotePeer() << "refused:" << message;
+    pb::BlobResponse resp;
+    resp.mutable_error()->set_code(code.toStdString());
+    resp.mutable_error()->set_message(message.toStdString());
+    it->second->io->send(resp);
+    it->second->io->closeWrite();
+}
+
+void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
+    auto it = transfers_.find(id);
+    if (it == transfers_.end()) return;
+    Transfer &t = *it->second;
+    if (t.requested) return t.io->reset(QStringLiteral("one request per blob stream"));
+    t.requested = true;
+    ++counters_.requests;
+    pb::BlobRequest req;
+    if (!req.ParseFromArray(frame.constData(), int(frame.size())))
+        return t.io->reset(QStringLiteral("not a BlobRequest"));
+    const auto ctx = Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
+    if (!ctx) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("context_id is not 32 bytes"));
+    const auto key = engine_->contextKey(*ctx);
+    if (!key) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("no context %1 here").arg(ctx->toBase58()));
+    if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kBlobDomain, *ctx, t.io->remotePeer(), host_->peerId()))
+        return refuse(id, QStringLiteral("unauthorized"), QStringLiteral("the request does not prove the context key"));
+    if (req.target_case() == pb::BlobRequest::kAppId) {
+        const auto appId = Hash32::fromBytes(QByteArray::fromStdString(req.app_id()));
+        const auto info = engine_->context(*ctx);
+        if (!appId || !info || info->appId != *appId)
+            return refuse(id, QStringLiteral("not_found"), QStringLiteral("that is not the application of context %1").arg(ctx->toBase58()));
+        auto bytes = engine_->appBytes(*appId);
+        if (!bytes) return refuse(id, QStringLiteral("not_found"), QStringLiteral("the module of %1 is missing").arg(appId->toBase58()));
+        t.inMemory = std::move(*bytes);
+        t.size = uint64_t(t.inMemory.size());
+        for (qsizetype off = 0; off < t.inMemory.size(); off += BlobStore::kChunkSize)
+            t.chunkIds.push_back(sha256(QByteArrayView(t.inMemory).sliced(off, std::min<qsizetype>(BlobStore::kChunkSize, t.inMemory.size() - off))));
+    } else if (req.target_case() == pb::BlobRequest::kBlobId) {
+        const auto blobId = Hash32::fromBytes(QByteArray::fromStdString(req.blob_id()));
+        if (!blobId) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("blob_id is not 32 bytes"));
+        auto reader = BlobReader::open(engine_->store(), *blobId);
+        if (!reader) return refuse(id, QStringLiteral("not_found"), reader.error().message);
+        t.size = reader->info().size;
+        t.chunkIds = reader->chunkIds();
+        t.reader.emplace(std::move(*reader));
+    } else {
+        return refuse(id, QStringLiteral("bad_request"), QStringLiteral("a BlobRequest names a blob or an app"));
+    }
+    Sha256 blobHash;
+    for (const Hash32 &c : t.chunkIds) blobHash.add(QByteArrayView(c.data(), 32));
+    pb::BlobResponse resp;
+    auto *h = resp.mutable_header();
+    h->set_blob_id(bytes(blobHash.finish()));
+    h->set_size(t.size);
+    addIds(h->mutable_chunk_ids(), t.chunkIds);
+    t.io->send(resp);
+    pumpChunks(id);
+}
+
+void BlobServer::pumpChunks(quint64 id) {
+    auto it = transfers_.find(id);
+    if (it == transfers_.end()) return;
+    Transfer &t = *it->second;
+    if (!t.requested || (!t.reader && t.inMemory.isEmpty() && !t.chunkIds.empty())) return;
+    while (t.io->isOpen() && t.next < int(t.chunkIds.size()) && t.io->bytesToWrite() < kHighWater) {
+        QByteArray data;
+        if (t.reader) {
+            auto c = t.reader->chunk(t.next);
+            if (!c) return t.io->reset(c.error().message);
+            data = std::move(*c);
+        } else {
+            const qsizetype off = qsizetype(t.next) * BlobStore::kChunkSize;
+            data = t.inMemory.mid(off, BlobStore::kChunkSize);
+        }
+        pb::BlobResponse resp;
+        resp.mutable_chunk()->set_index(uint32_t(t.next));
+        resp.mutable_chunk()->set_data(bytes(data));
+        t.io->send(resp);
+        ++t.next;
+        ++counters_.chunksSent;
+    }
+    if (t.next == int(t.chunkIds.size()) && t.io->isOpen() && !t.io->stream()->isWriteClosed()) {
+        ++counters_.served;
+        t.io->closeWrite();
+    }
+}
+
+}  // namespace dn

@@ -1,0 +1,54 @@
+#pragma once
+// Serves /deltanode/blob/1.0.0 (DESIGN §10): one BlobRequest per stream,
+// answered with a BlobHeader (size and chunk ids, whose hash is the blob id,
+// so the receiver can check every chunk as it arrives) and then the chunks in
+// order. Requests must prove a context key (SyncWire::authTag); an app module
+// is served by app id when it is the app of that context.
+//
+// Chunks are read one at a time and written only while little is queued on
+// the stream, so serving a large blob holds about two chunks in memory.
+#include <QObject>
+#include <map>
+#include <memory>
+
+namespace dn {
+
+class Engine;
+class FramedStream;
+class Host;
+class Stream;
+
+struct BlobServerCounters {
+    quint64 requests = 0;
+    quint64 served = 0;     // blobs sent completely
+    quint64 refused = 0;
+    quint64 chunksSent = 0;
+};
+
+class BlobServer : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxTransfers = 16;
+    static constexpr qsizetype kHighWater = 2 * 1024 * 1024;
+
+    BlobServer(Host *host, Engine *engine, QObject *parent = nullptr);
+    ~BlobServer() override;
+    void start();
+    const BlobServerCounters &counters() const { return counters_; }
+
+private:
+    struct Transfer;
+    void onStream(Stream *s);
+    void onRequest(quint64 id, const QByteArray &frame);
+    void pumpChunks(quint64 id);
+    void refuse(quint64 id, const QString &code, const QString &message);
+    void dropLater(quint64 id);
+
+    Host *host_;
+    Engine *engine_;
+    std::map<quint64, std::unique_ptr<Transfer>> transfers_;
+    quint64 nextId_ = 1;
+    BlobServerCounters counters_;
+};
+
+}  // namespace dn

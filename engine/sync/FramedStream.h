@@ -1,0 +1,55 @@
+#pragma once
+// A libp2p stream carrying varint-length-prefixed protobuf frames (the sync
+// and blob protocols). Reads frames with a bound checked before anything is
+// buffered for them, and reports the three ways a stream ends: a bad frame
+// (the stream is reset), the peer finishing (EOF), the stream going away.
+//
+// Does not own the stream (its connection does); the stream may vanish at
+// any time, which ends this with `closed`. Node thread only.
+#include "gossip/RpcFrameReader.h"
+#include "net/Stream.h"
+#include <QPointer>
+#include <functional>
+
+namespace google::protobuf { class MessageLite; }
+
+namespace dn {
+
+class FramedStream {
+public:
+    struct Handlers {
+        std::function<void(const QByteArray &frame)> frame;
+        std::function<void()> finished;                   // the peer half-closed
+        std::function<void(const QString &why)> closed;   // reset, bad frame or gone; final
+        std::function<void()> drained;                    // queued bytes went out
+    };
+
+    FramedStream(Stream *stream, qsizetype maxFrame);
+    ~FramedStream();
+    FramedStream(const FramedStream &) = delete;
+    FramedStream &operator=(const FramedStream &) = delete;
+
+    // Starts delivering (frames that arrived already included).
+    void start(Handlers handlers);
+    bool send(const google::protobuf::MessageLite &message);
+    qsizetype bytesToWrite() const;
+    void closeWrite();
+    void reset(const QString &why);
+    Stream *stream() const { return stream_; }
+    QString remotePeer() const { return peer_; }
+    bool isOpen() const { return stream_ && !done_; }
+
+private:
+    void readSome();
+    void end(const QString &why);
+
+    QPointer<Stream> stream_;
+    QString peer_;
+    RpcFrameReader reader_;
+    Handlers h_;
+    QList<QMetaObject::Connection> conns_;
+    bool done_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace dn

@@ -1,0 +1,144 @@
+#include "sync/SyncManager.h"
+#include "context/Engine.h"
+#include "net/Host.h"
+#include <QLoggingCategory>
+#include <algorithm>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSync)
+
+namespace dn {
+
+SyncManager::SyncManager(Host *host, Engine *engine, BlockingJobs *jobs, SyncConfig config, QObject *parent)
+    : QObject(parent), host_(host), engine_(engine), jobs_(jobs), config_(config) {
+    clock_.start();
+}
+
+SyncManager::~SyncManager() = default;
+
+bool SyncManager::inBackoff(const QString &peer) const {
+    auto it = peerState_.find(peer);
+    return it != peerState_.end() && it->retryAtMs > nowMs();
+}
+
+qint64 SyncManager::backoffRemainingS(const QString &peer) const {
+    auto it = peerState_.find(peer);
+    if (it == peerState_.end() || it->retryAtMs <= nowMs()) return 0;
+    return (it->retryAtMs - nowMs() + 999) / 1000;
+}
+
+bool SyncManager::withinInterval(const Key &key) const {
+    auto it = lastSyncMs_.find(key);
+    return it != lastSyncMs_.end() && nowMs() - it->second < config_.intervalMs;
+}
+
+bool SyncManager::request(const Hash32 &contextId, const QString &peer, Trigger trigger, Done done) {
+    const Key key{contextId, peer};
+    const bool periodic = trigger == Trigger::Heartbeat || trigger == Trigger::Tick;
+    if ((periodic && withinInterval(key)) || (periodic && inBackoff(peer))) {
+        ++counters_.skippedInterval;
+        return false;
+    }
+    if (trigger == Trigger::Connected) peerState_.remove(peer);  // it is back: forget old failures
+    Job job;
+    job.key = key;
+    job.mode = SyncSession::Mode::Full;
+    if (done) job.done.push_back(std::move(done));
+    enqueue(std::move(job));
+    return true;
+}
+
+void SyncManager::pullParents(const Hash32 &contextId, const QString &peer, std::vector<Hash32> missing) {
+    if (missing.empty() || inBackoff(peer)) return;
+    Job job;
+    job.key = Key{contextId, peer};
+    job.mode = SyncSession::Mode::Parents;
+    job.parents = std::move(missing);
+    enqueue(std::move(job));
+}
+
+void SyncManager::peerConnected(const QString &peer) {
+    for (const ContextInfo &c : engine_->contexts()) request(c.id, peer, Trigger::Connected);
+}
+
+void SyncManager::tick() {
+    if (!peers_) return;
+    for (const ContextInfo &c : engine_->contexts()) {
+        QStringList candidates;
+        for (const QString &p : peers_(c.id))
+            if (!inBackoff(p) && !withinInterval(Key{c.id, p}) && host_->isConnected(p)) candidates << p;
+        if (candidates.isEmpty()) continue;
+        size_t &rr = roundRobin_[c.id];
+        request(c.id, candidates[qsizetype(rr++ % size_t(candidates.size()))], Trigger::Tick);
+    }
+}
+
+void SyncManager::enqueue(Job job) {
+    // Merge into a queued job for the same pair: one session does both.
+    for (Job &q : queue_) {
+        if (q.key.ctx == job.key.ctx && q.key.peer == job.key.peer) {
+            if (job.mode == SyncSession::Mode::Full) q.mode = SyncSession::Mode::Full;
+            q.parents.insert(q.parents.end(), job.parents.begin(), job.parents.end());
+            for (auto &d : job.done) q.done.push_back(std::move(d));
+            return;
+        }
+    }
+    queue_.push_back(std::move(job));
+    pump();
+}
+
+void SyncManager::pump() {
+    for (auto it = queue_.begin(); it != queue_.end() && int(running_.size()) < config_.maxConcurrent;) {
+        if (running_.count(it->key)) {  // waits for the running one of its pair
+            ++it;
+            continue;
+        }
+        Job job = std::move(*it);
+        it = queue_.erase(it);
+        launch(std::move(job));
+    }
+}
+
+void SyncManager::launch(Job job) {
+    const Key key = job.key;
+    ++counters_.attempts;
+    if (job.mode == SyncSession::Mode::Parents) ++counters_.parentPulls;
+    lastSyncMs_[key] = nowMs();
+    auto *session = new SyncSession(host_, engine_, jobs_, config_, key.ctx, key.peer, job.mode, job.parents, this);
+    running_.emplace(key, std::move(job));
+    qCDebug(lcSync) << "sync" << key.ctx.toBase58() << "with" << key.peer << "started";
+    session->start([this, key, session](const SyncOutcome &out) {
+        session->deleteLater();
+        finished(key, out);
+    });
+}
+
+void SyncManager::finished(const Key &key, const SyncOutcome &out) {
+    auto node = running_.extract(key);
+    if (node.empty()) return;
+    Job job = std::move(node.mapped());
+    counters_.deltasFetched += out.deltasFetched;
+    if (out.status == SyncOutcome::Status::Snapshot) ++counters_.snapshots;
+    if (out.countsAsFailure()) {
+        ++counters_.failures;
+        PeerState &ps = peerState_[key.peer];
+        ps.failures = std::min(ps.failures + 1, 30);
+        const qint64 delayS = std::min<qint64>(qint64(1) << std::min(ps.failures, 20), config_.maxBackoffS);
+        ps.retryAtMs = nowMs() + delayS * 1000;
+        qCInfo(lcSync).noquote() << "sync of" << key.ctx.toBase58() << "with" << key.peer << "failed:" << out.error
+                                 << QStringLiteral("(next try in %1 s)").arg(delayS);
+    } else {
+        if (out.status != SyncOutcome::Status::Unavailable) peerState_.remove(key.peer);
+        if (out.status == SyncOutcome::Status::Converged || out.status == SyncOutcome::Status::NotMember ||
+            out.status == SyncOutcome::Status::Unavailable)
+            qCDebug(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer << syncStatusName(out.status);
+        else
+            qCInfo(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer << syncStatusName(out.status)
+                           << out.deltasFetched << "deltas";
+        ++counters_.successes;
+    }
+    for (const auto &d : job.done) d(out);
+    emit sessionFinished(key.ctx, key.peer, out);
+    pump();
+}
+
+}  // namespace dn

@@ -1,0 +1,120 @@
+#pragma once
+// Decides when to sync which context with which peer (DESIGN §9) and runs
+// the sessions (SyncSession):
+//
+//   trigger            interval   backoff   what
+//   join               ignored    ignored   full sync with the inviter
+//   missing parents    ignored    honoured  fetch those parents now
+//   heartbeat          honoured   honoured  full sync with the sender
+//   (re)connected      ignored    reset     full sync of every context
+//   periodic tick      honoured   honoured  full sync with one peer per context
+//   manual             ignored    ignored
+//
+// `interval` is the minimum gap between two syncs of one context with one
+// peer; `backoff` is 2^failures seconds (capped) per peer after failed
+// sessions. At most maxConcurrent sessions run; more wait in FIFO order. A
+// request for a (context, peer) pair that is already running or queued is
+// merged into it (a parents request adds its ids; `done` callbacks all run).
+//
+// Node thread only.
+#include "sync/SyncConfig.h"
+#include "sync/SyncSession.h"
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace dn {
+
+class BlockingJobs;
+class Engine;
+class Host;
+
+struct SyncCounters {
+    quint64 attempts = 0;
+    quint64 successes = 0;
+    quint64 failures = 0;
+    quint64 deltasFetched = 0;
+    quint64 snapshots = 0;
+    quint64 parentPulls = 0;
+    quint64 skippedInterval = 0;  // requests dropped by the interval or a backoff
+};
+
+class SyncManager : public QObject {
+    Q_OBJECT
+public:
+    enum class Trigger { Join, MissingParents, Heartbeat, Connected, Tick, Manual };
+    using Done = std::function<void(const SyncOutcome &)>;
+    // Peers worth asking about a context, best first (e.g. its gossip mesh).
+    using PeerSource = std::function<QStringList(const Hash32 &contextId)>;
+
+    SyncManager(Host *host, Engine *engine, BlockingJobs *jobs, SyncConfig config, QObject *parent = nullptr);
+    ~SyncManager() override;
+
+    void setPeerSource(PeerSource source) { peers_ = std::move(source); }
+    const SyncConfig &config() const { return config_; }
+
+    // A full sync of `contextId` with `peer`. Returns false (and runs no
+    // `done`) when the interval or a backoff skips it.
+    bool request(const Hash32 &contextId, const QString &peer, Trigger trigger, Done done = {});
+    // Fetch `missing` parents of `contextId` from `peer` now.
+    void pullParents(const Hash32 &contextId, const QString &peer, std::vector<Hash32> missing);
+    // Every context with a peer that just (re)connected.
+    void peerConnected(const QString &peer);
+    // The periodic tick: each context not synced within `interval` syncs
+    // with one of its peers (PeerSource order, round robin).
+    void tick();
+
+    const SyncCounters &counters() const { return counters_; }
+    int running() const { return int(running_.size()); }
+    int queued() const { return int(queue_.size()); }
+    // Seconds until `peer` may be synced with again (0: now).
+    qint64 backoffRemainingS(const QString &peer) const;
+
+signals:
+    void sessionFinished(const dn::Hash32 &contextId, const QString &peer, const dn::SyncOutcome &outcome);
+
+private:
+    struct Key {
+        Hash32 ctx;
+        QString peer;
+        friend bool operator<(const Key &a, const Key &b) { return std::tie(a.ctx, a.peer) < std::tie(b.ctx, b.peer); }
+    };
+    struct Job {
+        Key key;
+        SyncSession::Mode mode = SyncSession::Mode::Full;
+        std::vector<Hash32> parents;
+        std::vector<Done> done;
+        bool again = false;  // asked once more while running
+    };
+    struct PeerState {
+        int failures = 0;
+        qint64 retryAtMs = 0;
+    };
+
+    void enqueue(Job job);
+    void pump();
+    void launch(Job job);
+    void finished(const Key &key, const SyncOutcome &out);
+    bool inBackoff(const QString &peer) const;
+    bool withinInterval(const Key &key) const;
+    qint64 nowMs() const { return clock_.elapsed(); }
+
+    Host *host_;
+    Engine *engine_;
+    BlockingJobs *jobs_;
+    SyncConfig config_;
+    PeerSource peers_;
+    QElapsedTimer clock_;
+    std::deque<Job> queue_;
+    std::map<Key, Job> running_;
+    std::map<Key, qint64> lastSyncMs_;
+    QHash<QString, PeerState> peerState_;
+    std::map<Hash32, size_t> roundRobin_;
+    SyncCounters counters_;
+};
+
+}  // namespace dn

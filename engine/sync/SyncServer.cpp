@@ -1,0 +1,230 @@
+#include "sync/SyncServer.h"
+#include "context/Engine.h"
+#include "net/Host.h"
+#include "sync.pb.h"
+#include "sync/BlockingJobs.h"
+#include "sync/SyncWire.h"
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSyncServer, "dn.sync.server")
+
+namespace dn {
+
+namespace pb = ::deltanode::pb;
+using namespace syncwire;
+
+namespace {
+qsizetype entryBytes(const StateEntry &e) { return e.key.size() + e.value.size() + qsizetype(e.shares.size()) * 48 + 64; }
+}  // namespace
+
+SyncServer::SyncServer(Host *host, Engine *engine, BlockingJobs *jobs, QObject *parent)
+    : QObject(parent), host_(host), engine_(engine), jobs_(jobs) {}
+
+SyncServer::~SyncServer() { host_->removeStreamHandler(kSyncProtocol); }
+
+void SyncServer::start() {
+    host_->setStreamHandler(kSyncProtocol, [this](Stream *s) { onStream(s); });
+}
+
+SyncServer::Session *SyncServer::find(quint64 id) const {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void SyncServer::onStream(Stream *s) {
+    if (int(sessions_.size()) >= kMaxSessions) {
+        ++counters_.refused;
+        qCInfo(lcSyncServer) << "refusing a sync stream from" << s->remotePeer() << ": too many sessions";
+        s->reset();
+        return;
+    }
+    const quint64 id = nextId_++;
+    auto session = std::make_unique<Session>();
+    session->io = std::make_unique<FramedStream>(s, kMaxSyncFrame);
+    FramedStream *io = session->io.get();
+    sessions_.emplace(id, std::move(session));
+    io->start({[this, id](const QByteArray &f) { onFrame(id, f); },
+               [this, id] {
+                   if (Session *ss = find(id)) {
+                       ss->peerDone = true;
+                       next(id);
+                   }
+               },
+               [this, id](const QString &why) {
+                   qCDebug(lcSyncServer) << "sync stream ended:" << why;
+                   dropLater(id);
+               },
+               {}});
+}
+
+void SyncServer::dropLater(quint64 id) {
+    // Never inside the stream's own callbacks: they are still on the stack.
+    QMetaObject::invokeMethod(this, [this, id] { sessions_.erase(id); }, Qt::QueuedConnection);
+}
+
+void SyncServer::onFrame(quint64 id, const QByteArray &frame) {
+    Session *s = find(id);
+    if (!s) return;
+    if (int(s->queue.size()) >= kMaxQueued) {
+        ++counters_.badFrames;
+        s->io->reset(QStringLiteral("too many requests ahead of the answers"));
+        return;
+    }
+    s->queue.push_back(frame);
+    next(id);
+}
+
+void SyncServer::next(quint64 id) {
+    Session *s = find(id);
+    if (!s || s->busy || !s->io->isOpen()) return;
+    if (s->queue.empty()) {
+        if (s->peerDone) s->io->closeWrite();  // everything asked was answered
+        return;
+    }
+    const QByteArray frame = s->queue.front();
+    s->queue.pop_front();
+    pb::SyncRequest req;
+    if (!req.ParseFromArray(frame.constData(), int(frame.size()))) {
+        ++counters_.badFrames;
+        s->io->reset(QStringLiteral("a sync request that is not a SyncRequest"));
+        return;
+    }
+    ++counters_.requests;
+    s->busy = true;
+    handle(id, req);
+}
+
+void SyncServer::answer(quint64 id, const pb::SyncResponse &resp) {
+    Session *s = find(id);
+    if (!s) return;
+    s->io->send(resp);
+    s->busy = false;
+    next(id);
+}
+
+void SyncServer::refuse(quint64 id, const QString &code, const QString &message) {
+    ++counters_.refused;
+    if (Session *s = find(id)) qCInfo(lcSyncServer).noquote() << "sync request from" << s->io->remotePeer() << "refused:" << message;
+    pb::SyncResponse resp;
+    resp.mutable_error()->set_code(code.toStdString());
+    resp.mutable_error()->set_message(message.toStdString());
+    answer(id, resp);
+}
+
+void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
+    Session *s = find(id);
+    const auto ctx = Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
+    if (!ctx) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("context_id is not 32 bytes"));
+    const auto key = engine_->contextKey(*ctx);
+    if (!key) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("no context %1 here").arg(ctx->toBase58()));
+    if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kSyncDomain, *ctx, s->io->remotePeer(), host_->peerId()))
+        return refuse(id, QStringLiteral("unauthorized"),
+                      QStringLiteral("the request for %1 does not prove the context key").arg(ctx->toBase58()));
+    switch (req.kind_case()) {
+    case pb::SyncRequest::kHeads: {
+        ++counters_.heads;
+        const auto info = engine_->context(*ctx);
+        if (!info) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("context %1 went away").arg(ctx->toBase58()));
+        pb::SyncResponse resp;
+        auto *h = resp.mutable_heads();
+        addIds(h->mutable_heads(), info->heads);
+        h->set_root_hash(bytes(info->rootHash));
+        h->set_applied_count(info->appliedCount);
+        return answer(id, resp);
+    }
+    case pb::SyncRequest::kDeltas: {
+        const auto ids = syncwire::ids(req.deltas().ids(), kMaxIdsPerRequest);
+        const auto have = syncwire::ids(req.deltas().have(), kMaxIdsPerRequest);
+        if (!ids || !have || ids->empty())
+            return refuse(id, QStringLiteral("bad_request"),
+                          QStringLiteral("a DeltasRequest needs 1 to %1 ids of 32 bytes").arg(kMaxIdsPerRequest));
+        ++counters_.deltaPages;
+        Engine *engine = engine_;
+        const Hash32 c = *ctx;
+        jobs_->run<Result<DeltaPage>>(
+            [engine, c, ids = *ids, have = *have] { return engine->deltaPage(c, ids, have, kMaxEnvelopesPerPage, kMaxPageBytes); },
+            [this, id](Result<DeltaPage> page) {
+                if (!page) return refuse(id, page.error().code, page.error().message);
+                pb::SyncResponse resp;
+                auto *d = resp.mutable_deltas();
+                for (const QByteArray &e : page->envelopes) d->add_envelopes(bytes(e));
+                addIds(d->mutable_pruned(), page->pruned);
+                addIds(d->mutable_unknown(), page->unknown);
+                d->set_truncated(page->truncated);
+                counters_.envelopesServed += page->envelopes.size();
+                answer(id, resp);
+            });
+        return;
+    }
+    case pb::SyncRequest::kSnapshot: {
+        const uint64_t cursor = req.snapshot().cursor();
+        if (s->snapshot && s->snapshot->contextId == *ctx) return sendSnapshotPage(id, cursor);
+        if (cursor != 0)
+            return refuse(id, QStringLiteral("bad_request"),
+                          QStringLiteral("a snapshot cursor is valid only on the stream that started the snapshot"));
+        Engine *engine = engine_;
+        const Hash32 c = *ctx;
+        jobs_->run<Result<ContextSnapshot>>([engine, c] { return engine->exportSnapshot(c); },
+                                            [this, id, c](Result<ContextSnapshot> snap) {
+                                                Session *s = find(id);
+                                                if (!s) return;
+                                                if (!snap) return refuse(id, snap.error().code, snap.error().message);
+                                                auto cap = std::make_shared<Snapshot>();
+                                                cap->contextId = c;
+                                                cap->data = std::move(*snap);
+                                                size_t begin = 0;
+                                                qsizetype bytes = 0;
+                                                const auto &entries = cap->data.entries;
+                                                for (size_t i = 0; i < entries.size(); ++i) {
+                                                    bytes += entryBytes(entries[i]);
+                                                    if (i + 1 - begin >= size_t(kSnapshotPageEntries) || bytes >= kSnapshotPageBytes) {
+                                                        cap->entryPages.emplace_back(begin, i + 1);
+                                                        begin = i + 1;
+                                                        bytes = 0;
+                                                    }
+                                                }
+                                                if (begin < entries.size()) cap->entryPages.emplace_back(begin, entries.size());
+                                                const size_t idPages = (cap->data.covered.size() + cap->idsPerPage - 1) / cap->idsPerPage;
+                                                cap->pages = std::max<size_t>({1, cap->entryPages.size(), idPages});
+                                                s->snapshot = std::move(cap);
+                                                qCInfo(lcSyncServer) << "serving a snapshot of" << c.toBase58() << "to"
+                                                                     << s->io->remotePeer() << ":" << entries.size() << "entries,"
+                                                                     << s->snapshot->pages << "pages";
+                                                sendSnapshotPage(id, 0);
+                                            });
+        return;
+    }
+    case pb::SyncRequest::KIND_NOT_SET:
+        break;
+    }
+    refuse(id, QStringLiteral("bad_request"), QStringLiteral("a SyncRequest without a request"));
+}
+
+void SyncServer::sendSnapshotPage(quint64 id, uint64_t cursor) {
+    Session *s = find(id);
+    if (!s) return;
+    const Snapshot &snap = *s->snapshot;
+    if (cursor >= snap.pages)
+        return refuse(id, QStringLiteral("bad_request"), QStringLiteral("snapshot cursor %1 is past the last page").arg(cursor));
+    ++counters_.snapshotPages;
+    pb::SyncResponse resp;
+    auto *page = resp.mutable_snapshot();
+    if (cursor < snap.entryPages.size())
+        for (size_t i = snap.entryPages[cursor].first; i < snap.entryPages[cursor].second; ++i)
+            toWire(snap.data.entries[i], page->add_entries());
+    const size_t idBegin = std::min(snap.data.covered.size(), size_t(cursor) * snap.idsPerPage);
+    const size_t idEnd = std::min(snap.data.covered.size(), idBegin + snap.idsPerPage);
+    for (size_t i = idBegin; i < idEnd; ++i) page->add_covered(bytes(snap.data.covered[i]));
+    page->set_total_entries(snap.data.entries.size());
+    page->set_total_covered(snap.data.covered.size());
+    const bool last = cursor + 1 == snap.pages;
+    page->set_next_cursor(last ? 0 : cursor + 1);
+    page->set_done(last);
+    if (last) {
+        addIds(page->mutable_heads(), snap.data.heads);
+        page->set_root_hash(bytes(snap.data.rootHash));
+    }
+    answer(id, resp);
+}
+
+}  // namespace dn

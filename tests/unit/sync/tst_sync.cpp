@@ -1,0 +1,254 @@
+// The sync and blob protocols between real engines over real libp2p hosts on
+// loopback: catching up by deltas (full and parents-only), by snapshot when
+// history is pruned (and later deltas applying on top, counters not counted
+// twice), refusal of a requester without the context key, and app/blob
+// transfer with verification.
+#include "TestUtil.h"
+#include "blob/BlobStore.h"
+#include "context/Engine.h"
+#include "crypto/Random.h"
+#include "net/Host.h"
+#include "sync/BlobFetch.h"
+#include "sync/BlobServer.h"
+#include "sync/BlockingJobs.h"
+#include "sync/SyncManager.h"
+#include "sync/SyncServer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <memory>
+
+using namespace dn;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+// One node without the Node class: engine, host, sync and blob service.
+struct Peer {
+    QTemporaryDir dir;
+    std::unique_ptr<Engine> engine;
+    std::unique_ptr<Host> host;
+    std::unique_ptr<BlockingJobs> jobs;
+    std::unique_ptr<SyncServer> server;
+    std::unique_ptr<BlobServer> blobs;
+    std::unique_ptr<SyncManager> sync;
+    Multiaddr addr;
+
+    explicit Peer(SyncConfig config = {}) {
+        Engine::Options o;
+        o.dataDir = dir.path();
+        o.workers = 1;
+        auto e = Engine::open(o);
+        if (!e) qFatal("engine: %s", qPrintable(e.error().message));
+        engine = std::move(*e);
+        host = std::make_unique<Host>(engine->identity().key());
+        jobs = std::make_unique<BlockingJobs>(2);
+        server = std::make_unique<SyncServer>(host.get(), engine.get(), jobs.get());
+        blobs = std::make_unique<BlobServer>(host.get(), engine.get());
+        sync = std::make_unique<SyncManager>(host.get(), engine.get(), jobs.get(), config);
+        server->start();
+        blobs->start();
+        addr = *host->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
+    }
+    ~Peer() {
+        sync.reset();
+        jobs->stop();
+        engine->flush();
+    }
+    QString id() const { return host->peerId(); }
+    ContextInfo info(const Hash32 &ctx) const { return engine->context(ctx).value_or(ContextInfo{}); }
+};
+
+bool link(Peer &a, Peer &b) {
+    bool done = false, ok = false;
+    a.host->dial(b.addr, [&](Result<Connection *> r) {
+        done = true;
+        ok = r.ok();
+    });
+    return QTest::qWaitFor([&] { return done; }, kTimeoutMs) && ok;
+}
+
+std::optional<SyncOutcome> syncNow(Peer &from, Peer &with, const Hash32 &ctx) {
+    std::optional<SyncOutcome> out;
+    from.sync->request(ctx, with.id(), SyncManager::Trigger::Manual, [&](const SyncOutcome &o) { out = o; });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, kTimeoutMs)) return std::nullopt;
+    return out;
+}
+
+Hash32 install(Peer &p, const char *app) {
+    auto r = p.engine->installApp(test::readWasm(app), app);
+    if (!r) qFatal("install: %s", qPrintable(r.error().message));
+    return r->id;
+}
+
+void set(Peer &p, const Hash32 &ctx, int i) {
+    auto r = p.engine->executeSync(ctx, "set", QStringLiteral(R"({"key":"k%1","value":"v%1"})").arg(i).toUtf8());
+    QVERIFY2(r, r ? "" : qPrintable(r.error().message));
+}
+
+}  // namespace
+
+class TestSync : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QLoggingCategory::setFilterRules(QStringLiteral("dn.*.debug=false\ndn.*.info=false")); }
+
+    void catchesUpByDeltas() {
+        Peer a, b;
+        const Hash32 app = install(a, "kv_store");
+        install(b, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "notes");
+        QVERIFY(ctx);
+        for (int i = 0; i < 30; ++i) set(a, ctx->id, i);
+        QVERIFY(b.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(link(b, a));
+        auto out = syncNow(b, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("fetched"));
+        QCOMPARE(out->deltasFetched, quint64(31));  // genesis + 30
+        QTRY_COMPARE_WITH_TIMEOUT(b.info(ctx->id).rootHash, a.info(ctx->id).rootHash, kTimeoutMs);
+        QCOMPARE(b.info(ctx->id).heads, a.info(ctx->id).heads);
+        // Nothing new: the next sync converges at once.
+        out = syncNow(b, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("converged"));
+        // New writes on both sides; each pulls the other's.
+        set(a, ctx->id, 100);
+        set(b, ctx->id, 200);
+        QVERIFY(syncNow(b, a, ctx->id));
+        QVERIFY(syncNow(a, b, ctx->id));
+        QTRY_COMPARE_WITH_TIMEOUT(b.info(ctx->id).rootHash, a.info(ctx->id).rootHash, kTimeoutMs);
+        QCOMPARE(a.info(ctx->id).heads.size(), size_t(2));
+        QCOMPARE(a.server->counters().refused, quint64(0));
+    }
+
+    void pullsMissingParents() {
+        Peer a, b;
+        const Hash32 app = install(a, "kv_store");
+        install(b, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "p");
+        QVERIFY(ctx);
+        QVERIFY(b.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(link(b, a));
+        for (int i = 0; i < 5; ++i) set(a, ctx->id, i);
+        // b saw only a's newest delta (as from gossip): it waits for parents.
+        const Hash32 head = a.info(ctx->id).heads.front();
+        auto env = a.engine->envelopes(ctx->id, {head});
+        QVERIFY(env && env->size() == 1);
+        auto r = b.engine->receiveSync(env->front());
+        QVERIFY(r);
+        QVERIFY(r->status == ReceiveResult::Status::Pending);
+        QCOMPARE(r->missingParents.size(), size_t(1));
+        b.sync->pullParents(ctx->id, a.id(), r->missingParents);
+        QTRY_COMPARE_WITH_TIMEOUT(b.info(ctx->id).rootHash, a.info(ctx->id).rootHash, kTimeoutMs);
+        QCOMPARE(b.info(ctx->id).pendingCount, size_t(0));
+        QCOMPARE(b.sync->counters().parentPulls, quint64(1));
+    }
+
+    void snapshotWhenHistoryIsPruned() {
+        Peer a, c;
+        const Hash32 app = install(a, "counter");
+        install(c, "counter");
+        auto ctx = a.engine->createContextSync(app, "count");
+        QVERIFY(ctx);
+        for (int i = 0; i < 20; ++i) QVERIFY(a.engine->executeSync(ctx->id, "increment", R"({"by":2})"));
+        auto pruned = a.engine->prune(ctx->id, 2, 0);
+        QVERIFY(pruned);
+        QVERIFY(*pruned >= 15);
+        QVERIFY(c.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(link(c, a));
+        auto out = syncNow(c, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("snapshot"));
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+        QCOMPARE(c.info(ctx->id).heads, a.info(ctx->id).heads);
+        auto v = c.engine->executeSync(ctx->id, "get", "{}");
+        QVERIFY(v);
+        QCOMPARE(v->output, QByteArray("40"));
+        // History after the checkpoint applies on top; a covered delta
+        // arriving late is a duplicate, so nothing counts twice.
+        QVERIFY(a.engine->executeSync(ctx->id, "increment", R"({"by":5})"));
+        out = syncNow(c, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("fetched"));
+        QCOMPARE(c.engine->executeSync(ctx->id, "get", "{}")->output, QByteArray("45"));
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+        // Writes on the snapshot member reach the other side.
+        QVERIFY(c.engine->executeSync(ctx->id, "increment", R"({"by":1})"));
+        QVERIFY(syncNow(a, c, ctx->id));
+        QCOMPARE(a.engine->executeSync(ctx->id, "get", "{}")->output, QByteArray("46"));
+        QCOMPARE(c.sync->counters().snapshots, quint64(1));
+    }
+
+    void refusesWithoutTheContextKey() {
+        Peer a, x;
+        const Hash32 app = install(a, "kv_store");
+        install(x, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "secret");
+        QVERIFY(ctx);
+        // x claims the context with a wrong key: its requests do not prove it.
+        QVERIFY(x.engine->joinContext(ctx->id, app, randomBytes(32), {}));
+        QVERIFY(link(x, a));
+        auto out = syncNow(x, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("failed"));
+        QVERIFY2(out->error.contains(QLatin1String("unauthorized")), qPrintable(out->error));
+        QCOMPARE(a.server->counters().refused, quint64(1));
+        QVERIFY(x.info(ctx->id).heads.empty());
+        // A failure backs the peer off for periodic syncs.
+        QVERIFY(x.sync->backoffRemainingS(a.id()) > 0);
+        QVERIFY(!x.sync->request(ctx->id, a.id(), SyncManager::Trigger::Tick));
+        // Asking about a context the server does not have is not a failure.
+        Peer y;
+        install(y, "kv_store");
+        auto other = y.engine->createContextSync(install(y, "kv_store"), "other");
+        QVERIFY(other);
+        QVERIFY(link(y, a));
+        out = syncNow(y, a, other->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("not_member"));
+        QCOMPARE(y.sync->backoffRemainingS(a.id()), qint64(0));
+    }
+
+    void fetchesAppsAndBlobs() {
+        Peer a, d;
+        const Hash32 app = install(a, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "blobs");
+        QVERIFY(ctx);
+        const QByteArray key = *a.engine->contextKey(ctx->id);
+        QVERIFY(link(d, a));
+        auto fetch = [&](BlobFetch::Target target, const Hash32 &id, const QByteArray &withKey) {
+            std::optional<Result<BlobInfo>> out;
+            BlobFetch f(d.host.get(), d.engine.get(), ctx->id, withKey, a.id(), target, id);
+            f.start([&](Result<BlobInfo> r) { out = std::move(r); });
+            if (!QTest::qWaitFor([&] { return out.has_value(); }, kTimeoutMs)) return Result<BlobInfo>(Error{"timeout", "no answer"});
+            return std::move(*out);
+        };
+        // The app module by app id: stored, and it installs as that app.
+        auto got = fetch(BlobFetch::Target::App, app, key);
+        QVERIFY2(got, got ? "" : qPrintable(got.error().message));
+        auto bytes = d.engine->blobs().get(got->id);
+        QVERIFY(bytes);
+        auto installed = d.engine->installApp(*bytes, "fetched");
+        QVERIFY(installed);
+        QCOMPARE(installed->id, app);
+        // A multi-chunk blob by id, byte for byte.
+        const QByteArray big = randomBytes(BlobStore::kChunkSize * 2 + 12345);
+        auto stored = a.engine->blobs().put(big);
+        QVERIFY(stored);
+        got = fetch(BlobFetch::Target::Blob, stored->id, key);
+        QVERIFY2(got, got ? "" : qPrintable(got.error().message));
+        QCOMPARE(got->id, stored->id);
+        QCOMPARE(got->chunks, 3);
+        QCOMPARE(*d.engine->blobs().get(stored->id), big);
+        // Unknown blob, wrong key, an app that is not the context's.
+        QCOMPARE(fetch(BlobFetch::Target::Blob, Hash32{}, key).error().code, QStringLiteral("not_found"));
+        QCOMPARE(fetch(BlobFetch::Target::Blob, stored->id, randomBytes(32)).error().code, QStringLiteral("unauthorized"));
+        QCOMPARE(fetch(BlobFetch::Target::App, stored->id, key).error().code, QStringLiteral("not_found"));
+        QCOMPARE(a.blobs->counters().served, quint64(2));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSync)
+#include "tst_sync.moc"
