@@ -8,7 +8,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-#include <QTest>
+#include <QEventLoop>
 #include <functional>
 #include <memory>
 #include <random>
@@ -128,8 +128,19 @@ public:
         for (size_t i = 0; i < v.size(); ++i) v[i] = int(i);
         return v;
     }
-    // Polls `cond` until it holds or `ms` pass.
-    static bool waitFor(const std::function<bool()> &cond, int ms) { return QTest::qWaitFor(cond, ms); }
+    // Polls `cond` until it holds or `ms` pass, serving events meanwhile
+    // (no QtTest dependency: the network benchmark uses this too).
+    static bool waitFor(const std::function<bool()> &cond, int ms) {
+        QElapsedTimer t;
+        t.start();
+        for (;;) {
+            if (cond()) return true;
+            if (t.elapsed() >= ms) return false;
+            QEventLoop loop;
+            QTimer::singleShot(5, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+    }
 
 private:
     QTemporaryDir root_;
