@@ -21,11 +21,15 @@ IntegrityReport verifyContext(Store &store, ContextRuntime &rt) {
         }
     }
     // What the applied deltas say: heads are applied deltas no applied delta names as parent.
-    std::unordered_set<Hash32> applied, parents;
+    std::unordered_set<Hash32> applied, parents, pruned;
     const QByteArray prefix = keys::deltaPrefix(ctx);
     store.scan(prefix, [&](const QByteArray &key, const QByteArray &value) {
         pb::StoredDelta sd;
-        if (!sd.ParseFromArray(value.constData(), int(value.size())) || !sd.applied() || sd.pruned()) return true;
+        if (!sd.ParseFromArray(value.constData(), int(value.size())) || !sd.applied()) return true;
+        if (sd.pruned()) {  // no body: it names no parents, but it may be a head (snapshot checkpoint)
+            if (auto id = Hash32::fromBytes(key.mid(prefix.size()))) pruned.insert(*id);
+            return true;
+        }
         pb::DeltaBody body;
         if (!body.ParseFromString(sd.body())) return true;
         if (auto id = Hash32::fromBytes(key.mid(prefix.size()))) applied.insert(*id);
@@ -36,6 +40,11 @@ IntegrityReport verifyContext(Store &store, ContextRuntime &rt) {
     rep.appliedDeltas = applied.size();
     for (const auto &id : applied)
         if (!parents.count(id)) rep.computedHeads.push_back(id);
+    // After a snapshot the heads are checkpoint markers; nothing tells them
+    // apart from older pruned history but the record, so a recorded head that
+    // is a marker without an applied child counts.
+    for (const auto &id : rep.storedHeads)
+        if (pruned.count(id) && !parents.count(id)) rep.computedHeads.push_back(id);
     std::sort(rep.computedHeads.begin(), rep.computedHeads.end());
     std::sort(rep.storedHeads.begin(), rep.storedHeads.end());
     rep.computedRoot = rt.state().recomputeRootHash();

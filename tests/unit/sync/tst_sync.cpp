@@ -163,6 +163,8 @@ private slots:
         QCOMPARE(syncStatusName(out->status), QStringLiteral("snapshot"));
         QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
         QCOMPARE(c.info(ctx->id).heads, a.info(ctx->id).heads);
+        auto check = c.engine->verify(ctx->id);  // heads are checkpoint markers now
+        QVERIFY2(check && check->ok, check ? qPrintable(check->problem) : "verify failed");
         auto v = c.engine->executeSync(ctx->id, "get", "{}");
         QVERIFY(v);
         QCOMPARE(v->output, QByteArray("40"));
@@ -179,6 +181,8 @@ private slots:
         QVERIFY(syncNow(a, c, ctx->id));
         QCOMPARE(a.engine->executeSync(ctx->id, "get", "{}")->output, QByteArray("46"));
         QCOMPARE(c.sync->counters().snapshots, quint64(1));
+        check = c.engine->verify(ctx->id);
+        QVERIFY2(check && check->ok, check ? qPrintable(check->problem) : "verify failed");
     }
 
     void refusesWithoutTheContextKey() {
