@@ -54,19 +54,30 @@ int cmdPeers(Session &s, const QStringList &) {
         printOut(QStringLiteral("no peers"));
         return kOk;
     }
-    // The peer record grows with the network layer; show the well-known
-    // fields as columns and anything else as JSON.
-    Table t({QStringLiteral("PEER ID"), QStringLiteral("ADDRESSES"), QStringLiteral("DETAILS")});
+    // The well-known fields as columns (docs/API.md); everything else,
+    // e.g. the protocols each peer speaks, is in --json.
+    Table t({QStringLiteral("PEER ID"), QStringLiteral("ADDRESS"), QStringLiteral("DIR"), QStringLiteral("RTT"),
+             QStringLiteral("TOPICS"), QStringLiteral("MESH"), QStringLiteral("IN"), QStringLiteral("OUT")});
+    auto list = [](const QJsonValue &v) {
+        QStringList out;
+        for (const QJsonValue &e : v.toArray()) out << e.toString();
+        return out.isEmpty() ? QStringLiteral("-") : out.join(QLatin1Char(','));
+    };
     for (const QJsonValue &v : peers) {
         if (!v.isObject()) {
             t.addRow({plain(v)});
             continue;
         }
-        QJsonObject p = v.toObject();
-        const QString id = p.take(QLatin1String("peerId")).toString();
-        QStringList addrs;
-        for (const QJsonValue &a : p.take(QLatin1String("addresses")).toArray()) addrs << a.toString();
-        t.addRow({id, addrs.join(QLatin1Char(' ')), p.isEmpty() ? QString() : jsonText(p)});
+        const QJsonObject p = v.toObject();
+        const bool blocked = p.value(QLatin1String("blocked")).toBool();
+        const double rtt = p.value(QLatin1String("rttMs")).toDouble(-1);
+        t.addRow({p.value(QLatin1String("peerId")).toString(),
+                  blocked ? QStringLiteral("-") : p.value(QLatin1String("address")).toString(),
+                  blocked ? QStringLiteral("blocked") : p.value(QLatin1String("direction")).toString(),
+                  rtt < 0 ? QStringLiteral("-") : QStringLiteral("%1 ms").arg(rtt, 0, 'f', 2),
+                  list(p.value(QLatin1String("topics"))), list(p.value(QLatin1String("mesh"))),
+                  humanBytes(qint64(p.value(QLatin1String("bytesIn")).toDouble())),
+                  humanBytes(qint64(p.value(QLatin1String("bytesOut")).toDouble()))});
     }
     t.print();
     return kOk;

@@ -84,6 +84,15 @@ Result<void> NetworkService::start() {
             [this](const QString &topic, const QByteArray &data, const QString &from, const QByteArray &) {
                 onMessage(topic, data, from);
             });
+    // Fellow members are worth reconnecting to (PeerDiscovery): those we
+    // synced with either way, and those whose messages reach us.
+    connect(syncServer_.get(), &SyncServer::memberSeen, this,
+            [this](const QString &peer, const Hash32 &) { discovery_->keep(peer); });
+    connect(sync_.get(), &SyncManager::sessionFinished, this,
+            [this](const Hash32 &, const QString &peer, const SyncOutcome &out) {
+                if (out.ok() && out.status != SyncOutcome::Status::NotMember && out.status != SyncOutcome::Status::Unavailable)
+                    discovery_->keep(peer);
+            });
     connect(host_.get(), &Host::peerIdentified, this,
             [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
                 if (protocols.contains(syncwire::kSyncProtocol)) sync_->peerConnected(peer);
@@ -225,6 +234,7 @@ QStringList NetworkService::syncPeers(const Hash32 &contextId) const {
 void NetworkService::onMessage(const QString &topic, const QByteArray &data, const QString &from) {
     auto it = topics_.find(topic);
     if (it == topics_.end()) return;  // left meanwhile
+    if (!discovery_->kept(from)) discovery_->keep(from);
     pb::GossipPayload payload;
     if (!payload.ParseFromArray(data.constData(), int(data.size()))) {
         ++badPayloads_;

@@ -40,7 +40,8 @@ void PeerDiscovery::redialNow(const QString &peer) {
         it->delayMs = kFirstDelayMs;
         if (it->timer) it->timer->stop();
     }
-    if (!host_->isConnected(peer) && (kept_.contains(peer) || it != targets_.end())) dial(peer);
+    // An explicit request: dial whatever addresses we know, kept or not.
+    if (!host_->isConnected(peer)) dial(peer);
 }
 
 void PeerDiscovery::schedule(const QString &key) {
@@ -89,7 +90,8 @@ void PeerDiscovery::dialNext(const QString &key, QList<Multiaddr> addrs) {
         t.dialing = false;
         qCDebug(lcDiscovery).noquote() << "dial" << next.toString() << "failed:" << r.error().message
                                        << QStringLiteral("(retry in %1 ms)").arg(t.delayMs);
-        if (!host_->isBlocked(key)) schedule(key);
+        // Keep trying the peers worth keeping (and bootstrap addresses).
+        if (!host_->isBlocked(key) && (kept_.contains(key) || key.startsWith(QLatin1String("addr:")))) schedule(key);
     });
 }
 

@@ -31,7 +31,8 @@ public:
     // Keep `peer` connected from now on.
     void keep(const QString &peer);
     bool kept(const QString &peer) const { return kept_.contains(peer); }
-    // Redial `peer` now (e.g. just unblocked), forgetting its backoff.
+    // Redial `peer` now (e.g. just unblocked) at its known addresses,
+    // forgetting its backoff.
     void redialNow(const QString &peer);
     quint64 redials() const { return redials_; }
     // No more dials (shutdown): losing every peer then is not a reason to redial.

@@ -120,6 +120,7 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
     if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kSyncDomain, *ctx, s->io->remotePeer(), host_->peerId()))
         return refuse(id, QStringLiteral("unauthorized"),
                       QStringLiteral("the request for %1 does not prove the context key").arg(ctx->toBase58()));
+    emit memberSeen(s->io->remotePeer(), *ctx);
     switch (req.kind_case()) {
     case pb::SyncRequest::kHeads: {
         ++counters_.heads;

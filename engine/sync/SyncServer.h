@@ -46,6 +46,10 @@ public:
     const SyncServerCounters &counters() const { return counters_; }
     int sessions() const { return int(sessions_.size()); }
 
+signals:
+    // A peer proved it holds the key of a context we have: a fellow member.
+    void memberSeen(const QString &peerId, const dn::Hash32 &contextId);
+
 private:
     struct Snapshot {
         Hash32 contextId;
