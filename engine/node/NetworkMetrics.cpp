@@ -89,6 +89,7 @@ void NetworkService::setupMetrics() {
     m->family("deltanode_blob_transfers_total", T::Counter, "Blobs served to peers, by outcome.");
     count("deltanode_blob_transfers_total", {{"result", "served"}}, [blob] { return double(blob->counters().served); });
     count("deltanode_blob_transfers_total", {{"result", "refused"}}, [blob] { return double(blob->counters().refused); });
+    count("deltanode_blob_transfers_total", {{"result", "bad_request"}}, [blob] { return double(blob->counters().badRequests); });
 }
 
 void NetworkService::registerTopicMetrics(const QString &topic) {

@@ -50,7 +50,8 @@ void BlobServer::onStream(Stream *s) {
     transfers_.emplace(id, std::move(t));
     io->start({[this, id](const QByteArray &f) { onRequest(id, f); },
                {},
-               [this, id](const QString &why) {
+               [this, id, io](const QString &why) {
+                   if (io->badInput()) ++counters_.badRequests;
                    qCDebug(lcBlobServer) << "blob stream ended:" << why;
                    dropLater(id);
                },
@@ -77,12 +78,17 @@ void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
     auto it = transfers_.find(id);
     if (it == transfers_.end()) return;
     Transfer &t = *it->second;
-    if (t.requested) return t.io->reset(QStringLiteral("one request per blob stream"));
+    if (t.requested) {
+        ++counters_.badRequests;
+        return t.io->reset(QStringLiteral("one request per blob stream"));
+    }
     t.requested = true;
     ++counters_.requests;
     pb::BlobRequest req;
-    if (!req.ParseFromArray(frame.constData(), int(frame.size())))
+    if (!req.ParseFromArray(frame.constData(), int(frame.size()))) {
+        ++counters_.badRequests;
         return t.io->reset(QStringLiteral("not a BlobRequest"));
+    }
     const auto ctx = Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
     if (!ctx) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("context_id is not 32 bytes"));
     const auto key = engine_->contextKey(*ctx);

@@ -22,6 +22,7 @@ struct BlobServerCounters {
     quint64 requests = 0;
     quint64 served = 0;     // blobs sent completely
     quint64 refused = 0;
+    quint64 badRequests = 0;  // streams reset for malformed input
     quint64 chunksSent = 0;
 };
 

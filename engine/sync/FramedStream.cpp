@@ -47,6 +47,7 @@ void FramedStream::readSome() {
             const auto st = reader_.next(f);
             if (st == RpcFrameReader::Status::NeedMore) break;
             if (st != RpcFrameReader::Status::Frame) {
+                badInput_ = true;
                 reset(st == RpcFrameReader::Status::TooLarge ? QStringLiteral("frame larger than allowed")
                                                                : QStringLiteral("malformed frame length"));
                 return;
@@ -57,7 +58,10 @@ void FramedStream::readSome() {
         }
     }
     if (stream_ && stream_->atEnd() && stream_->isReadFinished()) {
-        if (reader_.buffered() > 0) return reset(QStringLiteral("the stream ended inside a frame"));
+        if (reader_.buffered() > 0) {
+            badInput_ = true;
+            return reset(QStringLiteral("the stream ended inside a frame"));
+        }
         auto cb = h_.finished;
         h_.finished = nullptr;  // once
         if (cb) cb();

@@ -38,6 +38,9 @@ public:
     Stream *stream() const { return stream_; }
     QString remotePeer() const { return peer_; }
     bool isOpen() const { return stream_ && !done_; }
+    // The stream was reset because the peer broke the framing (a length
+    // over the bound, a malformed length, EOF inside a frame).
+    bool badInput() const { return badInput_; }
 
 private:
     void readSome();
@@ -49,6 +52,7 @@ private:
     Handlers h_;
     QList<QMetaObject::Connection> conns_;
     bool done_ = false;
+    bool badInput_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

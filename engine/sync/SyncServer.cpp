@@ -50,7 +50,8 @@ void SyncServer::onStream(Stream *s) {
                        next(id);
                    }
                },
-               [this, id](const QString &why) {
+               [this, id, io](const QString &why) {
+                   if (io->badInput()) ++counters_.badFrames;
                    qCDebug(lcSyncServer) << "sync stream ended:" << why;
                    dropLater(id);
                },

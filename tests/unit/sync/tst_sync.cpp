@@ -8,6 +8,7 @@
 #include "context/Engine.h"
 #include "crypto/Random.h"
 #include "net/Host.h"
+#include "net/Stream.h"
 #include "sync/BlobFetch.h"
 #include "sync/BlobServer.h"
 #include "sync/BlockingJobs.h"
@@ -213,6 +214,43 @@ private slots:
         QVERIFY(out);
         QCOMPARE(syncStatusName(out->status), QStringLiteral("not_member"));
         QCOMPARE(y.sync->backoffRemainingS(a.id()), qint64(0));
+    }
+
+    void badInputIsRefusedAndCounted() {
+        Peer a, x;
+        const Hash32 app = install(a, "kv_store");
+        install(x, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "target");
+        QVERIFY(ctx);
+        QVERIFY(link(x, a));
+        // Raw bytes on a stream of `protocol`; true once the server reset it.
+        auto attack = [&](const QString &protocol, const QByteArray &bytes) {
+            QPointer<Stream> s;
+            bool opened = false;
+            x.host->newStream(a.id(), {protocol}, [&](Result<Stream *> r) {
+                opened = true;
+                if (r) s = *r;
+            });
+            if (!QTest::qWaitFor([&] { return opened; }, kTimeoutMs) || !s) return false;
+            bool reset = false;
+            QObject::connect(s, &Stream::wasReset, s, [&] { reset = true; });
+            s->write(bytes);
+            return QTest::qWaitFor([&] { return reset || !s; }, kTimeoutMs);
+        };
+        const QByteArray huge("\xff\xff\xff\xff\x7f", 5);  // a length far over the bound
+        const QByteArray junk = QByteArray("\x05", 1) + QByteArray("\xff\xff\xff\xff\xff", 5);  // not a SyncRequest
+        QVERIFY(attack(QStringLiteral("/deltanode/sync/1.0.0"), huge));
+        QVERIFY(attack(QStringLiteral("/deltanode/sync/1.0.0"), junk));
+        QCOMPARE(a.server->counters().badFrames, quint64(2));
+        QVERIFY(attack(QStringLiteral("/deltanode/blob/1.0.0"), huge));
+        QVERIFY(attack(QStringLiteral("/deltanode/blob/1.0.0"), junk));
+        QCOMPARE(a.blobs->counters().badRequests, quint64(2));
+        // The connection and the server keep serving: a proper sync works.
+        QVERIFY(x.host->isConnected(a.id()));
+        QVERIFY(x.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        auto out = syncNow(x, a, ctx->id);
+        QVERIFY(out && out->ok());
+        QCOMPARE(x.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
     }
 
     void fetchesAppsAndBlobs() {
