@@ -9,9 +9,8 @@
 //   build/tests/bench_network [--nodes 10,20] [--messages 100] [--burst 300]
 //                             [--value-bytes 256] [--heals 3] [--skip-js]
 //
-// Clocks: every timestamp is wall-clock milliseconds on this machine (the
-// bench's system_clock, js's performance.timeOrigin + now()), so times taken
-// in different processes compare directly.
+// Clocks: all wall-clock ms on this machine (system_clock here, js's
+// performance.timeOrigin + now()), so times from different processes compare.
 //   deltanode latency: JSON-RPC `set` sent to the author → the WebSocket
 //     StateMutation push from each other node arrives (the author's
 //     transaction incl. its fsync, gossip, reception, application, push).
@@ -188,8 +187,7 @@ Figures runDeltanode(int n, int messages, int burst, int valueBytes, bool *ok) {
     const double start = wallMs();
     pump();
     const bool done = Cluster::waitFor([&] {
-        for (int i = 0; i < n; ++i)
-            if (pushes[size_t(i)] - before[size_t(i)] < burst) return false;
+        for (int i = 0; i < n; ++i) if (pushes[size_t(i)] - before[size_t(i)] < burst) return false;
         return true;
     }, 120000);
     if (!done || failed) return std::fprintf(stderr, "burst: done=%d failed=%d\n", int(done), failed), f;
