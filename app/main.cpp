@@ -5,12 +5,16 @@
 // cannot start (database, identity, port in use), 2 for bad options or a bad
 // config file.
 #include "SignalWatcher.h"
+#ifdef DN_WITH_GUI
+#include "DesktopMode.h"
+#endif
 #include "node/NodeCommandLine.h"
 #include "node/NodeThread.h"
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -30,7 +34,14 @@ void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const Q
 }  // namespace
 
 int main(int argc, char **argv) {
-    QCoreApplication app(argc, argv);
+#ifdef DN_WITH_GUI
+    const bool window = desktop::wanted(argc, argv);
+    const std::unique_ptr<QCoreApplication> application = desktop::makeApplication(argc, argv, window);
+#else
+    const bool window = false;
+    const auto application = std::make_unique<QCoreApplication>(argc, argv);
+#endif
+    QCoreApplication &app = *application;
     // Debug output only on request (QT_LOGGING_RULES="dn.*.debug=true"
     // overrides this): a daemon's log should stay readable.
     QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false"));
@@ -72,15 +83,27 @@ int main(int argc, char **argv) {
         tokenFile = n.apiTokenFile();
     });
     printStarted(status, *config, tokenFile);
+#ifdef DN_WITH_GUI
+    if (!args->headless && !window) std::printf("note: no display found; running headless\n");
+#else
     if (!args->headless)
         std::printf("note: the desktop monitor is not part of this build; running headless\n");
+#endif
     std::fflush(stdout);
 
     QObject::connect(&signalWatcher, &SignalWatcher::terminate, &app, [](int sig) {
         std::fprintf(stderr, "deltanode: signal %d, shutting down\n", sig);
         QCoreApplication::quit();
     });
-    app.exec();
+#ifdef DN_WITH_GUI
+    if (window) {
+        if (desktop::run(node) != 0) {
+            node.stop();
+            return 1;
+        }
+    } else
+#endif
+        app.exec();
     node.stop();  // API closed, background jobs finished, engine flushed
     std::fprintf(stderr, "deltanode: stopped\n");
     return 0;

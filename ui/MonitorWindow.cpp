@@ -13,6 +13,8 @@ MonitorWindow::MonitorWindow(NodeClient *client) : monitor_(std::make_unique<Mon
     engine_ = std::make_unique<QQmlApplicationEngine>();
     // Qt 6.4 puts the module's files under qrc:/DeltaNode (no /qt/qml prefix yet).
     engine_->addImportPath(QStringLiteral("qrc:/"));
+    // QML warnings go to our log category (and so to the Log page), once.
+    engine_->setOutputWarningsToStandardError(false);
     QObject::connect(engine_.get(), &QQmlApplicationEngine::warnings, engine_.get(), [this](const QList<QQmlError> &ws) {
         for (const QQmlError &w : ws) {
             warnings_ << w.toString();

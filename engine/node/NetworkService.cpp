@@ -64,7 +64,7 @@ NetworkService::NetworkService(const NodeConfig &config, Deps deps, QObject *par
     jobs_ = std::make_unique<BlockingJobs>(2);
     sync_ = std::make_unique<SyncManager>(host_.get(), deps_.engine, jobs_.get(), syncConfig(config));
     syncServer_ = std::make_unique<SyncServer>(host_.get(), deps_.engine, jobs_.get());
-    blobServer_ = std::make_unique<BlobServer>(host_.get(), deps_.engine);
+    blobServer_ = std::make_unique<BlobServer>(host_.get(), deps_.engine, deps_.appModule);
     discovery_ = std::make_unique<PeerDiscovery>(host_.get());
     sync_->setPeerSource([this](const Hash32 &ctx) { return syncPeers(ctx); });
     topicTimer_.setInterval(kTopicCheckMs);

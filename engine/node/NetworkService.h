@@ -25,6 +25,7 @@
 #include <QSet>
 #include <QTimer>
 #include <functional>
+#include <optional>
 #include <memory>
 
 namespace dn {
@@ -49,6 +50,9 @@ public:
         MetricsRegistry *metrics = nullptr;
         HeartbeatTracker *heartbeats = nullptr;
         Histogram *broadcast = nullptr;  // the `broadcast` phase
+        // Where app modules served to joining members are read from (the
+        // node's blob cache); empty: straight from the engine.
+        std::function<std::optional<QByteArray>(const Hash32 &)> appModule;
     };
 
     NetworkService(const NodeConfig &config, Deps deps, QObject *parent = nullptr);

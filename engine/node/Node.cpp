@@ -123,7 +123,8 @@ BlobStore &Node::blobs() { return engine_->blobs(); }
 
 Result<void> Node::start() {
     network_ = std::make_unique<NetworkService>(
-        config_, NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_});
+        config_, NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_,
+                                      [this](const Hash32 &app) { return appModule(app); }});
     if (auto r = network_->start(); !r) return r;
 #ifdef DN_HAVE_API_SERVER
     api_ = std::make_unique<ApiServer>(*this);

@@ -46,9 +46,12 @@ NodeClient::NodeClient(NodeServices *node, Options options, QObject *parent)
 
 NodeClient::~NodeClient() {
     // The backend belongs to the node thread: it is deleted there, after any
-    // request already queued to it. The node outlives it (see the header).
-    if (backend_->thread() == QThread::currentThread()) delete backend_;
-    else backend_->deleteLater();
+    // request already queued to it, and before we return, so nothing of it
+    // outlives the client (the node outlives both, see the header). This is
+    // the one place the GUI waits for the node thread: at shutdown.
+    QThread *t = backend_->thread();
+    if (!t || t == QThread::currentThread() || !t->isRunning()) delete backend_;
+    else QMetaObject::invokeMethod(backend_, [b = backend_] { delete b; }, Qt::BlockingQueuedConnection);
 }
 
 template <typename F> quint64 NodeClient::post(F &&call) {

@@ -28,7 +28,8 @@ struct BlobServer::Transfer {
     int next = 0;  // next chunk to send
 };
 
-BlobServer::BlobServer(Host *host, Engine *engine, QObject *parent) : QObject(parent), host_(host), engine_(engine) {}
+BlobServer::BlobServer(Host *host, Engine *engine, AppModuleLoader appModule, QObject *parent)
+    : QObject(parent), host_(host), engine_(engine), appModule_(std::move(appModule)) {}
 
 BlobServer::~BlobServer() { host_->removeStreamHandler(kBlobProtocol); }
 
@@ -100,7 +101,7 @@ void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
         const auto info = engine_->context(*ctx);
         if (!appId || !info || info->appId != *appId)
             return refuse(id, QStringLiteral("not_found"), QStringLiteral("that is not the application of context %1").arg(ctx->toBase58()));
-        auto bytes = engine_->appBytes(*appId);
+        auto bytes = appModule_ ? appModule_(*appId) : engine_->appBytes(*appId);
         if (!bytes) return refuse(id, QStringLiteral("not_found"), QStringLiteral("the module of %1 is missing").arg(appId->toBase58()));
         t.inMemory = std::move(*bytes);
         t.size = uint64_t(t.inMemory.size());

@@ -8,7 +8,11 @@
 // Chunks are read one at a time and written only while little is queued on
 // the stream, so serving a large blob holds about two chunks in memory.
 #include <QObject>
+#include "crypto/Hash32.h"
+#include <QByteArray>
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 
 namespace dn {
@@ -32,7 +36,10 @@ public:
     static constexpr int kMaxTransfers = 16;
     static constexpr qsizetype kHighWater = 2 * 1024 * 1024;
 
-    BlobServer(Host *host, Engine *engine, QObject *parent = nullptr);
+    // Reads app modules through `appModule` (the node's blob cache: a module
+    // is sent whole to every member that joins) or, without one, the engine.
+    using AppModuleLoader = std::function<std::optional<QByteArray>(const Hash32 &)>;
+    BlobServer(Host *host, Engine *engine, AppModuleLoader appModule = {}, QObject *parent = nullptr);
     ~BlobServer() override;
     void start();
     const BlobServerCounters &counters() const { return counters_; }
@@ -47,6 +54,7 @@ private:
 
     Host *host_;
     Engine *engine_;
+    AppModuleLoader appModule_;
     std::map<quint64, std::unique_ptr<Transfer>> transfers_;
     quint64 nextId_ = 1;
     BlobServerCounters counters_;

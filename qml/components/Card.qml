@@ -36,6 +36,7 @@ Rectangle {
             top: card.title.length > 0 ? header.bottom : parent.top
             margins: 14
         }
-        implicitHeight: childrenRect.height
+        // The content's own size (childrenRect would loop with content that fills the card).
+        implicitHeight: children.length > 0 ? children[0].implicitHeight : 0
     }
 }

@@ -11,6 +11,7 @@ Dialog {
     property alias confirmObjectName: confirm.objectName
     signal confirmed()
     modal: true
+    padding: 18
     anchors.centerIn: Overlay.overlay
     width: Math.min(460, parent ? parent.width - 80 : 460)
     closePolicy: Popup.CloseOnEscape

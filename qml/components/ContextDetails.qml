@@ -57,36 +57,42 @@ Rectangle {
             }
         }
 
-        GridLayout {
+        RowLayout {
             Layout.fillWidth: true
-            columns: 4
-            columnSpacing: 12
-            rowSpacing: 4
-            Label { text: qsTr("Context id"); color: Theme.mutedText }
+            spacing: 12
+            Label { text: qsTr("Context id"); color: Theme.mutedText; Layout.preferredWidth: 96 }
             CopyField {
-                Layout.columnSpan: 3
                 Layout.fillWidth: true
                 text: details.context ? details.context.contextId : ""
                 fieldObjectName: "contextIdField"
             }
-            Label { text: qsTr("Root hash"); color: Theme.mutedText }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Label { text: qsTr("Root hash"); color: Theme.mutedText; Layout.preferredWidth: 96 }
             Label {
-                Layout.columnSpan: 3
                 Layout.fillWidth: true
                 text: details.context ? details.context.rootHash : ""
                 font.family: Theme.monoFont; font.pixelSize: 12; color: Theme.text; elide: Text.ElideMiddle
             }
-            Label { text: qsTr("Deltas"); color: Theme.mutedText }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Label { text: qsTr("Deltas"); color: Theme.mutedText; Layout.preferredWidth: 96 }
             Label {
                 objectName: "contextCounts"
                 text: details.context ? qsTr("%1 applied · %2 pending").arg(details.context.applied).arg(details.context.pending) : ""
-                color: Theme.text
+                color: details.context && details.context.pending > 0 ? Theme.warn : Theme.text
             }
-            Label { text: qsTr("Members · heads"); color: Theme.mutedText }
-            Label {
-                text: details.context ? qsTr("%1 · %2").arg(details.context.members).arg(details.context.headCount) : ""
-                color: Theme.text
-            }
+            Item { Layout.preferredWidth: 24 }
+            Label { text: qsTr("Members"); color: Theme.mutedText }
+            Label { objectName: "contextMembers"; text: details.context ? details.context.members : ""; color: Theme.text }
+            Item { Layout.preferredWidth: 24 }
+            Label { text: qsTr("Heads"); color: Theme.mutedText }
+            Label { text: details.context ? details.context.headCount : ""; color: Theme.text }
+            Item { Layout.fillWidth: true }
         }
 
         TabBar {

@@ -36,7 +36,7 @@ ItemDelegate {
             Item { Layout.fillWidth: true }
             Label { text: qsTr("%1 deltas").arg(row.applied); color: Theme.mutedText; font.pixelSize: 11 }
             Label { text: qsTr("%1 pending").arg(row.pending); visible: row.pending > 0; color: Theme.warn; font.pixelSize: 11 }
-            Label { text: qsTr("%1 members").arg(row.members); color: Theme.mutedText; font.pixelSize: 11 }
+            Label { text: row.members === 1 ? qsTr("1 member") : qsTr("%1 members").arg(row.members); color: Theme.mutedText; font.pixelSize: 11 }
         }
     }
 }

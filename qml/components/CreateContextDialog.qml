@@ -9,6 +9,7 @@ Dialog {
     id: dialog
     title: qsTr("New context")
     modal: true
+    padding: 18
     anchors.centerIn: Overlay.overlay
     width: Math.min(520, parent ? parent.width - 80 : 520)
     closePolicy: Popup.CloseOnEscape

@@ -13,12 +13,13 @@ Rectangle {
     radius: 6
 
     ScrollView {
+        id: scroll
         anchors.fill: parent
         anchors.margins: 12
         contentWidth: availableWidth
         clip: true
         ColumnLayout {
-            width: parent.width
+            width: scroll.availableWidth
             spacing: 6
             RowLayout {
                 Layout.fillWidth: true

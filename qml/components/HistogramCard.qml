@@ -15,7 +15,7 @@ Rectangle {
     required property double p99
     required property double count
     color: Theme.panel
-    border.color: GridView.isCurrentItem && GridView.view.activeFocus ? Theme.accent : Theme.border
+    border.color: Theme.border
     radius: 6
 
     ColumnLayout {
@@ -32,6 +32,7 @@ Rectangle {
             }
         }
         HistogramItem {
+            id: hist
             objectName: "histogram_" + card.phase
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -44,10 +45,26 @@ Rectangle {
             markerColor: Theme.warn
             axisColor: Theme.mutedText
         }
+        // The item leaves labels to QML: one per decade it reports.
+        Item {
+            Layout.fillWidth: true
+            implicitHeight: 14
+            visible: card.count > 0
+            Repeater {
+                model: hist.ticks
+                delegate: Label {
+                    required property double modelData
+                    x: Math.max(0, Math.min(parent.width - width, (hist.width, hist.ticks, hist.positionFor(modelData).x) - width / 2))
+                    text: Monitor.formatMicros(modelData)
+                    color: Theme.mutedText
+                    font.pixelSize: 10
+                }
+            }
+        }
         RowLayout {
             spacing: 14
             Repeater {
-                model: [ { k: "p50", v: card.p50 }, { k: "p90", v: card.p90 }, { k: "p99", v: card.p99 } ]
+                model: [ { k: "p50 ─", v: card.p50 }, { k: "p90 ╌", v: card.p90 }, { k: "p99 ┈", v: card.p99 } ]
                 delegate: Label {
                     required property var modelData
                     text: modelData.k + " " + (card.count > 0 ? Monitor.formatMicros(modelData.v) : "–")

@@ -9,6 +9,7 @@ Dialog {
     property string invitation
     title: qsTr("Invitation")
     modal: true
+    padding: 18
     anchors.centerIn: Overlay.overlay
     width: Math.min(600, parent ? parent.width - 80 : 600)
     closePolicy: Popup.CloseOnEscape

@@ -9,6 +9,7 @@ Dialog {
     id: dialog
     title: qsTr("Join a context")
     modal: true
+    padding: 18
     anchors.centerIn: Overlay.overlay
     width: Math.min(560, parent ? parent.width - 80 : 560)
     closePolicy: Popup.CloseOnEscape

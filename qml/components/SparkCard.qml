@@ -9,6 +9,8 @@ Rectangle {
     property string label
     property var series            // a ThroughputSeries
     property string unit: "/s"
+    // How the current value reads; default: a number and the unit.
+    property var format: v => Number(v).toLocaleString(Qt.locale(), "f", v < 10 && v % 1 !== 0 ? 1 : 0) + (unit.length ? " " + unit : "")
     property color lineColor: Theme.accent
     property alias sparkline: spark
     color: Theme.panel
@@ -24,7 +26,7 @@ Rectangle {
         RowLayout {
             Label { text: card.label; color: Theme.mutedText; font.pixelSize: 12; Layout.fillWidth: true }
             Label {
-                text: card.series ? Number(card.series.current).toLocaleString(Qt.locale(), "f", card.series.current < 10 ? 1 : 0) + " " + card.unit : "–"
+                text: card.series ? card.format(card.series.current) : "–"
                 font.bold: true
                 color: Theme.text
             }

@@ -10,10 +10,12 @@ ToolBar {
         color: Theme.panel
         Rectangle { width: parent.width; height: 1; color: Theme.border }
     }
+    leftPadding: 12
+    rightPadding: 12
+    topPadding: 4
+    bottomPadding: 4
     RowLayout {
-        anchors.fill: parent
-        anchors.leftMargin: 12
-        anchors.rightMargin: 12
+        width: parent.width
         spacing: 16
         BusyIndicator {
             objectName: "busyIndicator"
@@ -27,8 +29,8 @@ ToolBar {
             color: Theme.mutedText
         }
         Item { Layout.fillWidth: true }
-        Label { text: qsTr("%1 contexts").arg(Monitor.contextCount); color: Theme.mutedText }
-        Label { text: qsTr("%1 peers").arg(Monitor.peerCount); color: Theme.mutedText }
+        Label { text: Monitor.contextCount === 1 ? qsTr("1 context") : qsTr("%1 contexts").arg(Monitor.contextCount); color: Theme.mutedText }
+        Label { text: Monitor.peerCount === 1 ? qsTr("1 peer") : qsTr("%1 peers").arg(Monitor.peerCount); color: Theme.mutedText }
         Label { text: qsTr("up %1").arg(Monitor.formatDuration(Monitor.uptimeSeconds)); color: Theme.mutedText }
     }
 }

@@ -130,7 +130,7 @@ Item {
                                     height: 30
                                     text: modelData
                                     elide: Text.ElideMiddle
-                                    font.family: index === 0 ? Theme.monoFont : ""
+                                    font.family: index === 0 ? Theme.monoFont : Qt.application.font.family
                                     font.pixelSize: 12
                                     color: Theme.text
                                     verticalAlignment: Text.AlignVCenter

@@ -54,7 +54,8 @@ Item {
         PageHeader {
             Layout.fillWidth: true
             title: qsTr("Contexts")
-            subtitle: qsTr("%1 contexts · %2 apps installed").arg(Monitor.contextCount).arg(Monitor.appCount)
+            subtitle: (Monitor.contextCount === 1 ? qsTr("1 context") : qsTr("%1 contexts").arg(Monitor.contextCount)) + " · " +
+                      (Monitor.appCount === 1 ? qsTr("1 app installed") : qsTr("%1 apps installed").arg(Monitor.appCount))
             Button {
                 objectName: "createContextButton"
                 text: qsTr("New context…")

@@ -51,8 +51,8 @@ Item {
                 checked: graph.followHeads
                 onToggled: graph.followHeads = checked
             }
-            Button { text: "−"; onClicked: graph.zoomAt(1 / 1.25, Qt.point(graph.width / 2, graph.height / 2)); ToolTip.text: qsTr("Zoom out (−)"); ToolTip.visible: hovered }
-            Button { text: "+"; onClicked: graph.zoomAt(1.25, Qt.point(graph.width / 2, graph.height / 2)); ToolTip.text: qsTr("Zoom in (+)"); ToolTip.visible: hovered }
+            Button { implicitWidth: 36; text: "−"; onClicked: graph.zoomAt(1 / 1.25, Qt.point(graph.width / 2, graph.height / 2)); ToolTip.text: qsTr("Zoom out (−)"); ToolTip.visible: hovered }
+            Button { implicitWidth: 36; text: "+"; onClicked: graph.zoomAt(1.25, Qt.point(graph.width / 2, graph.height / 2)); ToolTip.text: qsTr("Zoom in (+)"); ToolTip.visible: hovered }
         }
 
         RowLayout {

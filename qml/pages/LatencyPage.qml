@@ -26,22 +26,30 @@ Item {
             }
         }
 
-        GridView {
-            id: grid
-            objectName: "latencyGrid"
+        ScrollView {
+            id: scroll
             Layout.fillWidth: true
             Layout.fillHeight: true
+            contentWidth: availableWidth
             clip: true
-            model: Monitor.latency
-            readonly property int columns: Math.max(1, Math.floor(width / 420))
-            cellWidth: Math.floor(width / columns)
-            cellHeight: 230
-            activeFocusOnTab: true
-            keyNavigationEnabled: true
-            ScrollBar.vertical: ScrollBar {}
-            delegate: HistogramCard {
-                width: grid.cellWidth - 12
-                height: grid.cellHeight - 12
+            // Seven phases: all of them exist at once (a grid, not a view
+            // that creates only what is visible), filling the page when they fit.
+            Grid {
+                id: grid
+                objectName: "latencyGrid"
+                width: scroll.availableWidth
+                columns: Math.max(1, Math.min(3, Math.floor(width / 380)))
+                spacing: 12
+                readonly property int rows: Math.ceil(Monitor.latency.count / columns)
+                readonly property real cellWidth: (width - (columns - 1) * spacing) / columns
+                readonly property real cellHeight: Math.max(200, (scroll.availableHeight - (rows - 1) * spacing) / rows)
+                Repeater {
+                    model: Monitor.latency
+                    delegate: HistogramCard {
+                        width: grid.cellWidth
+                        height: grid.cellHeight
+                    }
+                }
             }
         }
     }

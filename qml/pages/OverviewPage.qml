@@ -67,7 +67,7 @@ ScrollView {
             columnSpacing: 12
             rowSpacing: 12
             StatTile { objectName: "uptimeTile"; Layout.fillWidth: true; label: qsTr("Uptime"); value: Monitor.formatDuration(Monitor.uptimeSeconds) }
-            StatTile { objectName: "contextsTile"; Layout.fillWidth: true; label: qsTr("Contexts"); value: Monitor.contextCount; detail: qsTr("%1 apps installed").arg(Monitor.appCount) }
+            StatTile { objectName: "contextsTile"; Layout.fillWidth: true; label: qsTr("Contexts"); value: Monitor.contextCount; detail: Monitor.appCount === 1 ? qsTr("1 app installed") : qsTr("%1 apps installed").arg(Monitor.appCount) }
             StatTile { objectName: "peersTile"; Layout.fillWidth: true; label: qsTr("Peers"); value: Monitor.peerCount }
             StatTile { objectName: "appliedTile"; Layout.fillWidth: true; label: qsTr("Deltas applied"); value: Number(Monitor.deltasApplied).toLocaleString(Qt.locale(), "f", 0) }
             StatTile {
@@ -90,6 +90,7 @@ ScrollView {
             SparkCard {
                 objectName: "txSpark"
                 Layout.fillWidth: true
+                Layout.preferredHeight: 180
                 label: qsTr("Transactions per second")
                 unit: qsTr("tx/s")
                 series: Monitor.txRate
@@ -98,6 +99,7 @@ ScrollView {
             SparkCard {
                 objectName: "deltaSpark"
                 Layout.fillWidth: true
+                Layout.preferredHeight: 180
                 label: qsTr("Deltas applied per second")
                 unit: qsTr("deltas/s")
                 series: Monitor.deltaRate

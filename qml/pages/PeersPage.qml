@@ -8,14 +8,14 @@ import DeltaNode
 Item {
     id: page
     readonly property var columns: [
-        { role: "peerId", title: qsTr("Peer"), width: 0.24 },
+        { role: "peerId", title: qsTr("Peer"), width: 0.21 },
         { role: "address", title: qsTr("Address"), width: 0.2 },
-        { role: "direction", title: qsTr("Dir"), width: 0.07 },
+        { role: "direction", title: qsTr("Direction"), width: 0.08 },
         { role: "rttMs", title: qsTr("RTT"), width: 0.07 },
-        { role: "protocols", title: qsTr("Protocols"), width: 0.16 },
-        { role: "topics", title: qsTr("Mesh topics"), width: 0.1 },
-        { role: "bytesIn", title: qsTr("In"), width: 0.08 },
-        { role: "bytesOut", title: qsTr("Out"), width: 0.08 }
+        { role: "protocols", title: qsTr("Protocols"), width: 0.18 },
+        { role: "topics", title: qsTr("Mesh topics"), width: 0.12 },
+        { role: "bytesIn", title: qsTr("In"), width: 0.07 },
+        { role: "bytesOut", title: qsTr("Out"), width: 0.07 }
     ]
     property var selected: table.currentIndex >= 0 ? sorted.get(table.currentIndex) : null
 
@@ -98,9 +98,10 @@ Item {
                                     required property int index
                                     required property string modelData
                                     width: (table.width - 16) * page.columns[index].width
+                                    rightPadding: 8
                                     text: modelData
                                     elide: index === 0 ? Text.ElideMiddle : Text.ElideRight
-                                    font.family: index <= 1 ? Theme.monoFont : ""
+                                    font.family: index <= 1 ? Theme.monoFont : Qt.application.font.family
                                     font.pixelSize: 12
                                     color: Theme.text
                                     verticalAlignment: Text.AlignVCenter
@@ -136,7 +137,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Received")
-                    unit: "B/s"
+                    format: v => Monitor.formatBytes(v) + "/s"
                     series: Monitor.trafficIn
                     lineColor: Theme.good
                 }
@@ -145,7 +146,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Sent")
-                    unit: "B/s"
+                    format: v => Monitor.formatBytes(v) + "/s"
                     series: Monitor.trafficOut
                     lineColor: Theme.accent
                 }

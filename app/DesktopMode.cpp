@@ -1,0 +1,56 @@
+#include "DesktopMode.h"
+#include "MonitorWindow.h"
+#include "node/NodeClient.h"
+#include "node/NodeThread.h"
+#include <QGuiApplication>
+#include <QQuickWindow>
+#include <QtQml/QQmlExtensionPlugin>
+#include <cstdio>
+#include <cstring>
+
+// The DeltaNode QML module is a static plugin linked into this executable.
+Q_IMPORT_QML_PLUGIN(DeltaNodePlugin)
+
+namespace desktop {
+
+bool wanted(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        for (const char *flag : {"--headless", "--help", "-h", "--help-all", "--version", "-v"})
+            if (std::strcmp(a, flag) == 0) return false;
+    }
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv, bool window) {
+    if (!window) return std::make_unique<QCoreApplication>(argc, argv);
+    auto app = std::make_unique<QGuiApplication>(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("deltanode"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("deltanode"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("deltanode"));
+    return app;
+}
+
+int run(dn::NodeThread &node) {
+    dn::Node *n = node.node();
+    dn::NodeClient::Options options;
+    // The phases the node itself measures (the engine's own come with it).
+    options.phaseHistograms = [n](const QString &phase) -> const dn::Histogram * {
+        return &n->metrics().histogram("deltanode_phase_latency_seconds", {{"phase", phase}});
+    };
+    dn::NodeClient client(n, options);
+    dn::MonitorWindow::configureStyle();
+    int rc = 0;
+    {
+        dn::MonitorWindow window(&client);
+        if (auto r = window.load(); !r) {
+            std::fprintf(stderr, "deltanode: %s\n", qPrintable(r.error().message));
+            return 1;
+        }
+        rc = QGuiApplication::exec();
+    }
+    return rc;
+}
+
+}  // namespace desktop
