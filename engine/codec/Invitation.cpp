@@ -45,6 +45,8 @@ QByteArray signedMessage(const InvitationData &d) {
     for (const QString &a : d.inviterAddrs) appendBytes(out, a.toUtf8());
     appendU64(out, d.expiresAt);
     out.append(d.inviterKey.data(), 32);
+    appendBytes(out, d.contextName.toUtf8());
+    appendBytes(out, d.appName.toUtf8());
     return out;
 }
 
@@ -57,6 +59,8 @@ QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), stati
 
 QString encodeInvitation(const InvitationData &data, const Ed25519Key &inviter) {
     InvitationData d = data;
+    d.contextName.truncate(kMaxInvitationLabel);
+    d.appName.truncate(kMaxInvitationLabel);
     d.inviterKey = inviter.publicKey();
     if (d.inviterPeerId.isEmpty()) d.inviterPeerId = peerIdFromPublicKey(d.inviterKey);
     const QByteArray sig = inviter.sign(signedMessage(d));
@@ -70,6 +74,8 @@ QString encodeInvitation(const InvitationData &data, const Ed25519Key &inviter) 
     msg.set_expires_at(d.expiresAt);
     msg.set_signature(sig.constData(), sig.size());
     msg.set_inviter_key(d.inviterKey.data(), 32);
+    msg.set_context_name(d.contextName.toStdString());
+    msg.set_app_name(d.appName.toStdString());
     return QLatin1String(kPrefix) + base58Encode(serialize(msg));
 }
 
@@ -95,6 +101,10 @@ Result<InvitationData> decodeInvitation(QStringView text, uint64_t nowUnixSecond
     d.inviterPeerId = fromStd(msg.inviter_peer_id());
     for (const std::string &a : msg.inviter_addrs()) d.inviterAddrs.append(fromStd(a));
     d.expiresAt = msg.expires_at();
+    d.contextName = fromStd(msg.context_name());
+    d.appName = fromStd(msg.app_name());
+    if (d.contextName.size() > kMaxInvitationLabel || d.appName.size() > kMaxInvitationLabel)
+        return malformed(QStringLiteral("a name is longer than %1 characters").arg(kMaxInvitationLabel));
 
     // Signature first: until it verifies, nothing else in the record means anything.
     if (!ed25519Verify(d.inviterKey, signedMessage(d), QByteArrayView(msg.signature())))

@@ -21,7 +21,12 @@ struct InvitationData {
     QStringList inviterAddrs;  // multiaddrs to dial the inviter
     uint64_t expiresAt = 0;  // unix seconds; refused from this second on
     Hash32 inviterKey;       // Ed25519 public key that signed the invitation
+    // What the inviter calls the context and its app (labels only, at most
+    // kMaxInvitationLabel characters each; may be empty).
+    QString contextName;
+    QString appName;
 };
+inline constexpr qsizetype kMaxInvitationLabel = 256;
 
 // Longest invitation text accepted (and produced) — far above what a real one
 // needs (~0.5 KiB with a few addresses), low enough that parsing is cheap.

@@ -94,10 +94,11 @@ void JoinFlow::ensureApp() {
         Engine *engine = &self->net_.engine();
         const Hash32 blobId = blob->id;
         self->net_.jobs().run<Result<AppRecord>>(
-            [engine, blobId]() -> Result<AppRecord> {
+            [engine, blobId, name = self->inv_.appName]() -> Result<AppRecord> {
                 auto bytes = engine->blobs().get(blobId);
                 if (!bytes) return Error{"app_fetch_failed", "the fetched module vanished from the blob store"};
-                return engine->installApp(*bytes, QStringLiteral("joined"));
+                // The inviter's name for it, or (from an older inviter) a generic one.
+                return engine->installApp(*bytes, name.isEmpty() ? QStringLiteral("joined") : name);
             },
             [self](Result<AppRecord> app) {
                 if (!self) return;
@@ -115,7 +116,7 @@ void JoinFlow::ensureApp() {
 void JoinFlow::joinLocally() {
     Engine &engine = net_.engine();
     if (!engine.context(inv_.contextId)) {
-        auto joined = engine.joinContext(inv_.contextId, inv_.appId, inv_.contextKey, QString());
+        auto joined = engine.joinContext(inv_.contextId, inv_.appId, inv_.contextKey, inv_.contextName);
         if (!joined) return fail(joined.error().code, joined.error().message);
         qCInfo(lcJoin) << "context" << inv_.contextId.toBase58() << "recorded; subscribing and syncing";
     }

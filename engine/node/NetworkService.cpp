@@ -155,6 +155,8 @@ Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresIn
     d.inviterPeerId = host_->peerId();
     d.inviterAddrs = listenAddresses();
     d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
+    d.contextName = info->name;
+    if (const auto app = engine.app(info->appId)) d.appName = app->name;
     if (d.inviterAddrs.isEmpty())
         qCWarning(lcNetwork) << "inviting to" << contextId.toBase58() << "while not listening: the invitation has no address";
     return encodeInvitation(d, engine.identity().key());

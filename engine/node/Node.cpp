@@ -190,6 +190,8 @@ Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
     // No addresses until the p2p network runs: an address nobody listens on
     // would only make the joiner wait for a timeout.
     d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
+    d.contextName = info->name;
+    if (const auto app = engine_->app(info->appId)) d.appName = app->name;
     return encodeInvitation(d, engine_->identity().key());
 }
 

@@ -212,13 +212,16 @@ void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit
     if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
     Engine *engine = &node_->engine();
     pool_.start([this, engine, id, ctx = *ctx, contextId, limit] {
+        // Heads before the deltas: every head read here is then in the list
+        // (read the other way round, a delta applied in between made the
+        // list's newest deltas look like non-heads and the graph had none).
+        std::unordered_set<Hash32> heads;
+        if (auto info = engine->context(ctx)) heads.insert(info->heads.begin(), info->heads.end());
         auto deltas = engine->deltas(ctx, size_t(std::clamp(limit, 1, kMaxDagDeltas)));
         if (!deltas) {
             emit finished(id, failure(deltas.error()));
             return;
         }
-        std::unordered_set<Hash32> heads;
-        if (auto info = engine->context(ctx)) heads.insert(info->heads.begin(), info->heads.end());
         QVector<DagDeltaView> out;
         out.reserve(int(deltas->size()));
         // Oldest first: the order in which a DAG view appends them.
@@ -229,9 +232,12 @@ void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit
 }
 
 void NodeClientBackend::peerAction(quint64 id, const QString &peerId, const QString &action) {
-    // NodeServices has no peer management yet; the network layer brings it.
-    fail(id, QStringLiteral("not_supported"),
-         QStringLiteral("cannot %1 %2: this node has no peer management yet").arg(action, peerId));
+    Result<void> r = Error{"bad_action", QStringLiteral("unknown peer action %1").arg(action)};
+    if (action == QLatin1String("disconnect")) r = node_->disconnectPeer(peerId);
+    else if (action == QLatin1String("block")) r = node_->setPeerBlocked(peerId, true);
+    else if (action == QLatin1String("unblock")) r = node_->setPeerBlocked(peerId, false);
+    if (!r) return fail(id, r.error().code, r.error().message);
+    emit finished(id, success({{QStringLiteral("peerId"), peerId}, {QStringLiteral("action"), action}}));
 }
 
 void NodeClientBackend::evictBlob(quint64 id, const QString &blobId) {

@@ -24,11 +24,18 @@ Rectangle {
             RowLayout {
                 Layout.fillWidth: true
                 Label { text: qsTr("Delta"); font.bold: true; font.pixelSize: 16; color: Theme.text; Layout.fillWidth: true }
-                Label {
-                    text: panel.details ? panel.details.kind + (panel.details.isHead ? qsTr(" · head") : "") : ""
-                    color: panel.details && panel.details.kind === "pending" ? Theme.pending : Theme.mutedText
+                ToolButton {
+                    text: "✕"
+                    Layout.preferredWidth: 28
+                    Layout.preferredHeight: 28
+                    Accessible.name: qsTr("Close")
+                    onClicked: panel.close()
                 }
-                ToolButton { text: "✕"; onClicked: panel.close() }
+            }
+            Label {
+                objectName: "deltaKind"
+                text: panel.details ? panel.details.kind + (panel.details.isHead ? qsTr(" · head") : "") : ""
+                color: panel.details && panel.details.kind === "pending" ? Theme.pending : Theme.mutedText
             }
             SectionLabel { text: qsTr("Id") }
             CopyField { Layout.fillWidth: true; wrap: true; text: panel.details ? panel.details.deltaId : ""; fieldObjectName: "deltaIdField" }

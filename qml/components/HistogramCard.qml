@@ -18,6 +18,8 @@ Rectangle {
     border.color: Theme.border
     radius: 6
 
+    function value(micros) { return card.count > 0 ? Monitor.formatMicros(micros) : "–" }
+
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: 12
@@ -61,17 +63,13 @@ Rectangle {
                 }
             }
         }
+        // Three fixed labels (not a Repeater over a fresh array per update,
+        // which recreated them and let a frame show them stacked).
         RowLayout {
             spacing: 14
-            Repeater {
-                model: [ { k: "p50 ─", v: card.p50 }, { k: "p90 ╌", v: card.p90 }, { k: "p99 ┈", v: card.p99 } ]
-                delegate: Label {
-                    required property var modelData
-                    text: modelData.k + " " + (card.count > 0 ? Monitor.formatMicros(modelData.v) : "–")
-                    color: Theme.text
-                    font.pixelSize: 12
-                }
-            }
+            Label { text: "p50 ─ " + card.value(card.p50); color: Theme.text; font.pixelSize: 12 }
+            Label { text: "p90 ╌ " + card.value(card.p90); color: Theme.text; font.pixelSize: 12 }
+            Label { text: "p99 ┈ " + card.value(card.p99); color: Theme.text; font.pixelSize: 12 }
         }
     }
 }

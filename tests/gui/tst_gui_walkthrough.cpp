@@ -11,6 +11,7 @@
 #include "RpcLoad.h"
 #include "Monitor.h"
 #include "MonitorWindow.h"
+#include "NodeActions.h"
 #include "TestUtil.h"
 #include "node/NodeClient.h"
 #include "node/NodeCommandLine.h"
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtQml/QQmlExtensionPlugin>
+#include <QSignalSpy>
 #include <QtTest>
 
 Q_IMPORT_QML_PLUGIN(DeltaNodePlugin)
@@ -53,6 +55,7 @@ private slots:
     void joinSecondNodesContext();
     void walkEveryPageUnderLoad();
     void evictBlobByClicking();
+    void disconnectPeerByClicking();
     void deleteContextByClicking();
     void cleanupTestCase();
 
@@ -220,6 +223,9 @@ void GuiWalkthrough::joinSecondNodesContext() {
     QTRY_VERIFY_WITH_TIMEOUT(!ui_->get("joinDialog", "visible").toBool(), kWait);
     QVERIFY(ui_->get("joinError", "text").toString().isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(contextRow(shared_) >= 0, kWait);
+    // The invitation carried B's names for the context and its app.
+    QCOMPARE(monitor()->contexts()->get(contextRow(shared_)).value("name").toString(), QStringLiteral("from node B"));
+    QCOMPARE(monitor()->contexts()->get(contextRow(shared_)).value("appName").toString(), QStringLiteral("chat"));
     QTRY_VERIFY_WITH_TIMEOUT(monitor()->contexts()->get(contextRow(shared_)).value("applied").toDouble() > 10, kWait);
     QVERIFY2(load_->failed() == 0, qPrintable(load_->lastError()));
 }
@@ -325,6 +331,20 @@ void GuiWalkthrough::evictBlobByClicking() {
     QVERIFY(ui_->click("evictButton"));
     QTRY_COMPARE_WITH_TIMEOUT(ui_->get("blobTable", "count").toInt(), before - 1, kWait);
     QTRY_COMPARE_WITH_TIMEOUT(monitor()->blobCache()->evictedManual(), 1.0, kWait);
+}
+
+void GuiWalkthrough::disconnectPeerByClicking() {
+    ui_->page(4);
+    QTRY_COMPARE_WITH_TIMEOUT(ui_->get("pageStack", "currentIndex").toInt(), 4, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(!ui_->findAll("peerRow").isEmpty(), kWait);
+    ui_->set("peersTable", "currentIndex", 0);
+    QSignalSpy done(monitor()->actions(), &NodeActions::finished);
+    QVERIFY(ui_->click("disconnectButton"));
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, kWait);
+    QCOMPARE(done[0][1].toString(), QStringLiteral("disconnect"));
+    QVERIFY2(done[0][2].toBool(), qPrintable(done[0][3].toString()));
+    // B is a fellow member: the connection comes back (discovery redials).
+    QTRY_VERIFY_WITH_TIMEOUT(monitor()->peers()->rowCount() == 1, kWait);
 }
 
 void GuiWalkthrough::deleteContextByClicking() {

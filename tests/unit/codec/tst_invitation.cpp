@@ -23,6 +23,8 @@ InvitationData sampleInvitation() {
     d.contextKey = randomBytes(32);
     d.inviterAddrs = {QStringLiteral("/ip4/127.0.0.1/tcp/4001"), QStringLiteral("/ip6/::1/tcp/4001")};
     d.expiresAt = 2000000000;  // 2033
+    d.contextName = QStringLiteral("shared notes ✓");
+    d.appName = QStringLiteral("kv_store");
     return d;
 }
 
@@ -74,6 +76,8 @@ void TestInvitation::invitationRoundTrip() {
     QCOMPARE(r->contextKey, d.contextKey);
     QCOMPARE(r->inviterAddrs, d.inviterAddrs);
     QCOMPARE(r->expiresAt, d.expiresAt);
+    QCOMPARE(r->contextName, d.contextName);
+    QCOMPARE(r->appName, d.appName);
     QCOMPARE(r->inviterKey, author_.publicKey());
     QCOMPARE(r->inviterPeerId, peerIdFromPublicKey(author_.publicKey()));  // filled in
     // Pasted with surrounding whitespace.
@@ -100,6 +104,8 @@ void TestInvitation::invitationForged() {
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(32, 'k')); }), now, "forged");
     expectRefused(tamperInvitation(text, [](auto &m) { m.add_inviter_addrs("/ip4/6.6.6.6/tcp/1"); }), now, "forged");
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_inviter_addrs(0, "/ip4/6.6.6.6/tcp/1"); }), now, "forged");
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_name("my bank"); }), now, "forged");
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_app_name("wallet"); }), now, "forged");
     // Re-signed by another key while claiming the original inviter.
     const QString byOther = encodeInvitation(d, other_);
     expectRefused(tamperInvitation(byOther, [&](auto &m) {
