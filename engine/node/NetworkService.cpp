@@ -103,7 +103,7 @@ Result<void> NetworkService::start() {
         // Not fatal: the node still dials out and serves its API; the log says why.
         if (!bound) qCWarning(lcNetwork).noquote() << "p2p: not listening on" << text << ":" << bound.error().message;
     }
-    if (config_.p2p.mdns) qCDebug(lcNetwork) << "mDNS discovery is not implemented; use bootstrap addresses";
+    if (config_.p2p.mdns) qCWarning(lcNetwork) << "mDNS discovery is not implemented; use bootstrap addresses";
     setupMetrics();
     reconcileTopics();
     topicTimer_.start();

@@ -25,7 +25,7 @@ struct NodeConfig {
     struct P2p {
         QStringList listen{QStringLiteral("/ip4/0.0.0.0/tcp/2428")};
         QStringList bootstrap;
-        bool mdns = true;
+        bool mdns = false;  // LAN discovery: not implemented yet (optional in DESIGN §9)
         bool operator==(const P2p &) const = default;
     } p2p;
     struct Sync {
