@@ -38,7 +38,9 @@ set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_PREFIX /usr)
 # RelWithDebInfo binaries: the package ships them stripped.
 set(CPACK_STRIP_FILES ON)
-set(CPACK_DEBIAN_COMPRESSION_TYPE gzip)         # fast to build in the test; xz saves ~30 %
+# xz: 11.7 MB instead of 16.5 MB with gzip, but 70 s instead of 25 s to
+# build; the test builds with gzip (-D CPACK_DEBIAN_COMPRESSION_TYPE=gzip).
+set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 if(DELTANODE_BUNDLE_LIBNODE)
