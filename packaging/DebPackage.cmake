@@ -50,15 +50,17 @@ else()
   set(_dn_v8_depends "libnode108")
 endif()
 
-set(_dn_qml_depends
-  qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
-  qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-layouts
-  qml6-module-qtquick-templates qml6-module-qtquick-controls qml6-module-qtquick-shapes
-  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qt-labs-settings
-  qml6-module-qt-labs-platform qml6-module-qtcore)
+set(_dn_qml_depends)
+if(DN_PACKAGE_GUI)
+  list(APPEND _dn_qml_depends
+    qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+    qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates qml6-module-qtquick-controls qml6-module-qtquick-shapes
+    qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qt-labs-settings
+    qml6-module-qt-labs-platform qml6-module-qtcore)
+  # Native Wayland sessions (else the window goes through XWayland).
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
+endif()
 set(_dn_depends ${_dn_v8_depends} ${_dn_qml_depends})
 list(JOIN _dn_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
-# Native Wayland sessions (else the window goes through XWayland).
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
-
 include(CPack)

@@ -31,12 +31,17 @@ dep_names=$(echo "$depends" | tr ',' '\n' | sed 's/[|(].*//; s/ //g')
 has_dep() { echo "$dep_names" | grep -qx "$1"; }
 # The binaries' own libraries, libnode108's libraries (the package carries
 # V8 itself when the build used an unpacked copy), and the QML modules.
-for p in libqt6core6 libqt6network6 libqt6quick6 libqt6qml6 libqt6websockets6 libqt6httpserver6 \
-         libleveldb1d libssl3 libc6 libstdc++6 \
-         qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts \
-         qml6-module-qtquick-dialogs qml6-module-qt-labs-settings; do
+for p in libqt6core6 libqt6network6 libqt6websockets6 libqt6httpserver6 libleveldb1d libssl3 libc6 libstdc++6; do
   has_dep "$p" || fail "Depends lacks $p"
 done
+if [ "${DN_WITH_GUI:-1}" = 1 ]; then
+  for p in libqt6quick6 libqt6qml6 qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts \
+           qml6-module-qtquick-dialogs qml6-module-qt-labs-settings; do
+    has_dep "$p" || fail "Depends lacks $p (the window needs it)"
+  done
+else
+  ! echo "$dep_names" | grep -q '^qml6-module-' || fail "a build without the window depends on QML modules"
+fi
 has_dep "libprotobuf32" || has_dep "libprotobuf-lite32" || fail "Depends lacks libprotobuf32"
 # Every dependency is a package Debian knows (a misspelt QML module name
 # would otherwise surface only on a user's machine).
@@ -64,9 +69,16 @@ fi
 for f in ./usr/bin/deltanode ./usr/bin/deltactl \
          ./usr/share/deltanode/apps/kv_store.wasm ./usr/share/deltanode/apps/counter.wasm ./usr/share/deltanode/apps/chat.wasm \
          ./usr/share/deltanode/sdk/deltanode.h ./usr/share/deltanode/sdk/deltanode_json.h ./usr/share/deltanode/sdk/deltanode.imports \
-         ./usr/share/applications/org.deltanode.DeltaNode.desktop ./usr/share/metainfo/org.deltanode.DeltaNode.metainfo.xml \
          ./usr/lib/systemd/system/deltanode.service ./usr/lib/systemd/user/deltanode.service; do
   echo "$contents" | grep -qx "$f" || fail "$f is not in the package"
+done
+for f in ./usr/share/applications/org.deltanode.DeltaNode.desktop ./usr/share/metainfo/org.deltanode.DeltaNode.metainfo.xml \
+         ./usr/share/icons/hicolor/scalable/apps/org.deltanode.DeltaNode.svg; do
+  if [ "${DN_WITH_GUI:-1}" = 1 ]; then
+    echo "$contents" | grep -qx "$f" || fail "$f is not in the package"
+  else
+    ! echo "$contents" | grep -qx "$f" || fail "$f is in the package of a build without the window"
+  fi
 done
 
 # 3. Unpack into a scratch root.
