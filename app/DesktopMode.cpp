@@ -28,7 +28,8 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv, bool w
     auto app = std::make_unique<QGuiApplication>(argc, argv);
     QGuiApplication::setOrganizationName(QStringLiteral("deltanode"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("deltanode"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("deltanode"));
+    // The .desktop entry (packaging/): lets Wayland docks match the window to it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.deltanode.DeltaNode"));
     return app;
 }
 
