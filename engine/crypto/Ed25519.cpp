@@ -5,11 +5,27 @@
 #include <QtGlobal>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include <array>
+#include <cstring>
+#include <mutex>
 
 namespace dn {
+
+struct Ed25519Secret {
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];  // seed ‖ public key, libsodium's layout
+    ~Ed25519Secret() { sodium_memzero(sk, sizeof sk); }
+};
+
 namespace {
+
+void ensureSodium() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (sodium_init() < 0) qFatal("libsodium could not be initialised");
+    });
+}
 
 struct MdCtxDeleter {
     void operator()(EVP_MD_CTX *c) const { EVP_MD_CTX_free(c); }
@@ -17,7 +33,7 @@ struct MdCtxDeleter {
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 // One EVP_MD_CTX per thread, reset between uses, instead of an allocation per
-// signature: signing and verifying are on the delta hot path.
+// signature: verifying is on the path of every received delta.
 EVP_MD_CTX *threadMdCtx() {
     thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx) qFatal("OpenSSL: out of memory");
@@ -74,6 +90,13 @@ std::optional<Ed25519Key> Ed25519Key::fromSeed(QByteArrayView seed32) {
     size_t len = 32;
     if (!EVP_PKEY_get_raw_public_key(raw, key.publicKey_.bytes.data(), &len) || len != 32)
         return std::nullopt;
+    ensureSodium();
+    auto secret = std::make_shared<Ed25519Secret>();
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    crypto_sign_seed_keypair(pk, secret->sk, reinterpret_cast<const unsigned char *>(seed32.data()));
+    // Both libraries derive the public key from the seed; they must agree.
+    if (std::memcmp(pk, key.publicKey_.bytes.data(), 32) != 0) qFatal("Ed25519: OpenSSL and libsodium disagree");
+    key.secret_ = std::move(secret);
     return key;
 }
 
@@ -88,17 +111,12 @@ QByteArray Ed25519Key::seed() const {
 }
 
 QByteArray Ed25519Key::sign(QByteArrayView msg) const {
-    if (!pkey_) return {};
-    EVP_MD_CTX *ctx = threadMdCtx();
-    QByteArray sig(64, Qt::Uninitialized);
-    size_t len = 64;
-    // Ed25519 is "one-shot": no digest is named and EVP_DigestSign is used.
-    if (EVP_DigestSignInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pkey_.get(), nullptr) != 1 ||
-        EVP_DigestSign(ctx, reinterpret_cast<unsigned char *>(sig.data()), &len,
-                       reinterpret_cast<const unsigned char *>(msg.data()),
-                       static_cast<size_t>(msg.size())) != 1 ||
-        len != 64)
-        qFatal("OpenSSL: Ed25519 signing failed");
+    if (!secret_) return {};
+    QByteArray sig(crypto_sign_BYTES, Qt::Uninitialized);
+    if (crypto_sign_detached(reinterpret_cast<unsigned char *>(sig.data()), nullptr,
+                             reinterpret_cast<const unsigned char *>(msg.data()),
+                             static_cast<unsigned long long>(msg.size()), secret_->sk) != 0)
+        qFatal("libsodium: Ed25519 signing failed");
     return sig;
 }
 

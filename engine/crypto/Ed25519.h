@@ -1,7 +1,13 @@
 #pragma once
-// Ed25519 signing keys (OpenSSL EVP). One key is the node identity (libp2p
-// peer id) and signs every delta the node authors; another, per context, only
-// names the context (its public half is the context id).
+// Ed25519 signing keys. One key is the node identity (libp2p peer id) and
+// signs every delta the node authors; another, per context, only names the
+// context (its public half is the context id).
+//
+// Keys are parsed and held by OpenSSL (EVP), but signatures are made with
+// libsodium: a signature is on the path of every transaction, and OpenSSL
+// 3.0's Ed25519 (32-bit limb field arithmetic plus an EVP_DigestSignInit per
+// call) costs about twice libsodium's. Ed25519 signatures are deterministic
+// (RFC 8032), so both produce the same bytes; tests check that.
 #include "crypto/Hash32.h"
 
 #include <QByteArray>
@@ -10,6 +16,10 @@
 #include <optional>
 
 struct evp_pkey_st;
+
+namespace dn {
+struct Ed25519Secret;  // libsodium's expanded secret key (seed ‖ public key)
+}
 
 namespace dn {
 
@@ -36,6 +46,7 @@ private:
     // Copies share the immutable EVP_PKEY; OpenSSL allows concurrent use of one
     // EVP_PKEY from several threads as long as nobody modifies it.
     std::shared_ptr<evp_pkey_st> pkey_;
+    std::shared_ptr<const Ed25519Secret> secret_;  // immutable too; wiped when the last copy goes
     Hash32 publicKey_;
 };
 

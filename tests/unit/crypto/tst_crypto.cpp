@@ -9,6 +9,7 @@
 #include "crypto/Sha256.h"
 
 #include <QtTest>
+#include <openssl/evp.h>
 
 #include <atomic>
 #include <thread>
@@ -36,6 +37,7 @@ private slots:
     void hash32Base58();
     void ed25519Rfc8032Vector1();
     void ed25519SignVerifyTamper();
+    void ed25519SignaturesEqualOpenSsl();
     void ed25519WrongSizes();
     void ed25519CopiesShareKeyAcrossThreads();
     void aeadRfc8439();
@@ -147,6 +149,36 @@ void TestCrypto::ed25519SignVerifyTamper() {
     QVERIFY(again);
     QCOMPARE(again->publicKey(), a.publicKey());
     QVERIFY(ed25519Verify(a.publicKey(), msg, again->sign(msg)));
+}
+
+// Signing uses libsodium, keys and verification OpenSSL. Ed25519 is
+// deterministic, so for every key and message both must give the same bytes
+// (RFC 8032 test 2 and 3 messages, a delta-sized one, a long one).
+void TestCrypto::ed25519SignaturesEqualOpenSsl() {
+    const QByteArray seed2 = hex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+    auto rfc2 = Ed25519Key::fromSeed(seed2);
+    QVERIFY(rfc2);
+    QCOMPARE(rfc2->sign(hex("72")),
+             hex("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c"
+                 "387b2eaeb4302aeeb00d291612bb0c00"));
+    for (int i = 0; i < 20; ++i) {
+        const Ed25519Key key = Ed25519Key::generate();
+        const QByteArray msg = i == 0 ? hex("af82") : randomBytes(i < 10 ? 81 : 1000 * i);
+        const QByteArray seed = key.seed();
+        EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key_ex(nullptr, "ED25519", nullptr,
+                                                         reinterpret_cast<const unsigned char *>(seed.data()), 32);
+        QVERIFY(pkey);
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        QByteArray expected(64, '\0');
+        size_t len = 64;
+        const bool ok = EVP_DigestSignInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pkey, nullptr) == 1 &&
+                        EVP_DigestSign(ctx, reinterpret_cast<unsigned char *>(expected.data()), &len,
+                                       reinterpret_cast<const unsigned char *>(msg.data()), size_t(msg.size())) == 1;
+        EVP_MD_CTX_free(ctx);
+        EVP_PKEY_free(pkey);
+        QVERIFY(ok);
+        QCOMPARE(key.sign(msg), expected);
+    }
 }
 
 void TestCrypto::ed25519WrongSizes() {
