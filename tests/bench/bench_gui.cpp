@@ -1,212 +1,262 @@
-// GUI benchmark (not part of the default suite; issue 5, acceptance 5).
-// A window shows a DagGraphItem holding 10 000 deltas while a timer appends
-// 1 000 deltas/s to its model, as a busy node would, and the frames are timed.
-//   build/tests/bench_gui [--seconds N] [--rate DELTAS_PER_S] [--ticks-per-s N]
+// GUI benchmark (not part of the default suite; issue 5, acceptance 5):
+// GUI-thread frame time while the node applies 1 000 deltas/s and the DAG
+// page shows 10 000 deltas. Target: gui_frame_time p99 < 16 ms.
+//   build/tests/bench_gui [--mode real|synthetic] [--source remote|local]
+//                         [--seconds N] [--rate DELTAS_PER_S] [--ticks-per-s N]
 //
-// gui_frame_time: the work of producing one frame — polish (the item lays
-// out) + scene-graph sync (meshes copied out; the GUI thread is blocked) +
-// render (beforeRendering -> afterRendering). Target: p99 < 16 ms.
-// Also printed: gui_blocked (polish start to sync end, which adds the wait for
-// the render thread to finish the previous frame), the interval between
-// swaps, the cost of the model appends themselves, and gui_frame_cpu: the
-// same work as gui_frame_time in thread CPU time, which stays meaningful when
-// other processes crowd the cores.
+// real (the default): the monitor window the desktop app shows (Main.qml
+// over NodeClient over an embedded node, NodeDeltaLoad.h) on its DAG page,
+// a kv_store context prefilled with 10 000 deltas, and the node applying
+// `rate` deltas/s more — received from a second member (--source remote) or
+// executed by the node itself (local). Printed with the frames: the rate the
+// node achieved, the DAG model's rows, and what its re-reads cost the GUI.
+// synthetic: a bare DagGraphItem over a model of 10 000 deltas in 20 lanes
+// that a timer extends at `rate` deltas/s in `ticks-per-s` batches.
 //
-// Two scenarios run: "follow" (zoom 1 following the heads, the DAG page's
-// default) and "overview" (zoomed out until every delta is on screen).
-// Rendering is OpenGL on a private Xvfb (Mesa llvmpipe: rasterising in
-// software on the same cores) unless QT_QPA_PLATFORM is set.
+// Two scenarios each: "follow" (zoom 1 following the heads, the DAG page's
+// default) and "overview" (zoomed out as far as the item goes, or until every
+// delta fits). What a frame's time counts: GuiFrameTimer.h. Rendering is
+// OpenGL on a private Xvfb (Mesa llvmpipe: rasterising in software on the
+// same cores) unless QT_QPA_PLATFORM is set.
+#include "GuiFrameTimer.h"
 #include "GuiTestDisplay.h"
+#include "NodeDeltaLoad.h"
 #include "SyntheticDag.h"
+#include "DagModel.h"
+#include "Monitor.h"
+#include "MonitorWindow.h"
 #include "items/DagGraphItem.h"
+#include "node/NodeClient.h"
 #include <QCommandLineParser>
-#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QQuickWindow>
 #include <QStandardItemModel>
+#include <QTemporaryDir>
 #include <QTimer>
-#include <algorithm>
-#include <cstdio>
-#include <ctime>
-#include <mutex>
-#include <utility>
-#include <vector>
+#include <QtQml/QQmlExtensionPlugin>
+#include <cstdlib>
+#include <functional>
+
+Q_IMPORT_QML_PLUGIN(DeltaNodePlugin)
 
 using namespace dn;
+using namespace dn::bench;
 
 namespace {
 
-QElapsedTimer clock_;
-double nowMs() { return double(clock_.nsecsElapsed()) / 1e6; }
-// CPU time of the calling thread: unlike wall time it does not count the
-// moments the thread waited for a core (other processes share the machine).
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
+constexpr int kPrefill = 10'000;
+constexpr QSize kWindowSize(1280, 800);
 
-void report(const char *scenario, const char *name, double value, const char *unit, const QString &note = {}) {
-    std::printf("{\"metric\":\"%s\",\"scenario\":\"%s\",\"value\":%.3f,\"unit\":\"%s\"%s}\n", name, scenario, value,
-                unit, note.isEmpty() ? "" : qPrintable(QStringLiteral(",\"note\":\"%1\"").arg(note)));
-    std::fflush(stdout);
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(p * double(v.size())))];
-}
-
-// One frame's timestamps, filled in by the GUI thread (polish) and the
-// render thread (sync, render) under a lock. With the threaded render loop
-// the GUI thread may polish frame N+1 while frame N renders, hence two.
-struct Frame {
-    double polishStart = -1, polishEnd = -1, syncStart = -1, syncEnd = -1, renderStart = -1;
-    double cpu = 0, syncCpu = -1, renderCpu = -1;  // thread CPU ms: total so far, stage starts
+struct Options {
+    int seconds = 10, rate = 1000, ticksPerSecond = 100;
+    NodeDeltaLoad::Source source = NodeDeltaLoad::Source::Remote;
 };
 
-struct Samples {
-    std::mutex lock;
-    bool measuring = false;
-    Frame pending, rendering;
-    std::vector<double> frameTime, frameCpu, blocked, polish, sync, render, interval, append;
-};
+[[noreturn]] void fail(const QString &what) {
+    std::fprintf(stderr, "bench_gui: %s\n", qPrintable(what));
+    std::_Exit(1);  // no destructors: the node and load threads are still running
+}
 
-// Stamps the item's polish: the GUI thread's first work on a frame.
-class TimedDagItem : public DagGraphItem {
-public:
-    Samples *samples = nullptr;
-
-protected:
-    void updatePolish() override {
-        const double t0 = nowMs(), c0 = threadCpuMs();
-        DagGraphItem::updatePolish();
-        const double t1 = nowMs(), c1 = threadCpuMs();
-        std::lock_guard g(samples->lock);
-        samples->pending = Frame{};
-        samples->pending.polishStart = t0;
-        samples->pending.polishEnd = t1;
-        samples->pending.cpu = c1 - c0;
+// Runs the event loop until `done` or the deadline (then fails the run).
+void waitFor(const std::function<bool()> &done, int timeoutMs, const char *what) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs) fail(QStringLiteral("timed out waiting for %1").arg(what));
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
     }
-};
+}
 
-void runScenario(const char *name, bool overview, int seconds, int rate, int ticksPerSecond) {
-    Samples s;
+// The QML item named `name` (declared items are children of their visual parent).
+template <typename T> T *findItem(QQuickItem *root, const QString &name) {
+    if (root->objectName() == name) return qobject_cast<T *>(root);
+    for (QQuickItem *c : root->childItems())
+        if (T *found = findItem<T>(c, name)) return found;
+    return nullptr;
+}
+
+// Runs the event loop for `ms` (the measurement window itself).
+void spin(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+double overviewZoom(int generations) {  // just enough for every generation to fit the width
+    return std::max(DagGraphItem::kMinZoom, kWindowSize.width() / ((generations + 4) * 36.0));
+}
+
+// ---- synthetic: a bare item over a model a timer extends.
+void runSynthetic(const char *name, bool overview, const Options &o) {
     QQuickWindow window;
     window.setColor(QColor(0xf8, 0xfa, 0xfc));
-    window.resize(1280, 800);
+    window.resize(kWindowSize);
     QStandardItemModel model;
     test::SyntheticDag dag(&model, 20, 42);
-    dag.append(10000);
-    auto *item = new TimedDagItem;
-    item->samples = &s;
+    dag.append(kPrefill);
+    auto *item = new DagGraphItem;
     item->setParentItem(window.contentItem());
     item->setSize(window.size());
     item->setModel(&model);
-    if (overview)  // just enough zoom for every generation to fit the width
-        item->setZoom(std::max(DagGraphItem::kMinZoom, 1280.0 / ((dag.maxGeneration() + 4) * 36.0)));
-
-    double lastSwap = -1;
-    auto stamp = [&](auto &&f) {
-        return [&s, f] {
-            std::lock_guard g(s.lock);
-            f(nowMs());
-        };
-    };
-    QObject::connect(&window, &QQuickWindow::beforeSynchronizing, &window,
-                     stamp([&](double t) {
-                         s.pending.syncStart = t;
-                         s.pending.syncCpu = threadCpuMs();
-                     }), Qt::DirectConnection);
-    QObject::connect(&window, &QQuickWindow::afterSynchronizing, &window,
-                     stamp([&](double t) {
-                         s.pending.syncEnd = t;
-                         s.pending.cpu += threadCpuMs() - s.pending.syncCpu;
-                         s.rendering = std::exchange(s.pending, Frame{});
-                     }), Qt::DirectConnection);
-    QObject::connect(&window, &QQuickWindow::beforeRendering, &window,
-                     stamp([&](double t) {
-                         s.rendering.renderStart = t;
-                         s.rendering.renderCpu = threadCpuMs();
-                     }), Qt::DirectConnection);
-    QObject::connect(&window, &QQuickWindow::afterRendering, &window, stamp([&](double t) {
-        Frame &f = s.rendering;
-        // Only frames the item took part in (it polishes on every change).
-        if (s.measuring && f.polishStart >= 0 && f.syncEnd >= 0 && f.renderStart >= 0) {
-            const double polish = f.polishEnd - f.polishStart, sync = f.syncEnd - f.syncStart;
-            const double render = t - f.renderStart;
-            s.polish.push_back(polish);
-            s.sync.push_back(sync);
-            s.render.push_back(render);
-            s.frameTime.push_back(polish + sync + render);
-            s.frameCpu.push_back(f.cpu + threadCpuMs() - f.renderCpu);
-            s.blocked.push_back(f.syncEnd - f.polishStart);
-        }
-        f = Frame{};
-    }), Qt::DirectConnection);
-    QObject::connect(&window, &QQuickWindow::frameSwapped, &window, stamp([&](double t) {
-        if (s.measuring && lastSwap >= 0) s.interval.push_back(t - lastSwap);
-        lastSwap = t;
-    }), Qt::DirectConnection);
-
+    if (overview) item->setZoom(overviewZoom(dag.maxGeneration()));
+    GuiFrameTimer frames(&window);
     window.show();
-    // The node's load: `rate` deltas a second in evenly spaced batches.
+
+    std::vector<double> append;
+    bool measuring = false;
     QTimer load;
     load.setTimerType(Qt::PreciseTimer);
-    const int perTick = std::max(1, rate / ticksPerSecond);
+    const int perTick = std::max(1, o.rate / o.ticksPerSecond);
     QObject::connect(&load, &QTimer::timeout, &window, [&] {
         const double t0 = nowMs();
         dag.append(perTick);
-        std::lock_guard g(s.lock);
-        if (s.measuring) s.append.push_back(nowMs() - t0);
+        if (measuring) append.push_back(nowMs() - t0);
     });
-    load.start(1000 / ticksPerSecond);
-
-    QEventLoop loop;
-    QTimer::singleShot(1000, &loop, [&] {  // warm-up: first uploads, shader compilation
-        std::lock_guard g(s.lock);
-        s.measuring = true;
-    });
-    QTimer::singleShot(1000 + seconds * 1000, &loop, &QEventLoop::quit);
-    loop.exec();
+    load.start(1000 / o.ticksPerSecond);
+    spin(1000);  // warm-up: first uploads, shader compilation
+    frames.setMeasuring(true);
+    measuring = true;
+    spin(o.seconds * 1000);
+    frames.setMeasuring(false);
     load.stop();
-    std::lock_guard g(s.lock);
-    s.measuring = false;
 
-    const QString note = QStringLiteral("%1 deltas at the end, %2 drawn, %3 deltas/s in %4 batches/s, 1280x800")
-                             .arg(item->nodeCount()).arg(item->visibleNodeCount()).arg(rate).arg(ticksPerSecond);
-    report(name, "gui_frame_time_p50_ms", percentile(s.frameTime, 0.50), "ms", note);
-    report(name, "gui_frame_time_p99_ms", percentile(s.frameTime, 0.99), "ms", note);
-    report(name, "gui_frame_cpu_p50_ms", percentile(s.frameCpu, 0.50), "ms");
-    report(name, "gui_frame_cpu_p99_ms", percentile(s.frameCpu, 0.99), "ms");
-    report(name, "gui_polish_p99_ms", percentile(s.polish, 0.99), "ms");
-    report(name, "gui_sync_p99_ms", percentile(s.sync, 0.99), "ms");
-    report(name, "render_p99_ms", percentile(s.render, 0.99), "ms");
-    report(name, "gui_blocked_p50_ms", percentile(s.blocked, 0.50), "ms");
-    report(name, "gui_blocked_p99_ms", percentile(s.blocked, 0.99), "ms");
-    report(name, "frame_interval_p50_ms", percentile(s.interval, 0.50), "ms");
-    report(name, "frame_interval_p99_ms", percentile(s.interval, 0.99), "ms");
-    report(name, "model_append_p99_ms", percentile(s.append, 0.99), "ms");
-    report(name, "frames", double(s.frameTime.size()), "frames");
+    frames.report(name, QStringLiteral("synthetic: %1 deltas at the end, %2 drawn, %3 deltas/s in %4 batches/s, %5x%6")
+                            .arg(item->nodeCount()).arg(item->visibleNodeCount()).arg(o.rate).arg(o.ticksPerSecond)
+                            .arg(kWindowSize.width()).arg(kWindowSize.height()));
+    report(name, "model_append_p99_ms", percentile(append, 0.99), "ms");
 }
+
+// ---- real: the monitor window over an embedded node under load.
+class RealRun {
+public:
+    explicit RealRun(const Options &o) : o_(o), load_(o.source) {}
+
+    void open() {
+        const double t0 = nowMs();
+        if (auto r = load_.open(QStringLiteral(DN_WASM_DIR "/kv_store.wasm")); !r) fail(r.error().message);
+        if (auto r = load_.prefill(kPrefill, std::chrono::seconds(120)); !r) fail(r.error().message);
+        const double s = (nowMs() - t0) / 1000;
+        report("setup", "prefill_s", s, "s",
+               QStringLiteral("%1 deltas (%2 applied in the context), source %3").arg(kPrefill).arg(load_.applied())
+                   .arg(QLatin1String(load_.sourceName())));
+
+        Node *n = load_.node().node();
+        NodeClient::Options options;  // as the desktop app sets it up
+        options.phaseHistograms = [n](const QString &phase) -> const Histogram * {
+            return &n->metrics().histogram("deltanode_phase_latency_seconds", {{"phase", phase}});
+        };
+        client_ = std::make_unique<NodeClient>(n, options);
+        // Bracket the Monitor's handling of a DAG re-read (its slot sits
+        // between these two): the merge into DagModel and the item's reaction.
+        QObject::connect(client_.get(), &NodeClient::dagReady, [this] { mergeStart_ = nowMs(); });
+        MonitorWindow::configureStyle();
+        window_ = std::make_unique<MonitorWindow>(client_.get());
+        QObject::connect(client_.get(), &NodeClient::dagReady, [this] {
+            if (measuring_) merges_.push_back(nowMs() - mergeStart_);
+        });
+        if (auto r = window_->load(); !r) fail(r.error().message);
+        QQuickWindow *w = window_->window();
+        frames_ = std::make_unique<GuiFrameTimer>(w);
+        w->resize(kWindowSize);
+        w->show();
+        w->setProperty("currentPage", 2);  // the DAG page
+        Monitor *m = window_->monitor();
+        waitFor([&] { return m->dagContext() == load_.contextId(); }, 30000, "the DAG page to show the context");
+        waitFor([&] { return m->dag()->rowCount() >= kPrefill; }, 60000, "the DAG model to hold the prefill");
+        graph_ = findItem<DagGraphItem>(w->contentItem(), QStringLiteral("dagGraph"));
+        if (!graph_) fail(QStringLiteral("no dagGraph in the window"));
+        waitFor([&] { return graph_->nodeCount() >= kPrefill; }, 30000, "the graph to lay out the prefill");
+        load_.startRate(o_.rate);
+    }
+
+    void measure(const char *name, bool overview) {
+        graph_->setFollowHeads(true);
+        graph_->setZoom(overview ? overviewZoom(window_->monitor()->dag()->maxGeneration()) : 1.0);
+        spin(1000);  // the new zoom's meshes
+        merges_.clear();
+        const uint64_t applied0 = load_.applied();
+        const double t0 = nowMs();
+        measuring_ = true;
+        frames_->setMeasuring(true);
+        spin(o_.seconds * 1000);
+        frames_->setMeasuring(false);
+        measuring_ = false;
+        const double rate = double(load_.applied() - applied0) / ((nowMs() - t0) / 1000);
+        if (load_.failed() > 0) fail(QStringLiteral("the load failed: %1").arg(load_.lastError()));
+
+        const DagModel *dag = window_->monitor()->dag();
+        frames_->report(name, QStringLiteral("real monitor window: %1 deltas/s applied (asked %2, source %3), %4 model rows, "
+                                             "%5 drawn, zoom %6, %7x%8")
+                                  .arg(rate, 0, 'f', 0).arg(o_.rate).arg(QLatin1String(load_.sourceName()))
+                                  .arg(dag->rowCount()).arg(graph_->visibleNodeCount()).arg(graph_->zoom(), 0, 'f', 3)
+                                  .arg(kWindowSize.width()).arg(kWindowSize.height()));
+        report(name, "node_applied_per_s", rate, "deltas/s", rate < 0.95 * o_.rate ? QStringLiteral("below the asked rate") : QString());
+        report(name, "dag_model_rows", dag->rowCount(), "rows",
+               QStringLiteral("%1 lanes, %2 generations").arg(dag->laneCount()).arg(dag->maxGeneration()));
+        report(name, "dag_merge_p50_ms", percentile(merges_, 0.50), "ms");
+        report(name, "dag_merge_p99_ms", percentile(merges_, 0.99), "ms");
+        report(name, "dag_rereads", double(merges_.size()), "reads");
+    }
+
+    void close() {
+        load_.stop();
+        window_.reset();  // the window before the client it watches
+        client_.reset();
+    }
+
+private:
+    const Options o_;
+    NodeDeltaLoad load_;
+    std::unique_ptr<NodeClient> client_;
+    std::unique_ptr<MonitorWindow> window_;
+    std::unique_ptr<GuiFrameTimer> frames_;
+    DagGraphItem *graph_ = nullptr;
+    bool measuring_ = false;
+    double mergeStart_ = 0;
+    std::vector<double> merges_;
+};
 
 }  // namespace
 
 int main(int argc, char **argv) {
     test::GuiTestDisplay display;  // before the application: it picks the platform
+    QTemporaryDir config;
+    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());  // window settings stay out of the user's
     QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("deltanode-bench"));
     QCommandLineParser cli;
-    cli.addOptions({{"seconds", "Measured seconds per scenario.", "N", "10"},
-                    {"rate", "Deltas appended per second.", "N", "1000"},
-                    {"ticks-per-s", "Model updates per second (the monitor's models coalesce to 4).", "N", "100"}});
+    cli.addOptions({{"mode", "real (the monitor over an embedded node) or synthetic (a bare item).", "MODE", "real"},
+                    {"source", "real mode: deltas received from a second member (remote) or executed by the node (local).",
+                     "SOURCE", "remote"},
+                    {"seconds", "Measured seconds per scenario.", "N", "10"},
+                    {"rate", "Deltas per second.", "N", "1000"},
+                    {"ticks-per-s", "synthetic mode: model updates per second (the monitor's models coalesce to 4).", "N",
+                     "100"}});
     cli.addHelpOption();
     cli.process(app);
-    clock_.start();
-    const int seconds = std::max(1, cli.value("seconds").toInt());
-    const int rate = std::max(1, cli.value("rate").toInt());
-    const int ticks = std::clamp(cli.value("ticks-per-s").toInt(), 1, 1000);
-    runScenario("follow", false, seconds, rate, ticks);
-    runScenario("overview", true, seconds, rate, ticks);
+    Options o;
+    o.seconds = std::max(1, cli.value("seconds").toInt());
+    o.rate = std::max(1, cli.value("rate").toInt());
+    o.ticksPerSecond = std::clamp(cli.value("ticks-per-s").toInt(), 1, 1000);
+    const QString mode = cli.value("mode"), source = cli.value("source");
+    if (source != QLatin1String("remote") && source != QLatin1String("local"))
+        fail(QStringLiteral("--source must be remote or local, not '%1'").arg(source));
+    o.source = source == QLatin1String("local") ? NodeDeltaLoad::Source::Local : NodeDeltaLoad::Source::Remote;
+
+    double load[3] = {};
+    if (getloadavg(load, 3) == 3) report("setup", "load_average_1m", load[0], "load");
+    if (mode == QLatin1String("synthetic")) {
+        runSynthetic("follow", false, o);
+        runSynthetic("overview", true, o);
+    } else if (mode == QLatin1String("real")) {
+        RealRun run(o);
+        run.open();
+        run.measure("follow", false);
+        run.measure("overview", true);
+        run.close();
+    } else {
+        fail(QStringLiteral("--mode must be real or synthetic, not '%1'").arg(mode));
+    }
+    if (getloadavg(load, 3) == 3) report("setup", "load_average_1m_end", load[0], "load");
     return 0;
 }
