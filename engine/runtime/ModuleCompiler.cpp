@@ -3,6 +3,7 @@
 #include "runtime/CallError.h"
 #include "runtime/HostAbi.h"
 #include "runtime/MemoryImport.h"
+#include "runtime/MethodDispatch.h"
 #include "runtime/ModuleShape.h"
 #include "runtime/RuntimeLog.h"
 #include "runtime/V8Process.h"
@@ -55,20 +56,25 @@ AppResult ModuleCompiler::compile(const QByteArray &bytes) {
     AppInfo info;
     info.size = size_t(bytes.size());
     QSet<QByteArray> otherFunctions;
+    std::vector<uint32_t> methodFunctions;  // dispatcher slot k -> function index of info.methods[k]
     for (const auto &ex : shape->exports) {
         if (ex.kind != ModuleShape::ExternKind::Func) continue;
         const auto *type = shape->functionType(ex.index);
-        if (type && type->params.isEmpty() && type->results.isEmpty())
+        if (type && type->params.isEmpty() && type->results.isEmpty()) {
             info.methods << QString::fromUtf8(ex.name);
-        else
+            methodFunctions.push_back(ex.index);
+        } else {
             otherFunctions.insert(ex.name);
+        }
     }
     info.hasInit = info.methods.contains(QStringLiteral("init"));
     const ModuleShape::Memory &mem = shape->memories[0];
     const WasmApp::MemoryLimits memoryLimits{
         uint32_t(mem.minPages), uint32_t(std::min<uint64_t>(mem.maxPages.value_or(limits_.maxMemoryPages),
                                                             limits_.maxMemoryPages))};
-    auto rewritten = importMemory(bytes);
+    auto memoryImported = importMemory(bytes);
+    if (!memoryImported) return memoryImported.error();
+    auto rewritten = addMethodDispatch(*memoryImported, methodFunctions, uint32_t(shape->functionTypes.size()));
     if (!rewritten) return rewritten.error();
 
     std::unique_ptr<v8::CompiledWasmModule> compiled;

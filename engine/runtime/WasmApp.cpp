@@ -7,7 +7,7 @@ WasmApp::WasmApp(AppInfo info, std::unique_ptr<v8::CompiledWasmModule> compiled,
                  MemoryLimits memory)
     : info_(std::move(info)), otherFunctions_(std::move(otherFunctions)), compiled_(std::move(compiled)),
       memory_(memory) {
-    for (const QString &m : info_.methods) methods_.insert(m.toUtf8());
+    for (int i = 0; i < info_.methods.size(); ++i) methods_.insert(info_.methods[i].toUtf8(), i);
 }
 
 WasmApp::~WasmApp() = default;

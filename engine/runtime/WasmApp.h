@@ -4,6 +4,7 @@
 // module object without recompiling (v8::WasmModuleObject::FromCompiledModule).
 #include "crypto/Hash32.h"
 #include <QByteArray>
+#include <QHash>
 #include <QSet>
 #include <QStringList>
 #include <cstdint>
@@ -37,6 +38,9 @@ public:
 
     const AppInfo &info() const { return info_; }
     bool hasMethod(const QByteArray &name) const { return methods_.contains(name); }
+    // The method's slot in the compiled module's dispatcher (MethodDispatch.h),
+    // i.e. its position in info().methods; -1 if it is not a method.
+    int methodSlot(const QByteArray &name) const { return methods_.value(name, -1); }
     // An exported function whose type is not () -> () (so it is not callable as a method).
     bool hasNonMethodFunction(const QByteArray &name) const { return otherFunctions_.contains(name); }
     const v8::CompiledWasmModule &compiled() const { return *compiled_; }
@@ -44,7 +48,7 @@ public:
 
 private:
     AppInfo info_;
-    QSet<QByteArray> methods_;
+    QHash<QByteArray, int> methods_;
     QSet<QByteArray> otherFunctions_;
     std::unique_ptr<v8::CompiledWasmModule> compiled_;
     MemoryLimits memory_;

@@ -2,6 +2,7 @@
 #include "runtime/CallState.h"
 #include "runtime/HostBindings.h"
 #include "runtime/MemoryImport.h"
+#include "runtime/MethodDispatch.h"
 #include "runtime/RuntimeLog.h"
 #include "runtime/V8Process.h"
 #include "runtime/WasmApp.h"
@@ -58,7 +59,7 @@ struct Worker::Impl {
     v8::Isolate *isolate = nullptr;
     v8::Global<v8::Context> context;
     v8::Global<v8::Function> instanceCtor, memoryCtor;  // WebAssembly.Instance / .Memory
-    v8::Global<v8::String> exportsName, memoryName, initialName, maximumName, internalName;
+    v8::Global<v8::String> exportsName, dispatchName, memoryName, initialName, maximumName, internalName;
     std::unique_ptr<HostBindings> host;
     std::unordered_map<Hash32, std::unique_ptr<AppSlot>> apps;
     CallState state;  // reused: its containers keep their capacity between calls
@@ -87,6 +88,7 @@ Worker::Worker(int index, const RuntimeLimits &limits, Watchdog &watchdog)
     d->instanceCtor.Reset(iso, wasm->Get(ctx, name("Instance")).ToLocalChecked().As<v8::Function>());
     d->memoryCtor.Reset(iso, wasm->Get(ctx, name("Memory")).ToLocalChecked().As<v8::Function>());
     d->exportsName.Reset(iso, name("exports"));
+    d->dispatchName.Reset(iso, name(kDispatchExport));
     d->memoryName.Reset(iso, name(kMemoryImportName));
     d->initialName.Reset(iso, name("initial"));
     d->maximumName.Reset(iso, name("maximum"));
@@ -99,7 +101,7 @@ Worker::~Worker() {
     d->watchdog.setIsolate(d->index, nullptr);
     d->apps.clear();
     d->host.reset();
-    for (auto *s : {&d->exportsName, &d->memoryName, &d->initialName, &d->maximumName, &d->internalName}) s->Reset();
+    for (auto *s : {&d->exportsName, &d->dispatchName, &d->memoryName, &d->initialName, &d->maximumName, &d->internalName}) s->Reset();
     d->instanceCtor.Reset();
     d->memoryCtor.Reset();
     d->context.Reset();
@@ -198,11 +200,10 @@ void Worker::Impl::run(const WasmApp &app, const CallInput &in, CallOutcome &out
         if (instanceCtor.Get(isolate)->NewInstance(ctx, 2, args).ToLocal(&instance) &&
             instance->Get(ctx, str(exportsName)).ToLocal(&exports) && exports->IsObject()) {
             stage = "call";
-            v8::Local<v8::String> name;
-            if (v8::String::NewFromUtf8(isolate, in.method.constData(), v8::NewStringType::kNormal,
-                                        int(in.method.size())).ToLocal(&name) &&
-                exports.As<v8::Object>()->Get(ctx, name).ToLocal(&fn) && fn->IsFunction())
-                completed = !fn.As<v8::Function>()->Call(ctx, v8::Undefined(isolate), 0, nullptr).IsEmpty();
+            // Methods are reached through the module's one export (MethodDispatch.h).
+            v8::Local<v8::Value> methodArg[1] = {v8::Integer::New(isolate, app.methodSlot(in.method))};
+            if (exports.As<v8::Object>()->Get(ctx, str(dispatchName)).ToLocal(&fn) && fn->IsFunction())
+                completed = !fn.As<v8::Function>()->Call(ctx, v8::Undefined(isolate), 1, methodArg).IsEmpty();
         }
     }
 

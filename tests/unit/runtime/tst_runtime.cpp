@@ -292,6 +292,31 @@ private slots:
     }
 
     // A module without imports; its own maximum (2 pages) is honoured.
+    // Methods go through the dispatcher the compiler adds: every slot (past
+    // the one-byte LEB range too) reaches its own method; start function,
+    // table and globals behave as in the original module; exported functions
+    // that are not methods are still refused as such.
+    void methodDispatchReachesEveryMethod() {
+        COMPILE_OR_FAIL(m, *pool, "many_methods");
+        QCOMPARE(m->info().methods.size(), 72);  // m0..m69, started, indirect
+        for (int k : {0, 1, 5, 62, 63, 64, 65, 69}) {
+            const CallOutcome out = pool->callAndWait(0, *m, makeInput("m" + QByteArray::number(k), {}));
+            QVERIFY2(out.ok(), qPrintable(describe(out)));
+            QCOMPARE(out.returnValue, QByteArray(1, char(k + 1)));
+        }
+        const CallOutcome started = pool->callAndWait(0, *m, makeInput("started", {}));
+        QVERIFY2(started.ok(), qPrintable(describe(started)));
+        QCOMPARE(started.returnValue, QByteArray("S"));
+        const CallOutcome indirect = pool->callAndWait(1, *m, makeInput("indirect", {}));
+        QVERIFY2(indirect.ok(), qPrintable(describe(indirect)));
+        QCOMPARE(indirect.returnValue, QByteArray(1, char(6)));
+        const CallOutcome helper = pool->callAndWait(0, *m, makeInput("helper", {}));
+        EXPECT_ERROR(helper, CallErrorKind::MethodNotFound);
+        QVERIFY(helper.error->message.contains(QLatin1String("not a method")));
+        EXPECT_ERROR(pool->callAndWait(0, *m, makeInput("m70", {})), CallErrorKind::MethodNotFound);
+        EXPECT_ERROR(pool->callAndWait(0, *m, makeInput("calls", {})), CallErrorKind::MethodNotFound);
+    }
+
     void moduleWithoutImports() {
         COMPILE_OR_FAIL(m, *pool, "no_imports");
         QVERIFY(pool->callAndWait(1, *m, makeInput("noop", {})).ok());
