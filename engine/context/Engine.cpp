@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
+#include <atomic>
 #include <future>
 #include <shared_mutex>
 #include <unordered_map>
@@ -327,17 +328,28 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
             result->rootHash = rt->state().rootHash();
             return done(std::move(*result));
         }
-        auto r = impl->commitLocal(
-            *rt, rt->dag().heads(), std::move(out.actions), std::move(out.events), time,
-            [impl, result, started, done](bool ok) {
-                if (!ok) return done(Error{"storage_error", "the transaction could not be made durable"});
-                impl->metrics.transaction.record(started.nsecsElapsed() / 1000);
-                impl->metrics.transactions.fetch_add(1, std::memory_order_relaxed);
-                done(std::move(*result));
-            });
+        // The durability callback runs on the committer thread and may come
+        // before commitLocal returns the id here: whichever of the two
+        // finishes second answers, so the result always carries its delta id.
+        auto steps = std::make_shared<std::atomic<int>>(2);
+        auto durable = std::make_shared<std::atomic<bool>>(false);
+        auto answer = [impl, result, started, done, steps, durable] {
+            if (steps->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+            if (!durable->load(std::memory_order_acquire))
+                return done(Error{"storage_error", "the transaction could not be made durable"});
+            impl->metrics.transaction.record(started.nsecsElapsed() / 1000);
+            impl->metrics.transactions.fetch_add(1, std::memory_order_relaxed);
+            done(std::move(*result));
+        };
+        auto r = impl->commitLocal(*rt, rt->dag().heads(), std::move(out.actions), std::move(out.events), time,
+                                   [answer, durable](bool ok) {
+                                       durable->store(ok, std::memory_order_release);
+                                       answer();
+                                   });
         if (!r) return done(r.error());
         result->deltaId = *r;
         result->rootHash = rt->state().rootHash();
+        answer();
     });
 }
 
