@@ -73,6 +73,14 @@ double threadCpuUs(pid_t tid) {
     return (fields.value(11).toDouble() + fields.value(12).toDouble()) * 1e6 / double(sysconf(_SC_CLK_TCK));
 }
 
+// The machine's 1-minute load average: figures from a shared machine mean
+// little without it.
+double loadAverage() {
+    QFile f("/proc/loadavg");
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    return f.readAll().split(' ').value(0).toDouble();
+}
+
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -96,6 +104,7 @@ int main(int argc, char **argv) {
     const int nSubs = p.value("subscribers").toInt(), nEvents = p.value("events").toInt();
     const int blobMiB = p.value("blob-mib").toInt();
 
+    report("load_average_1min", loadAverage(), "1", "of the whole machine, at the start");
     QTemporaryDir dir;
     NodeConfig config;
     config.dataDir = dir.path();
