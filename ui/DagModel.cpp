@@ -175,25 +175,41 @@ void DagModel::merge(const QString &contextId, const QVector<DagDeltaView> &delt
         fresh = std::move(waiting);
     }
     const int first = int(rows_.size());
+    QVector<int> noLongerHeads;  // rows already shown that the new ones have as parents
     beginInsert(first, first + int(added.size()) - 1);
     for (Node &n : added) {
         for (const QString &p : n.delta.parents) {
             auto it = seqOf_.constFind(p);
-            if (it != seqOf_.cend() && *it >= firstSeq_) n.parentSeqs.push_back(*it);
-            else if (auto a = addedSeq.constFind(p); a != addedSeq.cend() && *a < n.seq) n.parentSeqs.push_back(*a);
+            if (it != seqOf_.cend() && *it >= firstSeq_) {
+                n.parentSeqs.push_back(*it);
+                // A delta with a child is not a head. An incremental read does
+                // not carry the parent again, so its row is corrected here.
+                if (*it - firstSeq_ < first) {
+                    Node &parent = rows_[size_t(*it - firstSeq_)];
+                    if (parent.delta.isHead) {
+                        parent.delta.isHead = false;
+                        noLongerHeads.push_back(int(*it - firstSeq_));
+                    }
+                }
+            } else if (auto a = addedSeq.constFind(p); a != addedSeq.cend() && *a < n.seq) {
+                n.parentSeqs.push_back(*a);
+            }
         }
         seqOf_.insert(n.delta.id, n.seq);
         rows_.push_back(std::move(n));
         place(rows_.back());
     }
     endInsert();
+    for (int r : noLongerHeads) rowsChanged(r, r);
     trim();
 }
 
 void DagModel::trim() {
-    // Drop the oldest in chunks (a tenth of the cap), so the row shift — and
-    // the parents of every row changing with it — happens rarely.
-    if (int(rows_.size()) <= kMaxRows + kMaxRows / 10) return;
+    // Drop the oldest in chunks of half the cap, so the row shift — and the
+    // parents of every row changing with it, which makes the graph rebuild
+    // its meshes — happens rarely: every 5 s at 1 000 deltas/s, not every
+    // second as with a tenth (one slow frame in ~300 instead of in ~60).
+    if (int(rows_.size()) <= kMaxRows + kMaxRows / 2) return;
     const int drop = int(rows_.size()) - kMaxRows;
     beginRemove(0, drop - 1);
     for (int i = 0; i < drop; ++i) {

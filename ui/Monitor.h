@@ -176,6 +176,10 @@ private:
     quint64 dagRequest_ = 0;
     qint64 dagFetchedAtMs_ = 0;
     QString dagFetchedFor_;  // "applied/pending/heads" of the context when last read
+    // Applied count at the last read and when the last full read was: reads
+    // in between ask only for what is new (see maybeFetchDag).
+    double dagFetchedApplied_ = -1;
+    qint64 dagFullReadAtMs_ = 0;
     quint64 stateRequest_ = 0;
     qint64 stateFetchedAtMs_ = 0;
     QString stateFetchedRoot_;

@@ -5,6 +5,7 @@
 // second.
 #include "BlobCacheModel.h"
 #include "ContextsModel.h"
+#include "DagModel.h"
 #include "EventLogModel.h"
 #include "FilterSortModel.h"
 #include "ModelTestUtil.h"
@@ -27,7 +28,74 @@ private slots:
     void peersSortedProxyFollowsRows();
     void blobCacheRowsAndStats();
     void coalescesToFourHzUnderLoad();
+    void dagIncrementalReadsKeepHeadsRight();
+    void dagTrimsOldestInLargeChunks();
 };
+
+namespace {
+
+// A chain of `n` deltas d<from>…d<from+n-1>, each the child of the one before
+// (d<from-1> for the first); the last is the head.
+QVector<DagDeltaView> chain(int from, int n) {
+    QVector<DagDeltaView> out;
+    for (int i = from; i < from + n; ++i) {
+        DagDeltaView d;
+        d.id = QStringLiteral("d%1").arg(i);
+        if (i > 0) d.parents = {QStringLiteral("d%1").arg(i - 1)};
+        d.hlc = quint64(i + 1);
+        d.applied = true;
+        d.isHead = i == from + n - 1;
+        out.push_back(d);
+    }
+    return out;
+}
+
+}  // namespace
+
+void ModelsTest::dagIncrementalReadsKeepHeadsRight() {
+    DagModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Recorder rec(&m);
+    m.merge(QStringLiteral("ctx"), chain(0, 100));
+    QCOMPARE(m.rowCount(), 100);
+    QCOMPARE(m.headCount(), 1);
+    // An incremental read carries only the new deltas: the old head d99 is
+    // not in it, yet it must stop being a head (its row changes in place).
+    rec.clear();
+    m.merge(QStringLiteral("ctx"), chain(100, 10));
+    QCOMPARE(m.rowCount(), 110);
+    QCOMPARE(rec.inserted, 10);
+    QCOMPARE(rec.resets, 0);
+    QCOMPARE(m.headCount(), 1);
+    QVERIFY(!m.data(m.index(m.rowOf(QStringLiteral("d99"))), DagModel::IsHeadRole).toBool());
+    QVERIFY(m.data(m.index(m.rowOf(QStringLiteral("d109"))), DagModel::IsHeadRole).toBool());
+    // Re-reading what is known changes nothing.
+    rec.clear();
+    m.merge(QStringLiteral("ctx"), chain(100, 10));
+    QCOMPARE(rec.notifications(), 0);
+}
+
+void ModelsTest::dagTrimsOldestInLargeChunks() {
+    DagModel m;
+    Recorder rec(&m);
+    int next = 0;
+    auto add = [&](int n) {
+        m.merge(QStringLiteral("ctx"), chain(next, n));
+        next += n;
+    };
+    add(DagModel::kMaxRows);
+    // Up to half the cap again is kept before the oldest rows go, in one chunk.
+    rec.clear();
+    for (int i = 0; i < 50; ++i) add(DagModel::kMaxRows / 100);
+    QCOMPARE(m.rowCount(), DagModel::kMaxRows + DagModel::kMaxRows / 2);
+    QCOMPARE(rec.removed, 0);
+    add(1);
+    QCOMPARE(m.rowCount(), DagModel::kMaxRows);
+    QCOMPARE(rec.removed, DagModel::kMaxRows / 2 + 1);
+    QCOMPARE(m.rowOf(QStringLiteral("d%1").arg(next - DagModel::kMaxRows - 1)), -1);  // the oldest are gone
+    QCOMPARE(m.rowOf(QStringLiteral("d%1").arg(next - 1)), DagModel::kMaxRows - 1);
+    QCOMPARE(m.headCount(), 1);
+}
 
 void ModelsTest::contextsUpdateRowByRow() {
     ContextsModel m;
