@@ -220,7 +220,9 @@ void DagModel::trim() {
     endRemove();
     for (qint64 &tip : laneTip_)
         if (tip >= 0 && tip < firstSeq_) tip = -1;
-    if (!rows_.empty()) emit dataChanged(index(0), index(int(rows_.size()) - 1), {ParentsRole});
+    // No dataChanged for the parents: they are row numbers, which shift with
+    // the removal like every row number does (views apply the shift
+    // themselves, DagGraphItem::onRowsRemoved); edges to dropped rows go.
 }
 
 QVariantMap DagModel::details(int row) const {

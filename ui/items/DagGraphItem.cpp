@@ -52,7 +52,7 @@ void DagGraphItem::attach(QAbstractItemModel *model) {
     if (model) {
         connections_ << connect(model, &QAbstractItemModel::rowsInserted, this, &DagGraphItem::onRowsInserted)
                      << connect(model, &QAbstractItemModel::dataChanged, this, &DagGraphItem::onDataChanged)
-                     << connect(model, &QAbstractItemModel::rowsRemoved, this, &DagGraphItem::onStructureChanged)
+                     << connect(model, &QAbstractItemModel::rowsRemoved, this, &DagGraphItem::onRowsRemoved)
                      << connect(model, &QAbstractItemModel::rowsMoved, this, &DagGraphItem::onStructureChanged)
                      << connect(model, &QAbstractItemModel::modelReset, this, &DagGraphItem::onStructureChanged)
                      << connect(model, &QAbstractItemModel::layoutChanged, this, &DagGraphItem::onStructureChanged)
@@ -203,6 +203,22 @@ void DagGraphItem::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
     }
     if (change & DagRows::Heads) overlayDirty_ = true;
     if (change) changed();
+}
+
+void DagGraphItem::onRowsRemoved(const QModelIndex &parent, int first, int last) {
+    if (parent.isValid()) return;
+    if (first != 0 || last >= rows_.count()) {  // not the oldest rows dropped
+        onStructureChanged();
+        return;
+    }
+    // A live DAG model drops its oldest rows now and then; re-reading the
+    // ten thousand that stay took a frame 30–90 ms of the GUI thread.
+    const int n = last + 1;
+    rows_.removeFront(n);
+    needRebuild_ = true;
+    if (selected_ >= 0) setSelectedRow(selected_ >= n ? selected_ - n : -1);
+    emit nodeCountChanged();
+    changed();
 }
 
 void DagGraphItem::onStructureChanged() {

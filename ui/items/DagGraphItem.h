@@ -109,6 +109,7 @@ private:
     void attach(QAbstractItemModel *model);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
     void onStructureChanged();
     void setStyleColour(QColor &slot, const QColor &c);
     void changed();                                    // schedule polish + paint

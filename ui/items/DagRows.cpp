@@ -47,6 +47,18 @@ void DagRows::appendRows(int first, int last) {
     }
 }
 
+void DagRows::removeFront(int n) {
+    n = std::clamp(n, 0, count());
+    if (n == 0) return;
+    rows_.erase(rows_.begin(), rows_.begin() + n);
+    parents_.erase(parents_.begin(), parents_.begin() + n);
+    for (std::vector<int> &ps : parents_) {
+        ps.erase(std::remove_if(ps.begin(), ps.end(), [n](int p) { return p < n; }), ps.end());
+        for (int &p : ps) p -= n;
+    }
+    reindex();
+}
+
 int DagRows::updateRows(int first, int last) {
     int change = NoChange;
     last = std::min(last, count() - 1);

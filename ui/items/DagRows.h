@@ -30,6 +30,10 @@ public:
     void reload();
     // Rows first..last were appended at the end of the model.
     void appendRows(int first, int last);
+    // Rows 0..n-1 were removed from the model: every later row moved up by n,
+    // and so did the row numbers in its parents (edges to removed rows go).
+    // Cheaper than reload(): nothing is read from the model again.
+    void removeFront(int n);
     // Re-reads rows first..last; returns a Change mask.
     int updateRows(int first, int last);
 

@@ -167,6 +167,15 @@ private slots:
         window_.frame();
         QVERIFY(item->visibleNodeCount() > 0);
         QCOMPARE(item->rowAt(item->rowPosition(1899)), 1899);
+        // Dropping the oldest rows (what a live DAG model does) shifts the
+        // rows without re-reading them; the selection moves with its row.
+        item->setSelectedRow(500);
+        dag->model.removeRows(0, 100);
+        QCOMPARE(item->nodeCount(), 1800);
+        QCOMPARE(item->selectedRow(), 400);
+        window_.frame();
+        QVERIFY(item->visibleNodeCount() > 0);
+        QCOMPARE(item->rowAt(item->rowPosition(1799)), 1799);
         // And no model at all draws nothing, also when the model goes away.
         item->setModel(nullptr);
         window_.frame();
