@@ -1,6 +1,6 @@
 #include "DesktopMode.h"
 #include "MonitorWindow.h"
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include "node/NodeThread.h"
 #include <QGuiApplication>
 #include <QQuickWindow>

@@ -4,7 +4,7 @@
 // seconds, so an idle cache changes a row at most once a second.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 
 namespace dn {
 

@@ -3,7 +3,7 @@
 // applied and pending deltas. Fed from snapshots with row-level updates.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 
 namespace dn {
 

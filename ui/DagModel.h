@@ -7,7 +7,7 @@
 // (0 local, 1 remote, 2 pending), isHead. Keeps at most kMaxRows, dropping
 // the oldest in chunks.
 #include "ListModelBase.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QHash>
 #include <deque>
 

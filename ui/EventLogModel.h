@@ -3,7 +3,7 @@
 // Contexts page): time, context, delta, kind, data. Append-only, bounded.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 
 namespace dn {
 

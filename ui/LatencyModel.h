@@ -5,7 +5,7 @@
 // longest window and subtracts, so a window costs no extra node work.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <deque>
 
 namespace dn {

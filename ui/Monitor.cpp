@@ -12,7 +12,7 @@
 #include "SnapshotFeed.h"
 #include "StateModel.h"
 #include "ThroughputSeries.h"
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>

@@ -17,7 +17,7 @@
 #include "PeersModel.h"
 #include "StateModel.h"
 #include "ThroughputSeries.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QObject>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>

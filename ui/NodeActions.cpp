@@ -1,5 +1,5 @@
 #include "NodeActions.h"
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include <QClipboard>
 #include <QFileInfo>
 #include <QGuiApplication>

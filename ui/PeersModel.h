@@ -3,7 +3,7 @@
 // topics, traffic. Sorted for display by a FilterSortModel on top.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 
 namespace dn {
 

@@ -4,7 +4,7 @@
 // thousand), and batch() fires at most once per interval with the newest
 // snapshot, the log lines and events of every push since the last batch
 // merged in. A push after a quiet spell goes out at once.
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>

@@ -3,7 +3,7 @@
 // register values, counters — as of the last fetch.
 #include "ListModelBase.h"
 #include "RowSync.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 
 namespace dn {
 

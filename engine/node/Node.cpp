@@ -3,7 +3,7 @@
 #include "context/Engine.h"
 #include "node/ApiToken.h"
 #include "node/NodeResources.h"
-#include "node/NetworkService.h"
+#include "network/NetworkService.h"
 #include "node/NodeTimers.h"
 #include "state/Hlc.h"
 #include <QDateTime>
@@ -123,7 +123,7 @@ BlobStore &Node::blobs() { return engine_->blobs(); }
 
 Result<void> Node::start() {
     network_ = std::make_unique<NetworkService>(
-        config_, NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_,
+        config_.networkConfig(), NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_,
                                       [this](const Hash32 &app) { return appModule(app); }});
     if (auto r = network_->start(); !r) return r;
 #ifdef DN_HAVE_API_SERVER

@@ -6,8 +6,8 @@
 // single-threaded. Create it on the thread it will live on (NodeThread does).
 #include "api/NodeServices.h"
 #include "blob/BlobCache.h"
-#include "node/HeartbeatTracker.h"
-#include "node/MetricsRegistry.h"
+#include "network/HeartbeatTracker.h"
+#include "metrics/MetricsRegistry.h"
 #include "node/NodeConfig.h"
 #include <QElapsedTimer>
 #include <QThreadPool>

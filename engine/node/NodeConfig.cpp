@@ -188,4 +188,17 @@ Engine::Options NodeConfig::engineOptions() const {
     return o;
 }
 
+NetworkConfig NodeConfig::networkConfig() const {
+    NetworkConfig n;
+    n.listen = p2p.listen;
+    n.bootstrap = p2p.bootstrap;
+    n.mdns = p2p.mdns;
+    n.host.pingIntervalMs = timers.pingS * 1000;
+    n.sync.intervalMs = qint64(sync.intervalS) * 1000;
+    n.sync.frequencyMs = qint64(sync.frequencyS) * 1000;
+    n.sync.maxConcurrent = sync.maxConcurrent;
+    n.sync.timeoutMs = qint64(sync.timeoutS) * 1000;
+    return n;
+}
+
 }  // namespace dn

@@ -6,6 +6,7 @@
 // are the same values; a test keeps the two in agreement.
 #include "blob/BlobCache.h"
 #include "context/Engine.h"
+#include "network/NetworkConfig.h"
 #include "node/ConfigValues.h"
 #include "util/Result.h"
 #include <QString>
@@ -67,6 +68,7 @@ struct NodeConfig {
     static QByteArray defaultToml();
 
     Engine::Options engineOptions() const;
+    NetworkConfig networkConfig() const;
     bool operator==(const NodeConfig &) const = default;
 };
 

@@ -3,7 +3,7 @@
 #include "blob/BlobStore.h"
 #include "codec/RejectCounters.h"
 #include "context/Engine.h"
-#include "node/NetworkService.h"
+#include "network/NetworkService.h"
 #include "node/Node.h"
 #include "node/NodeResources.h"
 #include "store/Store.h"

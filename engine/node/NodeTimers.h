@@ -4,7 +4,7 @@
 // jobs without a visible effect yet (ping, sync tick without peers) are still
 // observable. A job that must block (it waits on the executor workers) hands
 // its work to a background thread itself; the timer only starts it.
-#include "node/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 #include <QObject>
 #include <QStringList>
 #include <chrono>

@@ -26,7 +26,7 @@
 #include "Monitor.h"
 #include "MonitorWindow.h"
 #include "items/DagGraphItem.h"
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQuickWindow>

@@ -13,7 +13,7 @@
 #include "MonitorWindow.h"
 #include "NodeActions.h"
 #include "TestUtil.h"
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include "node/NodeCommandLine.h"
 #include "node/NodeThread.h"
 #include <QClipboard>

@@ -69,7 +69,8 @@ fi
 for f in ./usr/bin/deltanode ./usr/bin/deltactl \
          ./usr/share/deltanode/apps/kv_store.wasm ./usr/share/deltanode/apps/counter.wasm ./usr/share/deltanode/apps/chat.wasm \
          ./usr/share/deltanode/sdk/deltanode.h ./usr/share/deltanode/sdk/deltanode_json.h ./usr/share/deltanode/sdk/deltanode.imports \
-         ./usr/lib/systemd/system/deltanode.service ./usr/lib/systemd/user/deltanode.service; do
+         ./usr/lib/systemd/system/deltanode.service ./usr/lib/systemd/user/deltanode.service \
+         ./usr/share/doc/deltanode/copyright; do
   echo "$contents" | grep -qx "$f" || fail "$f is not in the package"
 done
 for f in ./usr/share/applications/org.deltanode.DeltaNode.desktop ./usr/share/metainfo/org.deltanode.DeltaNode.metainfo.xml \
@@ -86,6 +87,9 @@ root="$SCRATCH/root"
 dpkg-deb -x "$deb" "$root"
 grep -qx 'ExecStart=/usr/bin/deltanode --headless --data-dir %S/deltanode' "$root/usr/lib/systemd/system/deltanode.service" \
   || fail "system unit does not start /usr/bin/deltanode: $(grep ExecStart "$root/usr/lib/systemd/system/deltanode.service")"
+# The licence: Debian's machine-readable copyright file names Apache-2.0.
+grep -qx 'License: Apache-2.0' "$root/usr/share/doc/deltanode/copyright" \
+  || fail "usr/share/doc/deltanode/copyright does not state the Apache-2.0 licence"
 # Stripped: no debug sections left in the shipped binaries.
 for b in "$root/usr/bin/deltanode" "$root/usr/bin/deltactl"; do
   ! objdump -h "$b" | grep -q '\.debug_info' || fail "$b is not stripped"

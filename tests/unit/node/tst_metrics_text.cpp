@@ -3,7 +3,7 @@
 // node with some traffic serves, with samples in the per-phase histograms.
 #include "NodeTestUtil.h"
 #include "context/Engine.h"
-#include "node/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 #include "node/Node.h"
 #include "node/NodeTimers.h"
 #include <QProcess>

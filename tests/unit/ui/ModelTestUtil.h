@@ -1,7 +1,7 @@
 #pragma once
 // Helpers for the monitor's model tests: snapshot builders and a recorder
 // of the notifications a model emits.
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QAbstractItemModel>
 #include <QElapsedTimer>
 #include <QObject>

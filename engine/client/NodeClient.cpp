@@ -1,7 +1,7 @@
-#include "node/NodeClient.h"
+#include "client/NodeClient.h"
 #include "api/NodeServices.h"
-#include "node/NodeClientBackend.h"
-#include "node/NodeLogBuffer.h"
+#include "client/NodeClientBackend.h"
+#include "client/NodeLogBuffer.h"
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>

@@ -6,8 +6,8 @@
 // while (method calls, app installs, DAG and state reads) runs on a small
 // pool of its own, so neither the node thread nor the GUI thread waits on
 // the engine. Answers leave as signals, which reach NodeClient queued.
-#include "node/NodeSnapshot.h"
-#include "node/NodeSnapshotBuilder.h"
+#include "client/NodeSnapshot.h"
+#include "client/NodeSnapshotBuilder.h"
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>

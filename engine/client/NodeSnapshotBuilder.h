@@ -4,7 +4,7 @@
 // contexts, the blob cache, lock-free histograms), so one snapshot costs
 // microseconds. Member counts need a state scan, which the caller runs
 // elsewhere and hands back with setMembers().
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QHash>
 #include <QJsonArray>
 #include <functional>

@@ -1,12 +1,12 @@
-#include "node/NetworkService.h"
+#include "network/NetworkService.h"
 #include "codec/Envelope.h"
 #include "codec/Invitation.h"
 #include "context/Engine.h"
 #include "gossip/GossipService.h"
 #include "metrics/Histogram.h"
 #include "net/Host.h"
-#include "node/JoinFlow.h"
-#include "node/PeerDiscovery.h"
+#include "network/JoinFlow.h"
+#include "network/PeerDiscovery.h"
 #include "state/Hlc.h"
 #include "sync.pb.h"
 #include "sync/BlobServer.h"
@@ -38,31 +38,16 @@ int64_t microsSince(uint64_t hlc) {
 // subscribe at once through publishDelta; this catches joins and deletions).
 constexpr int kTopicCheckMs = 2000;
 
-HostConfig hostConfig(const NodeConfig &c) {
-    HostConfig h;
-    h.pingIntervalMs = c.timers.pingS * 1000;
-    return h;
-}
-
-SyncConfig syncConfig(const NodeConfig &c) {
-    SyncConfig s;
-    s.intervalMs = qint64(c.sync.intervalS) * 1000;
-    s.frequencyMs = qint64(c.sync.frequencyS) * 1000;
-    s.maxConcurrent = c.sync.maxConcurrent;
-    s.timeoutMs = qint64(c.sync.timeoutS) * 1000;
-    return s;
-}
-
 }  // namespace
 
 QString NetworkService::topicOf(const Hash32 &contextId) { return contextId.toBase58(); }
 
-NetworkService::NetworkService(const NodeConfig &config, Deps deps, QObject *parent)
+NetworkService::NetworkService(const NetworkConfig &config, Deps deps, QObject *parent)
     : QObject(parent), config_(config), deps_(deps) {
-    host_ = std::make_unique<Host>(deps_.engine->identity().key(), hostConfig(config));
+    host_ = std::make_unique<Host>(deps_.engine->identity().key(), config.host);
     gossip_ = std::make_unique<GossipService>(host_.get());
     jobs_ = std::make_unique<BlockingJobs>(2);
-    sync_ = std::make_unique<SyncManager>(host_.get(), deps_.engine, jobs_.get(), syncConfig(config));
+    sync_ = std::make_unique<SyncManager>(host_.get(), deps_.engine, jobs_.get(), config.sync);
     syncServer_ = std::make_unique<SyncServer>(host_.get(), deps_.engine, jobs_.get());
     blobServer_ = std::make_unique<BlobServer>(host_.get(), deps_.engine, deps_.appModule);
     discovery_ = std::make_unique<PeerDiscovery>(host_.get());
@@ -97,18 +82,18 @@ Result<void> NetworkService::start() {
             [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
                 if (protocols.contains(syncwire::kSyncProtocol)) sync_->peerConnected(peer);
             });
-    for (const QString &text : config_.p2p.listen) {
+    for (const QString &text : config_.listen) {
         auto addr = Multiaddr::parse(text);
         auto bound = addr ? host_->listen(*addr) : Result<Multiaddr>(addr.error());
         // Not fatal: the node still dials out and serves its API; the log says why.
         if (!bound) qCWarning(lcNetwork).noquote() << "p2p: not listening on" << text << ":" << bound.error().message;
     }
-    if (config_.p2p.mdns) qCWarning(lcNetwork) << "mDNS discovery is not implemented; use bootstrap addresses";
+    if (config_.mdns) qCWarning(lcNetwork) << "mDNS discovery is not implemented; use bootstrap addresses";
     setupMetrics();
     reconcileTopics();
     topicTimer_.start();
     QList<Multiaddr> boot;
-    for (const QString &text : config_.p2p.bootstrap) {
+    for (const QString &text : config_.bootstrap) {
         auto addr = Multiaddr::parse(text);
         if (addr) boot << *addr;
         else qCWarning(lcNetwork).noquote() << "bootstrap address" << text << "is unusable:" << addr.error().message;

@@ -1,4 +1,4 @@
-#include "node/PeerDiscovery.h"
+#include "network/PeerDiscovery.h"
 #include "net/Host.h"
 #include <QLoggingCategory>
 

@@ -8,9 +8,9 @@
 #include "gossip/GossipService.h"
 #include "metrics/Histogram.h"
 #include "net/Host.h"
-#include "node/HeartbeatTracker.h"
-#include "node/MetricsRegistry.h"
-#include "node/NetworkService.h"
+#include "network/HeartbeatTracker.h"
+#include "metrics/MetricsRegistry.h"
+#include "network/NetworkService.h"
 #include "sync/SyncManager.h"
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,4 +1,4 @@
-#include "node/NodeLogBuffer.h"
+#include "client/NodeLogBuffer.h"
 #include <QDateTime>
 #include <QMutex>
 #include <QMutexLocker>

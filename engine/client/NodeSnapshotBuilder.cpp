@@ -1,9 +1,9 @@
-#include "node/NodeSnapshotBuilder.h"
+#include "client/NodeSnapshotBuilder.h"
 #include "api/NodeServices.h"
 #include "blob/BlobCache.h"
 #include "context/Engine.h"
 #include "metrics/Histogram.h"
-#include "node/NodeLogBuffer.h"
+#include "client/NodeLogBuffer.h"
 #include <QDateTime>
 #include <QJsonDocument>
 

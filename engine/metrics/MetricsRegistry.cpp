@@ -1,4 +1,4 @@
-#include "node/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 #include <QLoggingCategory>
 #include <cmath>
 

@@ -2,8 +2,8 @@
 #include "crypto/PeerId.h"
 #include "gossip/GossipService.h"
 #include "net/Host.h"
-#include "node/NetworkService.h"
-#include "node/PeerDiscovery.h"
+#include "network/NetworkService.h"
+#include "network/PeerDiscovery.h"
 #include <QJsonObject>
 #include <QLoggingCategory>
 

@@ -4,7 +4,7 @@
 // process-wide ring: install() chains our handler in front of the previous
 // one (lines still reach stderr), every thread appends under a mutex, and
 // readers take the lines after a sequence number.
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QVector>
 
 namespace dn {

@@ -1,4 +1,4 @@
-#include "node/NodeViews.h"
+#include "client/NodeViews.h"
 #include "crypto/PeerId.h"
 #include <QJsonArray>
 #include <QStringDecoder>

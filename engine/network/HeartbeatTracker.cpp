@@ -1,4 +1,4 @@
-#include "node/HeartbeatTracker.h"
+#include "network/HeartbeatTracker.h"
 #include "crypto/Sha256.h"
 #include "deltanode.pb.h"
 #include <algorithm>

@@ -1,8 +1,8 @@
-#include "node/NodeClientBackend.h"
+#include "client/NodeClientBackend.h"
 #include "api/NodeServices.h"
 #include "blob/BlobCache.h"
 #include "context/Engine.h"
-#include "node/NodeViews.h"
+#include "client/NodeViews.h"
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>

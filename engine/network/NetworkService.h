@@ -16,8 +16,8 @@
 //    (re)connection and on the periodic tick.
 #include "api/NodeServices.h"
 #include "context/EngineTypes.h"
-#include "node/HeartbeatTracker.h"
-#include "node/NodeConfig.h"
+#include "network/HeartbeatTracker.h"
+#include "network/NetworkConfig.h"
 #include "util/Result.h"
 #include <QHash>
 #include <QJsonArray>
@@ -55,7 +55,7 @@ public:
         std::function<std::optional<QByteArray>(const Hash32 &)> appModule;
     };
 
-    NetworkService(const NodeConfig &config, Deps deps, QObject *parent = nullptr);
+    NetworkService(const NetworkConfig &config, Deps deps, QObject *parent = nullptr);
     ~NetworkService() override;
 
     // Listens (a listen address that cannot be bound is logged and skipped:
@@ -101,7 +101,7 @@ private:
     void setupMetrics();  // NetworkMetrics.cpp
     void registerTopicMetrics(const QString &topic);
 
-    NodeConfig config_;
+    NetworkConfig config_;
     Deps deps_;
     std::unique_ptr<Host> host_;
     std::unique_ptr<GossipService> gossip_;

@@ -8,7 +8,7 @@
 //
 // Requests return an id; the answer is finished(id, reply). Heavy reads come
 // with their own signal (dagReady, stateReady) before finished.
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <QObject>
 #include <QPointer>
 #include <functional>

@@ -2,9 +2,9 @@
 // §13). Values are read at scrape time on the node thread.
 #include "gossip/GossipService.h"
 #include "net/Host.h"
-#include "node/MetricsRegistry.h"
-#include "node/NetworkService.h"
-#include "node/PeerDiscovery.h"
+#include "metrics/MetricsRegistry.h"
+#include "network/NetworkService.h"
+#include "network/PeerDiscovery.h"
 #include "sync/BlobServer.h"
 #include "sync/SyncManager.h"
 #include "sync/SyncServer.h"

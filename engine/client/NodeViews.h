@@ -2,7 +2,7 @@
 // Conversions from engine values to the plain views of NodeSnapshot.h
 // (what NodeClient hands the GUI) and to the JSON of request replies.
 #include "context/EngineTypes.h"
-#include "node/NodeSnapshot.h"
+#include "client/NodeSnapshot.h"
 #include <unordered_set>
 
 namespace dn::views {
