@@ -3,6 +3,8 @@
 // length prefixes of multistream-select and identify messages, multiaddr
 // protocol codes. Peers control these bytes, so decoding is bounded: at most
 // 9 bytes (63 bits, the multiformats limit) and minimal encodings only.
+// runtime/WasmBinary.h decodes WebAssembly's LEB128 on its own: same bits,
+// different rules (non-minimal encodings valid, bounds per type, signed forms).
 #include <QByteArray>
 #include <QByteArrayView>
 #include <cstdint>

@@ -1,8 +1,9 @@
 #pragma once
-// A minimal reader of a WebAssembly binary's type, import, function, memory
-// and export sections. V8 validates the whole module when it compiles it; we
-// read these sections ourselves first because V8 10.2 does not expose import
-// and export signatures, and linking rules (DESIGN §7) depend on them.
+// A module's type, import, function, memory and export sections, read with
+// WasmBinary. V8 validates the whole module when it compiles it; we read these
+// sections ourselves first because V8 10.2 does not expose import and export
+// signatures, and the linking rules depend on them.
+#include "runtime/WasmBinary.h"
 #include "util/Result.h"
 #include <QByteArray>
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace dn {
 
 struct ModuleShape {
-    enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+    using ExternKind = WasmExternKind;
     struct FuncType {
         QByteArray params;   // one byte per value type (0x7F i32, 0x7E i64, ...); 0 = a reference type
         QByteArray results;
