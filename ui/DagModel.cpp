@@ -1,20 +1,10 @@
 #include "DagModel.h"
+#include "Format.h"
 #include <QDateTime>
 #include <QSet>
 #include <algorithm>
 
 namespace dn {
-namespace {
-
-// HLC time is NTP64 over the Unix epoch (state/Hlc.h): seconds in the high
-// 32 bits, a fraction below whose low 16 bits are a logical counter.
-QString hlcText(quint64 hlc) {
-    const qint64 ms = qint64(hlc >> 32) * 1000 + qint64(((hlc & 0xffffffffull) * 1000) >> 32);
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
-           QStringLiteral(" · counter %1").arg(hlc & 0xffff);
-}
-
-}  // namespace
 
 DagModel::DagModel(QObject *parent) : ListModelBase(parent) {}
 
@@ -260,7 +250,7 @@ QVariantMap DagModel::details(int row) const {
     return {{QStringLiteral("deltaId"), n.delta.id},
             {QStringLiteral("author"), n.delta.author},
             {QStringLiteral("hlc"), QString::number(n.delta.hlc)},
-            {QStringLiteral("hlcTime"), hlcText(n.delta.hlc)},
+            {QStringLiteral("hlcTime"), Format::hlcTime(n.delta.hlc)},
             {QStringLiteral("parents"), n.delta.parents},
             {QStringLiteral("actions"), n.delta.actions},
             {QStringLiteral("events"), n.delta.events},

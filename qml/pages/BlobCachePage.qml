@@ -46,7 +46,7 @@ Item {
             columns: 5
             columnSpacing: 12
             StatTile { objectName: "cacheEntriesTile"; Layout.fillWidth: true; label: qsTr("Entries"); value: page.cache.entries }
-            StatTile { Layout.fillWidth: true; label: qsTr("Bytes"); value: Monitor.formatBytes(page.cache.bytes) }
+            StatTile { Layout.fillWidth: true; label: qsTr("Bytes"); value: Format.bytes(page.cache.bytes) }
             StatTile {
                 Layout.fillWidth: true
                 label: qsTr("Hit rate")
@@ -121,8 +121,8 @@ Item {
                         contentItem: Row {
                             leftPadding: 8
                             Repeater {
-                                model: [ row.blobId, Monitor.formatBytes(row.size), Monitor.formatDuration(row.ageSeconds),
-                                         qsTr("%1 ago").arg(Monitor.formatDuration(row.idleSeconds)), row.hits ]
+                                model: [ row.blobId, Format.bytes(row.size), Format.duration(row.ageSeconds),
+                                         qsTr("%1 ago").arg(Format.duration(row.idleSeconds)), row.hits ]
                                 delegate: Label {
                                     required property int index
                                     required property var modelData

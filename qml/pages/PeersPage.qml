@@ -93,7 +93,7 @@ Item {
                             leftPadding: 8
                             Repeater {
                                 model: [ row.peerId, row.address, row.direction, row.rttMs >= 0 ? row.rttMs.toFixed(1) + " ms" : "–",
-                                         row.protocols, row.topics, Monitor.formatBytes(row.bytesIn), Monitor.formatBytes(row.bytesOut) ]
+                                         row.protocols, row.topics, Format.bytes(row.bytesIn), Format.bytes(row.bytesOut) ]
                                 delegate: Label {
                                     required property int index
                                     required property string modelData
@@ -137,7 +137,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Received")
-                    format: v => Monitor.formatBytes(v) + "/s"
+                    format: v => Format.byteRate(v)
                     series: Monitor.trafficIn
                     lineColor: Theme.good
                 }
@@ -146,7 +146,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Sent")
-                    format: v => Monitor.formatBytes(v) + "/s"
+                    format: v => Format.byteRate(v)
                     series: Monitor.trafficOut
                     lineColor: Theme.accent
                 }
