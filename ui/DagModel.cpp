@@ -1,19 +1,10 @@
 #include "DagModel.h"
+#include "Format.h"
 #include <QDateTime>
 #include <QSet>
+#include <algorithm>
 
 namespace dn {
-namespace {
-
-// HLC time is NTP64 over the Unix epoch (state/Hlc.h): seconds in the high
-// 32 bits, a fraction below whose low 16 bits are a logical counter.
-QString hlcText(quint64 hlc) {
-    const qint64 ms = qint64(hlc >> 32) * 1000 + qint64(((hlc & 0xffffffffull) * 1000) >> 32);
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
-           QStringLiteral(" · counter %1").arg(hlc & 0xffff);
-}
-
-}  // namespace
 
 DagModel::DagModel(QObject *parent) : ListModelBase(parent) {}
 
@@ -100,19 +91,27 @@ void DagModel::place(Node &n) {
 }
 
 void DagModel::merge(const QString &contextId, const QVector<DagDeltaView> &deltas) {
-    if (contextId != contextId_) {
-        clear();
-        firstSeq_ = 0;
-        contextId_ = contextId;
-        emit contextIdChanged();
-    }
-    // 1. Known deltas: state changes in place, one dataChanged per run.
+    if (contextId != contextId_) startOver(contextId);
+    const QVector<const DagDeltaView *> fresh = updateKnown(deltas);
+    if (fresh.isEmpty()) return;
+    append(parentsFirst(fresh));
+    trim();
+}
+
+// Rows of another context share nothing with the new ones, not even the
+// numbering of their seqs.
+void DagModel::startOver(const QString &contextId) {
+    clear();
+    firstSeq_ = 0;
+    contextId_ = contextId;
+    emit contextIdChanged();
+}
+
+// Rows never move (the graph lays out incrementally), so a delta read again
+// changes its row in place: pending → applied, head or not. Returns the
+// deltas the model does not have yet, in the batch's order.
+QVector<const DagDeltaView *> DagModel::updateKnown(const QVector<DagDeltaView> &deltas) {
     QVector<const DagDeltaView *> fresh;
-    int changedFirst = -1, changedLast = -1;
-    auto flush = [&] {
-        if (changedFirst >= 0) rowsChanged(changedFirst, changedLast);
-        changedFirst = changedLast = -1;
-    };
     QVector<int> changedRows;
     for (const DagDeltaView &d : deltas) {
         auto it = seqOf_.constFind(d.id);
@@ -127,81 +126,100 @@ void DagModel::merge(const QString &contextId, const QVector<DagDeltaView> &delt
         n.kind = kindOf(n.delta);
         changedRows.push_back(int(*it - firstSeq_));
     }
-    std::sort(changedRows.begin(), changedRows.end());
-    for (int r : changedRows) {
-        if (changedFirst >= 0 && r != changedLast + 1) flush();
-        if (changedFirst < 0) changedFirst = r;
-        changedLast = r;
-    }
-    flush();
-    if (fresh.isEmpty()) return;
+    notifyInRuns(std::move(changedRows));
+    return fresh;
+}
 
-    // 2. New deltas, parents first. The batch is in HLC order, which is
-    // causal except across clock skew; a delta whose parent is still to
-    // come in this batch waits for it.
+// One dataChanged per run of adjacent rows rather than one per row: a full
+// re-read while deltas are pending changes many rows, and views pay per signal.
+void DagModel::notifyInRuns(QVector<int> changedRows) {
+    std::sort(changedRows.begin(), changedRows.end());
+    int runFirst = -1, runLast = -1;
+    for (int r : changedRows) {
+        if (runFirst >= 0 && r != runLast + 1) {
+            rowsChanged(runFirst, runLast);
+            runFirst = -1;
+        }
+        if (runFirst < 0) runFirst = r;
+        runLast = r;
+    }
+    if (runFirst >= 0) rowsChanged(runFirst, runLast);
+}
+
+DagModel::Node DagModel::makeNode(const DagDeltaView &d, qint64 seq) {
+    Node n;
+    n.delta = d;
+    n.seq = seq;
+    n.kind = kindOf(d);
+    return n;
+}
+
+// New rows must come after their parents: place() reads the parents' lanes
+// and generations. The batch is in HLC order, which is causal except across
+// clock skew, so a delta whose parent is still to come in this batch waits
+// for it. Seqs follow the order returned.
+QVector<DagModel::Node> DagModel::parentsFirst(QVector<const DagDeltaView *> fresh) const {
     QSet<QString> inBatch;
     for (const DagDeltaView *d : fresh) inBatch.insert(d->id);
-    QVector<Node> added;
-    QHash<QString, qint64> addedSeq;
+    QVector<Node> ordered;
+    QSet<QString> taken;
     qint64 nextSeq = firstSeq_ + qint64(rows_.size());
+    auto take = [&](const DagDeltaView *d) {
+        taken.insert(d->id);
+        ordered.push_back(makeNode(*d, nextSeq++));
+    };
     while (!fresh.isEmpty()) {
         QVector<const DagDeltaView *> waiting;
         for (const DagDeltaView *d : fresh) {
-            bool ready = true;
-            for (const QString &p : d->parents)
-                if (inBatch.contains(p) && !addedSeq.contains(p)) ready = false;
-            if (!ready) {
-                waiting.push_back(d);
-                continue;
-            }
-            Node n;
-            n.delta = *d;
-            n.seq = nextSeq++;
-            n.kind = kindOf(*d);
-            addedSeq.insert(d->id, n.seq);
-            added.push_back(std::move(n));
+            const bool ready = std::none_of(d->parents.cbegin(), d->parents.cend(), [&](const QString &p) {
+                return inBatch.contains(p) && !taken.contains(p);
+            });
+            if (ready) take(d);
+            else waiting.push_back(d);
         }
-        if (waiting.size() == fresh.size()) {  // cannot happen in a DAG; never loop forever
-            for (const DagDeltaView *d : waiting) {
-                Node n;
-                n.delta = *d;
-                n.seq = nextSeq++;
-                n.kind = kindOf(*d);
-                addedSeq.insert(d->id, n.seq);
-                added.push_back(std::move(n));
-            }
+        if (waiting.size() == fresh.size()) {  // a cycle, impossible in a DAG: take them as they are, never loop forever
+            for (const DagDeltaView *d : waiting) take(d);
             waiting.clear();
         }
         fresh = std::move(waiting);
     }
+    return ordered;
+}
+
+// Appends rows in one insert, each linked to its parents and given its lane.
+// Rows shown before that gained a child are notified after the insert.
+void DagModel::append(QVector<Node> added) {
     const int first = int(rows_.size());
-    QVector<int> noLongerHeads;  // rows already shown that the new ones have as parents
+    QVector<int> noLongerHeads;
     beginInsert(first, first + int(added.size()) - 1);
     for (Node &n : added) {
-        for (const QString &p : n.delta.parents) {
-            auto it = seqOf_.constFind(p);
-            if (it != seqOf_.cend() && *it >= firstSeq_) {
-                n.parentSeqs.push_back(*it);
-                // A delta with a child is not a head. An incremental read does
-                // not carry the parent again, so its row is corrected here.
-                if (*it - firstSeq_ < first) {
-                    Node &parent = rows_[size_t(*it - firstSeq_)];
-                    if (parent.delta.isHead) {
-                        parent.delta.isHead = false;
-                        noLongerHeads.push_back(int(*it - firstSeq_));
-                    }
-                }
-            } else if (auto a = addedSeq.constFind(p); a != addedSeq.cend() && *a < n.seq) {
-                n.parentSeqs.push_back(*a);
-            }
-        }
+        linkParents(n, first, noLongerHeads);
         seqOf_.insert(n.delta.id, n.seq);
         rows_.push_back(std::move(n));
         place(rows_.back());
     }
     endInsert();
     for (int r : noLongerHeads) rowsChanged(r, r);
-    trim();
+}
+
+// Edges only to parents still in the model: older ones were trimmed, and a
+// read may start after a delta's parents. Earlier rows of this batch are in
+// seqOf_ already (append inserts in seq order). A delta with a child is not a
+// head; an incremental read does not carry the parent again, so a row shown
+// before this batch (below `firstNewRow`) is corrected here.
+void DagModel::linkParents(Node &n, int firstNewRow, QVector<int> &noLongerHeads) {
+    for (const QString &p : n.delta.parents) {
+        auto it = seqOf_.constFind(p);
+        if (it == seqOf_.cend()) continue;
+        n.parentSeqs.push_back(*it);
+        const int row = int(*it - firstSeq_);
+        if (row >= firstNewRow) continue;
+        Node &parent = rows_[size_t(row)];
+        if (parent.delta.isHead) {
+            parent.delta.isHead = false;
+            noLongerHeads.push_back(row);
+        }
+    }
 }
 
 void DagModel::trim() {
@@ -232,7 +250,7 @@ QVariantMap DagModel::details(int row) const {
     return {{QStringLiteral("deltaId"), n.delta.id},
             {QStringLiteral("author"), n.delta.author},
             {QStringLiteral("hlc"), QString::number(n.delta.hlc)},
-            {QStringLiteral("hlcTime"), hlcText(n.delta.hlc)},
+            {QStringLiteral("hlcTime"), Format::hlcTime(n.delta.hlc)},
             {QStringLiteral("parents"), n.delta.parents},
             {QStringLiteral("actions"), n.delta.actions},
             {QStringLiteral("events"), n.delta.events},

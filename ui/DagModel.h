@@ -62,6 +62,14 @@ private:
         int kind = Remote;
     };
     static int kindOf(const DagDeltaView &d);
+    static Node makeNode(const DagDeltaView &d, qint64 seq);
+    // merge(), step by step (why each: DagModel.cpp).
+    void startOver(const QString &contextId);
+    QVector<const DagDeltaView *> updateKnown(const QVector<DagDeltaView> &deltas);
+    void notifyInRuns(QVector<int> changedRows);
+    QVector<Node> parentsFirst(QVector<const DagDeltaView *> fresh) const;
+    void append(QVector<Node> added);
+    void linkParents(Node &n, int firstNewRow, QVector<int> &noLongerHeads);
     void place(Node &n);
     void trim();
 

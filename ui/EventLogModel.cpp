@@ -1,5 +1,5 @@
 #include "EventLogModel.h"
-#include <QDateTime>
+#include "Format.h"
 
 namespace dn {
 
@@ -10,7 +10,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const {
     const EventView &e = rows_.at(index.row());
     switch (role) {
     case SeqRole: return double(e.seq);
-    case TimeRole: return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+    case TimeRole: return Format::clockTimeMillis(e.timeMs);
     case ContextRole: return e.contextId;
     case DeltaRole: return e.deltaId;
     case Qt::DisplayRole:

@@ -1,5 +1,5 @@
 #include "LogModel.h"
-#include <QDateTime>
+#include "Format.h"
 
 namespace dn {
 
@@ -19,7 +19,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const {
     const LogLineView &l = rows_.at(index.row());
     switch (role) {
     case SeqRole: return double(l.seq);
-    case TimeRole: return QDateTime::fromMSecsSinceEpoch(l.timeMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+    case TimeRole: return Format::clockTimeMillis(l.timeMs);
     case LevelRole: return l.level;
     case LevelNameRole: return levelName(l.level);
     case CategoryRole: return l.category;

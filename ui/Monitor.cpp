@@ -4,6 +4,7 @@
 #include "ContextsModel.h"
 #include "DagModel.h"
 #include "EventLogModel.h"
+#include "Format.h"
 #include "LatencyModel.h"
 #include "LogModel.h"
 #include "MethodListModel.h"
@@ -119,7 +120,7 @@ void Monitor::applySnapshot(const NodeSnapshot &s) {
         recentErrors_.clear();
         for (auto it = s.recentErrors.crbegin(); it != s.recentErrors.crend(); ++it)  // newest first
             recentErrors_.push_back(QVariantMap{
-                {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(it->timeMs).toString(QStringLiteral("HH:mm:ss"))},
+                {QStringLiteral("time"), Format::clockTime(it->timeMs)},
                 {QStringLiteral("level"), LogModel::levelName(it->level)},
                 {QStringLiteral("category"), it->category},
                 {QStringLiteral("message"), it->message}});
@@ -203,31 +204,6 @@ void Monitor::maybeFetchDag(bool force) {
     dagFetchedApplied_ = double(c->applied);
     dagRequest_ = client_->fetchDag(dagContext_, limit);
     emit dagLoadingChanged();
-}
-
-QString Monitor::formatBytes(double bytes) const {
-    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024 && u < 4) {
-        bytes /= 1024;
-        ++u;
-    }
-    return u == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
-                  : QStringLiteral("%1 %2").arg(bytes, 0, 'f', bytes < 10 ? 2 : 1).arg(QLatin1String(units[u]));
-}
-
-QString Monitor::formatMicros(double us) const {
-    if (us < 1000) return QStringLiteral("%1 µs").arg(qint64(us));
-    if (us < 1e6) return QStringLiteral("%1 ms").arg(us / 1000, 0, 'f', us < 1e4 ? 2 : 1);
-    return QStringLiteral("%1 s").arg(us / 1e6, 0, 'f', 2);
-}
-
-QString Monitor::formatDuration(double seconds) const {
-    const qint64 s = qint64(seconds);
-    if (s < 60) return QStringLiteral("%1 s").arg(s);
-    if (s < 3600) return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
-    if (s < 86400) return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-    return QStringLiteral("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
 }
 
 }  // namespace dn

@@ -4,7 +4,8 @@
 // through a SnapshotFeed (≤ 4 batches a second) and spreads each batch over
 // the models, which update row by row. It also keeps the DAG page's and the
 // state browser's reads going for the context they show, at most one read
-// in flight and one a second. Operations live in `Monitor.actions`.
+// in flight and one a second. Operations live in `Monitor.actions`; how
+// numbers and times read, in `Format` (Format.h).
 // Q_PROPERTY needs the complete types of the models.
 #include "BlobCacheModel.h"
 #include "ContextsModel.h"
@@ -113,9 +114,6 @@ public:
 
     // Fetches the selected context's state now.
     Q_INVOKABLE void refreshState();
-    Q_INVOKABLE QString formatBytes(double bytes) const;
-    Q_INVOKABLE QString formatMicros(double micros) const;
-    Q_INVOKABLE QString formatDuration(double seconds) const;
 
     NodeActions *actions() const { return actions_; }
     ContextsModel *contexts() const { return contexts_; }

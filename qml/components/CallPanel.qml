@@ -22,7 +22,7 @@ ColumnLayout {
             logsText.text = ok ? (result.logs || []).join("\n") : ""
             const events = ok ? (result.events || []) : []
             eventsText.text = events.map(e => e.kind + " " + e.data).join("\n")
-            metaText.text = ok ? qsTr("%1 · %2").arg(Monitor.formatMicros(result.elapsedUs))
+            metaText.text = ok ? qsTr("%1 · %2").arg(Format.micros(result.elapsedUs))
                                                 .arg(result.deltaId ? qsTr("delta %1…").arg(result.deltaId.slice(0, 12)) : qsTr("no change"))
                                : qsTr("failed")
         }

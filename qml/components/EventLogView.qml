@@ -28,18 +28,13 @@ ColumnLayout {
             color: Theme.warn
         }
     }
-    ListView {
+    TailListView {
         id: list
         objectName: "eventList"
         Layout.fillWidth: true
         Layout.fillHeight: true
-        clip: true
         model: filtered
-        activeFocusOnTab: true
-        property bool atEnd: true
-        onMovementEnded: atEnd = atYEnd
-        onCountChanged: if (atEnd) positionViewAtEnd()
-        ScrollBar.vertical: ScrollBar {}
+        emptyText: qsTr("No events yet")
         delegate: RowLayout {
             required property string time
             required property string kind
@@ -57,12 +52,6 @@ ColumnLayout {
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }
-        }
-        Label {
-            anchors.centerIn: parent
-            visible: list.count === 0
-            text: qsTr("No events yet")
-            color: Theme.mutedText
         }
     }
 }

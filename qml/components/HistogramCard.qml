@@ -18,7 +18,7 @@ Rectangle {
     border.color: Theme.border
     radius: 6
 
-    function value(micros) { return card.count > 0 ? Monitor.formatMicros(micros) : "–" }
+    function value(micros) { return card.count > 0 ? Format.micros(micros) : "–" }
 
     ColumnLayout {
         anchors.fill: parent
@@ -28,7 +28,7 @@ Rectangle {
             Layout.fillWidth: true
             Label { text: card.label; font.bold: true; color: Theme.text; Layout.fillWidth: true }
             Label {
-                text: card.count > 0 ? qsTr("%1 samples").arg(Number(card.count).toLocaleString(Qt.locale(), "f", 0)) : qsTr("no samples")
+                text: card.count > 0 ? qsTr("%1 samples").arg(Format.count(card.count)) : qsTr("no samples")
                 color: Theme.mutedText
                 font.pixelSize: 12
             }
@@ -57,7 +57,7 @@ Rectangle {
                 delegate: Label {
                     required property double modelData
                     x: Math.max(0, Math.min(parent.width - width, (hist.width, hist.ticks, hist.positionFor(modelData).x) - width / 2))
-                    text: Monitor.formatMicros(modelData)
+                    text: Format.micros(modelData)
                     color: Theme.mutedText
                     font.pixelSize: 10
                 }

@@ -31,6 +31,6 @@ ToolBar {
         Item { Layout.fillWidth: true }
         Label { text: Monitor.contextCount === 1 ? qsTr("1 context") : qsTr("%1 contexts").arg(Monitor.contextCount); color: Theme.mutedText }
         Label { text: Monitor.peerCount === 1 ? qsTr("1 peer") : qsTr("%1 peers").arg(Monitor.peerCount); color: Theme.mutedText }
-        Label { text: qsTr("up %1").arg(Monitor.formatDuration(Monitor.uptimeSeconds)); color: Theme.mutedText }
+        Label { text: qsTr("up %1").arg(Format.duration(Monitor.uptimeSeconds)); color: Theme.mutedText }
     }
 }

@@ -9,13 +9,13 @@ Item {
     id: page
     readonly property var cache: Monitor.blobCache
     readonly property var columns: [
-        { role: "blobId", title: qsTr("Blob"), width: 0.44 },
-        { role: "size", title: qsTr("Size"), width: 0.14 },
-        { role: "ageSeconds", title: qsTr("Age"), width: 0.14 },
-        { role: "idleSeconds", title: qsTr("Last access"), width: 0.16 },
+        { role: "blobId", title: qsTr("Blob"), width: 0.44, mono: true, elide: Text.ElideMiddle },
+        { role: "size", title: qsTr("Size"), width: 0.14, format: v => Format.bytes(v) },
+        { role: "ageSeconds", title: qsTr("Age"), width: 0.14, format: v => Format.duration(v) },
+        { role: "idleSeconds", title: qsTr("Last access"), width: 0.16, format: v => qsTr("%1 ago").arg(Format.duration(v)) },
         { role: "hits", title: qsTr("Hits"), width: 0.1 }
     ]
-    property var selected: table.currentIndex >= 0 ? sorted.get(table.currentIndex) : null
+    readonly property var selected: table.selected
 
     FilterSortModel { id: sorted; source: Monitor.blobCache }
 
@@ -46,7 +46,7 @@ Item {
             columns: 5
             columnSpacing: 12
             StatTile { objectName: "cacheEntriesTile"; Layout.fillWidth: true; label: qsTr("Entries"); value: page.cache.entries }
-            StatTile { Layout.fillWidth: true; label: qsTr("Bytes"); value: Monitor.formatBytes(page.cache.bytes) }
+            StatTile { Layout.fillWidth: true; label: qsTr("Bytes"); value: Format.bytes(page.cache.bytes) }
             StatTile {
                 Layout.fillWidth: true
                 label: qsTr("Hit rate")
@@ -82,70 +82,15 @@ Item {
             }
         }
 
-        Rectangle {
+        DataTable {
+            id: table
+            objectName: "blobTable"
             Layout.fillWidth: true
             Layout.fillHeight: true
-            color: Theme.panel
-            border.color: Theme.border
-            radius: 6
-            ColumnLayout {
-                anchors.fill: parent
-                anchors.margins: 8
-                spacing: 2
-                TableHeader { Layout.fillWidth: true; columns: page.columns; proxy: sorted }
-                ListView {
-                    id: table
-                    objectName: "blobTable"
-                    Layout.fillWidth: true
-                    Layout.fillHeight: true
-                    clip: true
-                    model: sorted
-                    currentIndex: -1
-                    activeFocusOnTab: true
-                    keyNavigationEnabled: true
-                    ScrollBar.vertical: ScrollBar {}
-                    delegate: ItemDelegate {
-                        id: row
-                        required property int index
-                        required property string blobId
-                        required property double size
-                        required property double ageSeconds
-                        required property double idleSeconds
-                        required property double hits
-                        objectName: "blobRow"
-                        width: ListView.view.width
-                        height: 30
-                        highlighted: ListView.isCurrentItem
-                        onClicked: { table.currentIndex = index; table.forceActiveFocus() }
-                        background: Rectangle { color: row.highlighted ? Theme.panelAlt : "transparent" }
-                        contentItem: Row {
-                            leftPadding: 8
-                            Repeater {
-                                model: [ row.blobId, Monitor.formatBytes(row.size), Monitor.formatDuration(row.ageSeconds),
-                                         qsTr("%1 ago").arg(Monitor.formatDuration(row.idleSeconds)), row.hits ]
-                                delegate: Label {
-                                    required property int index
-                                    required property var modelData
-                                    width: (table.width - 16) * page.columns[index].width
-                                    height: 30
-                                    text: modelData
-                                    elide: Text.ElideMiddle
-                                    font.family: index === 0 ? Theme.monoFont : Qt.application.font.family
-                                    font.pixelSize: 12
-                                    color: Theme.text
-                                    verticalAlignment: Text.AlignVCenter
-                                }
-                            }
-                        }
-                    }
-                    Label {
-                        anchors.centerIn: parent
-                        visible: table.count === 0
-                        text: qsTr("The cache is empty")
-                        color: Theme.mutedText
-                    }
-                }
-            }
+            columns: page.columns
+            model: sorted
+            rowObjectName: "blobRow"
+            emptyText: qsTr("The cache is empty")
         }
     }
 }

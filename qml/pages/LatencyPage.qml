@@ -15,7 +15,7 @@ Item {
         PageHeader {
             Layout.fillWidth: true
             title: qsTr("Latency")
-            subtitle: qsTr("%1 samples in the window · log-scale buckets").arg(Number(Monitor.latency.totalSamples).toLocaleString(Qt.locale(), "f", 0))
+            subtitle: qsTr("%1 samples in the window · log-scale buckets").arg(Format.count(Monitor.latency.totalSamples))
             RangeSelector {
                 id: windowSel
                 objectName: "windowSelector"

@@ -47,18 +47,12 @@ Item {
             color: Theme.panel
             border.color: Theme.border
             radius: 6
-            ListView {
-                id: list
+            TailListView {
                 objectName: "logList"
                 anchors.fill: parent
                 anchors.margins: 8
-                clip: true
                 model: filtered
-                activeFocusOnTab: true
-                property bool atEnd: true
-                onMovementEnded: atEnd = atYEnd
-                onCountChanged: if (atEnd) positionViewAtEnd()
-                ScrollBar.vertical: ScrollBar {}
+                emptyText: qsTr("No lines match")
                 delegate: RowLayout {
                     required property string time
                     required property string levelName
@@ -83,12 +77,6 @@ Item {
                         elide: Text.ElideRight
                         Layout.fillWidth: true
                     }
-                }
-                Label {
-                    anchors.centerIn: parent
-                    visible: list.count === 0
-                    text: qsTr("No lines match")
-                    color: Theme.mutedText
                 }
             }
         }

@@ -18,7 +18,7 @@ ScrollView {
             Layout.margins: 20
             Layout.bottomMargin: 0
             title: qsTr("Overview")
-            subtitle: Monitor.ready ? qsTr("deltanode %1 · up %2").arg(Monitor.version).arg(Monitor.formatDuration(Monitor.uptimeSeconds))
+            subtitle: Monitor.ready ? qsTr("deltanode %1 · up %2").arg(Monitor.version).arg(Format.duration(Monitor.uptimeSeconds))
                                     : qsTr("Starting the node…")
         }
 
@@ -66,18 +66,18 @@ ScrollView {
             columns: Math.max(2, Math.floor(width / 190))
             columnSpacing: 12
             rowSpacing: 12
-            StatTile { objectName: "uptimeTile"; Layout.fillWidth: true; label: qsTr("Uptime"); value: Monitor.formatDuration(Monitor.uptimeSeconds) }
+            StatTile { objectName: "uptimeTile"; Layout.fillWidth: true; label: qsTr("Uptime"); value: Format.duration(Monitor.uptimeSeconds) }
             StatTile { objectName: "contextsTile"; Layout.fillWidth: true; label: qsTr("Contexts"); value: Monitor.contextCount; detail: Monitor.appCount === 1 ? qsTr("1 app installed") : qsTr("%1 apps installed").arg(Monitor.appCount) }
             StatTile { objectName: "peersTile"; Layout.fillWidth: true; label: qsTr("Peers"); value: Monitor.peerCount }
-            StatTile { objectName: "appliedTile"; Layout.fillWidth: true; label: qsTr("Deltas applied"); value: Number(Monitor.deltasApplied).toLocaleString(Qt.locale(), "f", 0) }
+            StatTile { objectName: "appliedTile"; Layout.fillWidth: true; label: qsTr("Deltas applied"); value: Format.count(Monitor.deltasApplied) }
             StatTile {
                 objectName: "pendingTile"; Layout.fillWidth: true; label: qsTr("Deltas pending")
-                value: Number(Monitor.deltasPending).toLocaleString(Qt.locale(), "f", 0)
+                value: Format.count(Monitor.deltasPending)
                 valueColor: Monitor.deltasPending > 0 ? Theme.warn : Theme.text
             }
             StatTile {
                 objectName: "transactionsTile"; Layout.fillWidth: true; label: qsTr("Transactions")
-                value: Number(Monitor.transactions).toLocaleString(Qt.locale(), "f", 0)
+                value: Format.count(Monitor.transactions)
                 detail: Monitor.failedCalls > 0 ? qsTr("%1 failed calls").arg(Monitor.failedCalls) : ""
             }
         }

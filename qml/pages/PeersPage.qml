@@ -8,16 +8,16 @@ import DeltaNode
 Item {
     id: page
     readonly property var columns: [
-        { role: "peerId", title: qsTr("Peer"), width: 0.21 },
-        { role: "address", title: qsTr("Address"), width: 0.2 },
+        { role: "peerId", title: qsTr("Peer"), width: 0.21, mono: true, elide: Text.ElideMiddle },
+        { role: "address", title: qsTr("Address"), width: 0.2, mono: true },
         { role: "direction", title: qsTr("Direction"), width: 0.08 },
-        { role: "rttMs", title: qsTr("RTT"), width: 0.07 },
+        { role: "rttMs", title: qsTr("RTT"), width: 0.07, format: v => v >= 0 ? v.toFixed(1) + " ms" : "–" },
         { role: "protocols", title: qsTr("Protocols"), width: 0.18 },
         { role: "topics", title: qsTr("Mesh topics"), width: 0.12 },
-        { role: "bytesIn", title: qsTr("In"), width: 0.07 },
-        { role: "bytesOut", title: qsTr("Out"), width: 0.07 }
+        { role: "bytesIn", title: qsTr("In"), width: 0.07, format: v => Format.bytes(v) },
+        { role: "bytesOut", title: qsTr("Out"), width: 0.07, format: v => Format.bytes(v) }
     ]
-    property var selected: table.currentIndex >= 0 ? sorted.get(table.currentIndex) : null
+    readonly property var selected: table.selected
 
     FilterSortModel {
         id: sorted
@@ -50,74 +50,15 @@ Item {
             }
         }
 
-        Rectangle {
+        DataTable {
+            id: table
+            objectName: "peersTable"
             Layout.fillWidth: true
             Layout.fillHeight: true
-            color: Theme.panel
-            border.color: Theme.border
-            radius: 6
-            ColumnLayout {
-                anchors.fill: parent
-                anchors.margins: 8
-                spacing: 2
-                TableHeader { Layout.fillWidth: true; columns: page.columns; proxy: sorted }
-                ListView {
-                    id: table
-                    objectName: "peersTable"
-                    Layout.fillWidth: true
-                    Layout.fillHeight: true
-                    clip: true
-                    model: sorted
-                    currentIndex: -1
-                    activeFocusOnTab: true
-                    keyNavigationEnabled: true
-                    ScrollBar.vertical: ScrollBar {}
-                    delegate: ItemDelegate {
-                        id: row
-                        required property int index
-                        required property string peerId
-                        required property string address
-                        required property string direction
-                        required property double rttMs
-                        required property string protocols
-                        required property string topics
-                        required property double bytesIn
-                        required property double bytesOut
-                        objectName: "peerRow"
-                        width: ListView.view.width
-                        height: 30
-                        highlighted: ListView.isCurrentItem
-                        onClicked: { table.currentIndex = index; table.forceActiveFocus() }
-                        background: Rectangle { color: row.highlighted ? Theme.panelAlt : (row.index % 2 ? Qt.rgba(0, 0, 0, 0.02) : "transparent") }
-                        contentItem: Row {
-                            leftPadding: 8
-                            Repeater {
-                                model: [ row.peerId, row.address, row.direction, row.rttMs >= 0 ? row.rttMs.toFixed(1) + " ms" : "–",
-                                         row.protocols, row.topics, Monitor.formatBytes(row.bytesIn), Monitor.formatBytes(row.bytesOut) ]
-                                delegate: Label {
-                                    required property int index
-                                    required property string modelData
-                                    width: (table.width - 16) * page.columns[index].width
-                                    rightPadding: 8
-                                    text: modelData
-                                    elide: index === 0 ? Text.ElideMiddle : Text.ElideRight
-                                    font.family: index <= 1 ? Theme.monoFont : Qt.application.font.family
-                                    font.pixelSize: 12
-                                    color: Theme.text
-                                    verticalAlignment: Text.AlignVCenter
-                                    height: 30
-                                }
-                            }
-                        }
-                    }
-                    Label {
-                        anchors.centerIn: parent
-                        visible: table.count === 0
-                        text: qsTr("No peers connected")
-                        color: Theme.mutedText
-                    }
-                }
-            }
+            columns: page.columns
+            model: sorted
+            rowObjectName: "peerRow"
+            emptyText: qsTr("No peers connected")
         }
 
         Card {
@@ -137,7 +78,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Received")
-                    format: v => Monitor.formatBytes(v) + "/s"
+                    format: v => Format.byteRate(v)
                     series: Monitor.trafficIn
                     lineColor: Theme.good
                 }
@@ -146,7 +87,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     label: qsTr("Sent")
-                    format: v => Monitor.formatBytes(v) + "/s"
+                    format: v => Format.byteRate(v)
                     series: Monitor.trafficOut
                     lineColor: Theme.accent
                 }

@@ -30,6 +30,9 @@ private slots:
     void coalescesToFourHzUnderLoad();
     void dagIncrementalReadsKeepHeadsRight();
     void dagTrimsOldestInLargeChunks();
+    void dagOrdersParentsFirstAndAssignsLanes();
+    void dagStateChangesInPlaceInRuns();
+    void dagOtherContextStartsOver();
 };
 
 namespace {
@@ -47,6 +50,21 @@ QVector<DagDeltaView> chain(int from, int n) {
         d.isHead = i == from + n - 1;
         out.push_back(d);
     }
+    return out;
+}
+
+DagDeltaView delta(const QString &id, const QStringList &parents, bool applied = true, bool isHead = false) {
+    DagDeltaView d;
+    d.id = id;
+    d.parents = parents;
+    d.applied = applied;
+    d.isHead = isHead;
+    return d;
+}
+
+QVariantList rows(std::initializer_list<int> r) {
+    QVariantList out;
+    for (int i : r) out.push_back(i);
     return out;
 }
 
@@ -95,6 +113,73 @@ void ModelsTest::dagTrimsOldestInLargeChunks() {
     QCOMPARE(m.rowOf(QStringLiteral("d%1").arg(next - DagModel::kMaxRows - 1)), -1);  // the oldest are gone
     QCOMPARE(m.rowOf(QStringLiteral("d%1").arg(next - 1)), DagModel::kMaxRows - 1);
     QCOMPARE(m.headCount(), 1);
+}
+
+void ModelsTest::dagOrdersParentsFirstAndAssignsLanes() {
+    DagModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Clock skew: children come before their parents in the batch.
+    m.merge(QStringLiteral("ctx"), {delta("c", {"b"}), delta("b", {"a"}), delta("a", {})});
+    QCOMPARE(m.rowOf(QStringLiteral("a")), 0);
+    QCOMPARE(m.rowOf(QStringLiteral("b")), 1);
+    QCOMPARE(m.rowOf(QStringLiteral("c")), 2);
+    QCOMPARE(m.data(m.index(2), DagModel::ParentsRole).toList(), rows({1}));
+    QCOMPARE(m.data(m.index(2), DagModel::GenerationRole).toInt(), 3);
+    QCOMPARE(m.laneCount(), 1);
+    // Two children of c: the first continues c's lane, the second branches;
+    // their merge continues the first lane and frees the second.
+    m.merge(QStringLiteral("ctx"), {delta("x", {"c"}), delta("y", {"c"})});
+    QCOMPARE(m.data(m.index(m.rowOf("x")), DagModel::LaneRole).toInt(), 0);
+    QCOMPARE(m.data(m.index(m.rowOf("y")), DagModel::LaneRole).toInt(), 1);
+    m.merge(QStringLiteral("ctx"), {delta("m", {"x", "y"}, true, true)});
+    const QModelIndex merged = m.index(m.rowOf("m"));
+    QCOMPARE(m.data(merged, DagModel::LaneRole).toInt(), 0);
+    QCOMPARE(m.data(merged, DagModel::GenerationRole).toInt(), 5);
+    QCOMPARE(m.data(merged, DagModel::ParentsRole).toList(), rows({3, 4}));
+    QCOMPARE(m.maxGeneration(), 5);
+    // A new branch takes the lane the merge freed instead of opening a third.
+    m.merge(QStringLiteral("ctx"), {delta("z", {"x"})});
+    QCOMPARE(m.data(m.index(m.rowOf("z")), DagModel::LaneRole).toInt(), 1);
+    QCOMPARE(m.laneCount(), 2);
+    // A parent this model never saw (trimmed, or beyond the read): no edge.
+    m.merge(QStringLiteral("ctx"), {delta("orphan", {"unknown"})});
+    QCOMPARE(m.data(m.index(m.rowOf("orphan")), DagModel::ParentsRole).toList(), QVariantList{});
+    QCOMPARE(m.data(m.index(m.rowOf("orphan")), DagModel::GenerationRole).toInt(), 1);
+}
+
+void ModelsTest::dagStateChangesInPlaceInRuns() {
+    DagModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVector<DagDeltaView> pending = chain(0, 6);
+    for (DagDeltaView &d : pending) d.applied = false;
+    m.merge(QStringLiteral("ctx"), pending);
+    QCOMPARE(m.data(m.index(0), DagModel::KindRole).toInt(), int(DagModel::Pending));
+    // d0, d1, d2 and d4 got applied: two runs of rows, one dataChanged each.
+    Recorder rec(&m);
+    QVector<DagDeltaView> reread = pending;
+    for (int i : {4, 0, 2, 1}) reread[i].applied = true;
+    std::reverse(reread.begin(), reread.end());
+    m.merge(QStringLiteral("ctx"), reread);
+    QCOMPARE(rec.inserted, 0);
+    QCOMPARE(rec.changed, 4);
+    QCOMPARE(rec.changeSignals, 2);
+    QCOMPARE(m.data(m.index(1), DagModel::KindRole).toInt(), int(DagModel::Remote));
+    QCOMPARE(m.data(m.index(3), DagModel::KindRole).toInt(), int(DagModel::Pending));
+}
+
+void ModelsTest::dagOtherContextStartsOver() {
+    DagModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.merge(QStringLiteral("one"), chain(0, 5));
+    QSignalSpy switched(&m, &DagModel::contextIdChanged);
+    m.merge(QStringLiteral("two"), chain(10, 3));
+    QCOMPARE(switched.size(), 1);
+    QCOMPARE(m.contextId(), QStringLiteral("two"));
+    QCOMPARE(m.rowCount(), 3);
+    QCOMPARE(m.rowOf(QStringLiteral("d0")), -1);
+    QCOMPARE(m.rowOf(QStringLiteral("d10")), 0);
+    QCOMPARE(m.laneCount(), 1);
+    QCOMPARE(m.maxGeneration(), 3);
 }
 
 void ModelsTest::contextsUpdateRowByRow() {
