@@ -40,7 +40,7 @@ void writeName(QByteArray &out, const char *name) {
 }
 
 Result<QByteArray> malformed(const QString &why) {
-    return Result<QByteArray>::failure(callErrorKindName(CallErrorKind::Compilation), why);
+    return Result<QByteArray>::failure(errorCodeOf(CallErrorKind::Compilation), why);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ bool appendItem(const QByteArray &bytes, const Section *s, const QByteArray &ext
 }
 
 Result<QByteArray> malformed(const QString &why) {
-    return Result<QByteArray>::failure(callErrorKindName(CallErrorKind::Compilation), why);
+    return Result<QByteArray>::failure(errorCodeOf(CallErrorKind::Compilation), why);
 }
 
 // Standard sections in the order the binary format requires them.

@@ -133,7 +133,7 @@ const ModuleShape::FuncType *ModuleShape::functionType(uint32_t index) const {
 
 Result<ModuleShape> ModuleShape::read(const QByteArray &bytes) {
     auto failure = [](const QString &why) {
-        return Result<ModuleShape>::failure(callErrorKindName(CallErrorKind::Compilation), why);
+        return Result<ModuleShape>::failure(errorCodeOf(CallErrorKind::Compilation), why);
     };
     static const char header[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     if (bytes.size() < 8 || memcmp(bytes.constData(), header, 4) != 0)
