@@ -37,7 +37,7 @@ void MonitorWindow::configureStyle() {
 Result<void> MonitorWindow::load() {
     engine_->load(QUrl(QStringLiteral("qrc:/DeltaNode/Main.qml")));
     if (!window())
-        return Error{QStringLiteral("qml"), QStringLiteral("the monitor's QML did not load: %1")
+        return Error{ErrorCode::Internal, QStringLiteral("the monitor's QML did not load: %1")
                                                 .arg(warnings_.isEmpty() ? QStringLiteral("no window") : warnings_.join(QLatin1String("; ")))};
     return {};
 }

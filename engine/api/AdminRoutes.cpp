@@ -10,10 +10,8 @@
 namespace dn {
 namespace {
 using M = Router::Method;
-const QString kBadJson = QStringLiteral("bad_json");
-const QString kBadId = QStringLiteral("invalid_id");
 
-void replyError(const HttpReplyPtr &reply, const Error &e) { reply->error(apierr::httpStatus(e), e.code, e.message); }
+void replyError(const HttpReplyPtr &reply, const Error &e) { reply->error(e); }
 
 bool isWasm(const QByteArray &b) { return b.startsWith(QByteArray("\0asm", 4)); }
 }  // namespace
@@ -77,18 +75,18 @@ void AdminRoutes::installApp(const HttpRequest &req, const HttpReplyPtr &reply) 
     if (!isWasm(req.body)) {
         // Not a module: the other accepted form is {blobId, name} naming an uploaded blob.
         if (!req.body.trimmed().startsWith('{'))
-            return reply->error(400, QStringLiteral("invalid_wasm"),
+            return reply->error(ErrorCode::InvalidWasm,
                                 QStringLiteral("the body is neither a WebAssembly module (it must start with \\0asm) "
                                                "nor a JSON object {blobId, name}"));
         QString why;
         const auto body = apijson::parseObjectBody(req.body, &why);
-        if (!body) return reply->error(400, kBadJson, why);
+        if (!body) return reply->error(ErrorCode::BadJson, why);
         blobId = apijson::parseId(body->value(QStringLiteral("blobId")).toString());
-        if (!blobId) return reply->error(400, kBadId, QStringLiteral("blobId is missing or not a valid id"));
+        if (!blobId) return reply->error(ErrorCode::InvalidId, QStringLiteral("blobId is missing or not a valid id"));
         if (body->contains(QStringLiteral("name"))) name = body->value(QStringLiteral("name")).toString();
     }
     if (name.isEmpty()) name = QStringLiteral("unnamed");
-    if (name.size() > 256) return reply->error(400, QStringLiteral("invalid_name"), QStringLiteral("the name is longer than 256 characters"));
+    if (name.size() > 256) return reply->error(ErrorCode::InvalidName, QStringLiteral("the name is longer than 256 characters"));
     Engine *engine = &node_.engine();
     BlobStore *blobs = &node_.blobs();
     offload_.run(
@@ -96,8 +94,8 @@ void AdminRoutes::installApp(const HttpRequest &req, const HttpReplyPtr &reply) 
             QByteArray bytes = wasm;
             if (blobId) {
                 auto b = blobs->get(*blobId);
-                if (!b) return Error{"blob_not_found", QStringLiteral("blob %1 does not exist").arg(blobId->toBase58())};
-                if (!isWasm(*b)) return Error{"invalid_wasm", QStringLiteral("blob %1 is not a WebAssembly module").arg(blobId->toBase58())};
+                if (!b) return errors::blobNotFound(*blobId);
+                if (!isWasm(*b)) return Error{ErrorCode::InvalidWasm, QStringLiteral("blob %1 is not a WebAssembly module").arg(blobId->toBase58())};
                 bytes = *b;
             }
             return engine->installApp(bytes, name);
@@ -117,13 +115,13 @@ void AdminRoutes::listContexts(const HttpReplyPtr &reply) {
 void AdminRoutes::createContext(const HttpRequest &req, const HttpReplyPtr &reply) {
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
-    if (!body) return reply->error(400, kBadJson, why);
+    if (!body) return reply->error(ErrorCode::BadJson, why);
     const auto appId = apijson::parseId(body->value(QStringLiteral("applicationId")).toString());
-    if (!appId) return reply->error(400, kBadId, QStringLiteral("applicationId is missing or not a valid id"));
+    if (!appId) return reply->error(ErrorCode::InvalidId, QStringLiteral("applicationId is missing or not a valid id"));
     if (!node_.engine().app(*appId))
-        return reply->error(404, QStringLiteral("app_not_found"), QStringLiteral("application %1 is not installed").arg(appId->toBase58()));
+        return reply->error(errors::appNotFound(*appId));
     const auto args = apijson::argsBytes(body->value(QStringLiteral("initArgs")), QStringLiteral("initArgs"), &why);
-    if (!args) return reply->error(400, QStringLiteral("invalid_args"), why);
+    if (!args) return reply->error(ErrorCode::InvalidArgs, why);
     const QString name = body->value(QStringLiteral("name")).toString();
     auto inbox = offload_.inbox();
     node_.engine().createContext(*appId, name, *args, [inbox, reply](Result<ContextInfo> r) mutable {
@@ -138,11 +136,11 @@ void AdminRoutes::createContext(const HttpRequest &req, const HttpReplyPtr &repl
 std::optional<Hash32> AdminRoutes::contextParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
     const auto id = apijson::parseId(req.params.value(0));
     if (!id) {
-        reply->error(400, kBadId, QStringLiteral("\"%1\" is not a valid context id (base58 of 32 bytes)").arg(req.params.value(0)));
+        reply->error(ErrorCode::InvalidId, QStringLiteral("\"%1\" is not a valid context id (base58 of 32 bytes)").arg(req.params.value(0)));
         return std::nullopt;
     }
     if (!node_.engine().context(*id)) {
-        reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id->toBase58()));
+        reply->error(errors::contextNotFound(*id));
         return std::nullopt;
     }
     return id;
@@ -152,7 +150,7 @@ void AdminRoutes::getContext(const HttpRequest &req, const HttpReplyPtr &reply) 
     const auto id = contextParam(req, reply);
     if (!id) return;
     if (auto info = node_.engine().context(*id)) reply->json(200, {{QStringLiteral("context"), apijson::context(*info)}});
-    else reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id->toBase58()));
+    else reply->error(errors::contextNotFound(*id));
 }
 
 void AdminRoutes::deleteContext(const HttpRequest &req, const HttpReplyPtr &reply) {
@@ -171,12 +169,12 @@ void AdminRoutes::invite(const HttpRequest &req, const HttpReplyPtr &reply) {
     if (!id) return;
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
-    if (!body) return reply->error(400, kBadJson, why);
+    if (!body) return reply->error(ErrorCode::BadJson, why);
     const QJsonValue exp = body->value(QStringLiteral("expiresInSeconds"));
     qint64 expires = 24 * 3600;  // a day unless asked otherwise
     if (!exp.isUndefined()) {
         if (!exp.isDouble() || exp.toDouble() <= 0 || exp.toDouble() > 365.0 * 24 * 3600)
-            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("expiresInSeconds must be a number of seconds between 1 and one year"));
+            return reply->error(ErrorCode::InvalidArgument, QStringLiteral("expiresInSeconds must be a number of seconds between 1 and one year"));
         expires = qint64(exp.toDouble());
     }
     auto r = node_.invite(*id, expires);
@@ -187,10 +185,10 @@ void AdminRoutes::invite(const HttpRequest &req, const HttpReplyPtr &reply) {
 void AdminRoutes::join(const HttpRequest &req, const HttpReplyPtr &reply) {
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
-    if (!body) return reply->error(400, kBadJson, why);
+    if (!body) return reply->error(ErrorCode::BadJson, why);
     const QString invitation = body->value(QStringLiteral("invitation")).toString();
-    if (invitation.isEmpty()) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("invitation is missing"));
-    if (invitation.size() > 64 * 1024) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("the invitation is too long"));
+    if (invitation.isEmpty()) return reply->error(ErrorCode::InvalidArgument, QStringLiteral("invitation is missing"));
+    if (invitation.size() > 64 * 1024) return reply->error(ErrorCode::InvalidArgument, QStringLiteral("the invitation is too long"));
     // The node may answer later (it dials the inviter); hop through the inbox either way.
     auto inbox = offload_.inbox();
     node_.join(invitation, [inbox, reply](Result<QJsonObject> r) mutable {
@@ -209,7 +207,7 @@ void AdminRoutes::dag(const HttpRequest &req, const HttpReplyPtr &reply) {
     offload_.run([engine, id = *id] { return engine->missingParents(id); },
                  [engine, id = *id, reply](Result<std::vector<Hash32>> missing) {
                      const auto info = engine->context(id);
-                     if (!info) return reply->error(404, QStringLiteral("context_not_found"), QStringLiteral("no context %1").arg(id.toBase58()));
+                     if (!info) return reply->error(errors::contextNotFound(id));
                      if (!missing) return replyError(reply, missing.error());
                      reply->json(200, {{QStringLiteral("contextId"), id.toBase58()},
                                        {QStringLiteral("heads"), apijson::ids(info->heads)},
@@ -226,7 +224,7 @@ void AdminRoutes::state(const HttpRequest &req, const HttpReplyPtr &reply) {
     QByteArray prefix = req.queryValue(QStringLiteral("prefix")).toUtf8();
     if (req.hasQuery(QStringLiteral("prefixBase64"))) {
         auto decoded = QByteArray::fromBase64Encoding(req.queryValue(QStringLiteral("prefixBase64")).toLatin1());
-        if (!decoded) return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("prefixBase64 is not base64"));
+        if (!decoded) return reply->error(ErrorCode::InvalidArgument, QStringLiteral("prefixBase64 is not base64"));
         prefix = *decoded;
     }
     int limit = api::kDefaultStateLimit;
@@ -234,7 +232,7 @@ void AdminRoutes::state(const HttpRequest &req, const HttpReplyPtr &reply) {
         bool ok = false;
         limit = req.queryValue(QStringLiteral("limit")).toInt(&ok);
         if (!ok || limit < 1 || limit > api::kMaxStateLimit)
-            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("limit must be a number from 1 to %1").arg(api::kMaxStateLimit));
+            return reply->error(ErrorCode::InvalidArgument, QStringLiteral("limit must be a number from 1 to %1").arg(api::kMaxStateLimit));
     }
     Engine *engine = &node_.engine();
     offload_.run([engine, id = *id, prefix, limit] { return engine->stateItems(id, prefix, size_t(limit)); },
@@ -251,17 +249,17 @@ void AdminRoutes::prune(const HttpRequest &req, const HttpReplyPtr &reply) {
     if (!id) return;
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
-    if (!body) return reply->error(400, kBadJson, why);
+    if (!body) return reply->error(ErrorCode::BadJson, why);
     const QJsonValue retain = body->value(QStringLiteral("retain"));
     if (!retain.isDouble() || retain.toDouble() < 0 || retain.toDouble() > 1e9)
-        return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("retain must be a number of deltas to keep (0 or more)"));
+        return reply->error(ErrorCode::InvalidArgument, QStringLiteral("retain must be a number of deltas to keep (0 or more)"));
     // Deltas younger than this stay whatever `retain` says: peers may still
     // be fetching them as parents. Default: the DAG's pending max age.
     const QJsonValue minAge = body->value(QStringLiteral("minAgeSeconds"));
     qint64 minAgeMs = 300 * 1000;
     if (!minAge.isUndefined()) {
         if (!minAge.isDouble() || minAge.toDouble() < 0 || minAge.toDouble() > 365.0 * 24 * 3600)
-            return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("minAgeSeconds must be a number of seconds"));
+            return reply->error(ErrorCode::InvalidArgument, QStringLiteral("minAgeSeconds must be a number of seconds"));
         minAgeMs = qint64(minAge.toDouble() * 1000);
     }
     Engine *engine = &node_.engine();

@@ -1,20 +1,21 @@
 #pragma once
-// How engine and node errors (dn::Error codes) map onto the client API's
-// answers: HTTP statuses for REST, JSON-RPC error codes for calls.
+// How engine and node errors map onto the client API's answers: the HTTP
+// status for REST and the JSON-RPC error code, both from the one table in
+// util/ErrorCode.h.
 #include "util/Result.h"
 
 namespace dn::apierr {
 
 // JSON-RPC 2.0 codes (docs/API.md).
-inline constexpr int kParseError = -32700;
-inline constexpr int kInvalidRequest = -32600;
-inline constexpr int kMethodNotFound = -32601;
-inline constexpr int kInvalidParams = -32602;
-inline constexpr int kInternal = -32603;
-inline constexpr int kUnknownContext = -32001;
-inline constexpr int kUnknownAppMethod = -32002;
-inline constexpr int kCallFailed = -32003;
-inline constexpr int kAppError = -32004;
+using jsonrpc::kAppError;
+using jsonrpc::kCallFailed;
+using jsonrpc::kInternal;
+using jsonrpc::kInvalidParams;
+using jsonrpc::kInvalidRequest;
+using jsonrpc::kMethodNotFound;
+using jsonrpc::kParseError;
+using jsonrpc::kUnknownAppMethod;
+using jsonrpc::kUnknownContext;
 
 int httpStatus(const Error &e);
 int jsonRpcCode(const Error &e);

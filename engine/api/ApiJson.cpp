@@ -9,8 +9,8 @@ namespace dn::apijson {
 
 QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 
-QJsonObject errorBody(const QString &code, const QString &message) {
-    return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
+QJsonObject errorBody(ErrorCode code, const QString &message) {
+    return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), wireName(code)}, {QStringLiteral("message"), message}}}};
 }
 
 std::optional<Hash32> parseId(const QString &text) {

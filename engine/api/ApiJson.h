@@ -3,6 +3,7 @@
 // fields, base58 ids, times in milliseconds since the epoch.
 #include "context/EngineTypes.h"
 #include "crypto/Hash32.h"
+#include "util/ErrorCode.h"
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -14,7 +15,7 @@
 namespace dn::apijson {
 
 QByteArray compact(const QJsonObject &o);
-QJsonObject errorBody(const QString &code, const QString &message);
+QJsonObject errorBody(ErrorCode code, const QString &message);
 
 // A 32-byte id in base58, strictly: nothing else (no slashes, dots, spaces).
 std::optional<Hash32> parseId(const QString &text);

@@ -59,7 +59,7 @@ void ApiListener::refuse(QTcpSocket *socket, int status, const QByteArray &path,
                                  {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), apierr::kInvalidParams},
                                                                        {QStringLiteral("message"), message}}}});
     } else {
-        body = apijson::compact(apijson::errorBody(status == 413 ? QStringLiteral("too_large") : QStringLiteral("headers_too_large"), message));
+        body = apijson::compact(apijson::errorBody(status == 413 ? ErrorCode::TooLarge : ErrorCode::HeadersTooLarge, message));
     }
     socket->write(HttpConnection::serialize({status, "application/json", body, {{"Connection", "close"}}}));
     // QHttpServer must not parse what follows; its cleanup on disconnect stays connected.

@@ -112,7 +112,7 @@ void ApiServer::installRoutes() {
         reply->send(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", node_.metricsText() + metricsText(), {}});
     });
     router_->add(M::Get, QStringLiteral("/ws"), [](const HttpRequest &, const HttpReplyPtr &reply) {
-        reply->error(426, QStringLiteral("upgrade_required"), QStringLiteral("/ws speaks WebSocket only"));
+        reply->error(ErrorCode::UpgradeRequired, QStringLiteral("/ws speaks WebSocket only"));
     });
     admin_->install(*router_);
     blobs_->install(*router_);
@@ -124,11 +124,11 @@ void ApiServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
     HttpRequest req = HttpRequest::from(request);
     for (const QString &s : req.segments)
         if (s == QLatin1String(".") || s == QLatin1String("..") || s.contains(QLatin1Char('\\')) || s.contains(QChar(0)))
-            return reply->error(400, QStringLiteral("bad_path"), QStringLiteral("the path must not contain \".\", \"..\", backslashes or NUL"));
+            return reply->error(ErrorCode::BadPath, QStringLiteral("the path must not contain \".\", \"..\", backslashes or NUL"));
     const QString normalized = QLatin1Char('/') + req.segments.join(QLatin1Char('/'));
     if (!ApiAuth::isOpenPath(normalized) && !auth_->allows(req.header("authorization"))) {
         HttpResponse r{401, "application/json",
-                       apijson::compact(apijson::errorBody(QStringLiteral("unauthorized"),
+                       apijson::compact(apijson::errorBody(ErrorCode::Unauthorized,
                                                            QStringLiteral("a valid API token is required (Authorization: Bearer <token>)"))),
                        {{"WWW-Authenticate", "Bearer"}}};
         return reply->send(std::move(r));
@@ -137,13 +137,13 @@ void ApiServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
 }
 
 Result<quint16> ApiServer::listen(const QHostAddress &host, quint16 port) {
-    if (listener_) return Error{"already_listening", QStringLiteral("the API server is already listening on %1").arg(url_.toString())};
+    if (listener_) return Error{ErrorCode::AlreadyListening, QStringLiteral("the API server is already listening on %1").arg(url_.toString())};
     auto *listener = new ApiListener(http_.get());
     listener->setHttpServer(http_.get());
     if (!listener->listen(host, port)) {
         const QString why = listener->errorString();
         delete listener;
-        return Error{"listen_failed", QStringLiteral("cannot listen on %1 port %2: %3").arg(host.toString()).arg(port).arg(why)};
+        return Error{ErrorCode::ListenFailed, QStringLiteral("cannot listen on %1 port %2: %3").arg(host.toString()).arg(port).arg(why)};
     }
     http_->bind(listener);
     listener_ = listener;

@@ -15,7 +15,7 @@ namespace dn {
 namespace {
 using M = Router::Method;
 
-void replyError(const HttpReplyPtr &reply, const Error &e) { reply->error(apierr::httpStatus(e), e.code, e.message); }
+void replyError(const HttpReplyPtr &reply, const Error &e) { reply->error(e); }
 
 QJsonObject blobJson(const BlobInfo &b) {
     return {{QStringLiteral("blobId"), b.id.toBase58()}, {QStringLiteral("size"), qint64(b.size)}};
@@ -36,7 +36,7 @@ void BlobRoutes::install(Router &r) {
 
 void BlobRoutes::put(const HttpRequest &req, const HttpReplyPtr &reply) {
     if (req.body.size() > api::kMaxBlobPutBytes)
-        return reply->error(413, QStringLiteral("too_large"),
+        return reply->error(ErrorCode::TooLarge,
                             QStringLiteral("a single-shot blob is at most 16 MiB; use POST /admin-api/blobs/uploads"));
     Store *store = &node_.blobs().store();
     offload_.run([store, body = req.body]() -> Result<BlobInfo> {
@@ -53,7 +53,7 @@ void BlobRoutes::put(const HttpRequest &req, const HttpReplyPtr &reply) {
 void BlobRoutes::startUpload(const HttpReplyPtr &reply) {
     // Each session may hold up to one chunk in its writer's buffer.
     if (uploads_.count() >= size_t(api::kMaxUploadSessions))
-        return reply->error(429, QStringLiteral("too_many_uploads"),
+        return reply->error(ErrorCode::TooManyUploads,
                             QStringLiteral("%1 uploads are already in progress; finish or abandon one first").arg(api::kMaxUploadSessions));
     auto &s = uploads_.create(node_.blobs().store());
     reply->json(201, {{QStringLiteral("uploadId"), s.id.toBase58()}});
@@ -62,13 +62,13 @@ void BlobRoutes::startUpload(const HttpReplyPtr &reply) {
 UploadSessions::Session *BlobRoutes::sessionParam(const HttpRequest &req, const HttpReplyPtr &reply) {
     const auto id = apijson::parseId(req.params.value(0));
     if (!id) {
-        reply->error(400, QStringLiteral("invalid_id"), QStringLiteral("\"%1\" is not a valid upload id").arg(req.params.value(0)));
+        reply->error(ErrorCode::InvalidId, QStringLiteral("\"%1\" is not a valid upload id").arg(req.params.value(0)));
         return nullptr;
     }
     auto *s = uploads_.find(*id);
-    if (!s) reply->error(404, QStringLiteral("upload_not_found"), QStringLiteral("no upload %1 (finished, or expired after 10 minutes idle)").arg(id->toBase58()));
+    if (!s) reply->error(ErrorCode::UploadNotFound, QStringLiteral("no upload %1 (finished, or expired after 10 minutes idle)").arg(id->toBase58()));
     else if (s->busy) {
-        reply->error(409, QStringLiteral("conflict"), QStringLiteral("the previous part of this upload is still being written"));
+        reply->error(ErrorCode::Conflict, QStringLiteral("the previous part of this upload is still being written"));
         return nullptr;
     }
     return s;
@@ -81,11 +81,11 @@ void BlobRoutes::putPart(const HttpRequest &req, const HttpReplyPtr &reply) {
     bool ok = false;
     const int n = nText.toInt(&ok);
     if (!ok || n < 0 || nText.size() > 9 || nText.startsWith(QLatin1Char('+')))
-        return reply->error(400, QStringLiteral("invalid_argument"), QStringLiteral("\"%1\" is not a part number").arg(nText));
+        return reply->error(ErrorCode::InvalidArgument, QStringLiteral("\"%1\" is not a part number").arg(nText));
     if (n != s->nextPart)
-        return reply->error(409, QStringLiteral("conflict"), QStringLiteral("expected part %1, got part %2 (parts go in order)").arg(s->nextPart).arg(n));
+        return reply->error(ErrorCode::Conflict, QStringLiteral("expected part %1, got part %2 (parts go in order)").arg(s->nextPart).arg(n));
     if (req.body.size() > api::kMaxUploadPartBytes)
-        return reply->error(413, QStringLiteral("too_large"), QStringLiteral("a part is at most 1 MiB, this one is %1 bytes").arg(req.body.size()));
+        return reply->error(ErrorCode::TooLarge, QStringLiteral("a part is at most 1 MiB, this one is %1 bytes").arg(req.body.size()));
     s->busy = true;
     uploads_.touch(*s);
     Store *store = &node_.blobs().store();
@@ -98,7 +98,7 @@ void BlobRoutes::putPart(const HttpRequest &req, const HttpReplyPtr &reply) {
                  },
                  [this, reply, id = s->id, writer = s->writer](Result<void> r) {
                      auto *s = uploads_.find(id);
-                     if (!s || s->writer != writer) return reply->error(404, QStringLiteral("upload_not_found"), QStringLiteral("the upload went away"));
+                     if (!s || s->writer != writer) return reply->error(ErrorCode::UploadNotFound, QStringLiteral("the upload went away"));
                      s->busy = false;
                      uploads_.touch(*s);
                      if (!r) {
@@ -138,7 +138,7 @@ void BlobRoutes::list(const HttpReplyPtr &reply) {
 
 std::optional<Hash32> BlobRoutes::blobParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
     const auto id = apijson::parseId(req.params.value(0));
-    if (!id) reply->error(400, QStringLiteral("invalid_id"), QStringLiteral("\"%1\" is not a valid blob id (base58 of 32 bytes)").arg(req.params.value(0)));
+    if (!id) reply->error(ErrorCode::InvalidId, QStringLiteral("\"%1\" is not a valid blob id (base58 of 32 bytes)").arg(req.params.value(0)));
     return id;
 }
 
@@ -146,8 +146,7 @@ void BlobRoutes::get(const HttpRequest &req, const HttpReplyPtr &reply) {
     const auto id = blobParam(req, reply);
     if (!id) return;
     auto reader = BlobReader::open(node_.blobs().store(), *id);
-    if (!reader) return replyError(reply, reader.error().code == QLatin1String("not_found")
-                                              ? Error{"blob_not_found", reader.error().message} : reader.error());
+    if (!reader) return replyError(reply, reader.error());
     auto shared = std::make_shared<const BlobReader>(std::move(*reader));
     Offload *offload = &offload_;
     reply->stream([shared, offload](QHttpServerResponder &responder, std::function<void()> finished) {
@@ -159,7 +158,7 @@ void BlobRoutes::info(const HttpRequest &req, const HttpReplyPtr &reply) {
     const auto id = blobParam(req, reply);
     if (!id) return;
     const auto b = node_.blobs().info(*id);
-    if (!b) return reply->error(404, QStringLiteral("blob_not_found"), QStringLiteral("blob %1 does not exist").arg(id->toBase58()));
+    if (!b) return reply->error(errors::blobNotFound(*id));
     QJsonObject o = blobJson(*b);
     o.insert(QStringLiteral("chunks"), b->chunks);
     reply->json(200, o);
@@ -196,11 +195,11 @@ void BlobRoutes::cache(const HttpReplyPtr &reply) {
 void BlobRoutes::evict(const HttpRequest &req, const HttpReplyPtr &reply) {
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
-    if (!body) return reply->error(400, QStringLiteral("bad_json"), why);
+    if (!body) return reply->error(ErrorCode::BadJson, why);
     BlobCache &cache = node_.blobCache();
     if (body->contains(QStringLiteral("blobId"))) {
         const auto id = apijson::parseId(body->value(QStringLiteral("blobId")).toString());
-        if (!id) return reply->error(400, QStringLiteral("invalid_id"), QStringLiteral("blobId is not a valid id"));
+        if (!id) return reply->error(ErrorCode::InvalidId, QStringLiteral("blobId is not a valid id"));
         return reply->json(200, {{QStringLiteral("evicted"), cache.evict(*id) ? 1 : 0}});
     }
     const EvictionReport r = cache.runEviction();

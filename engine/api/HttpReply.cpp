@@ -12,7 +12,7 @@ HttpReply::HttpReply(HttpConnection *connection, QHttpServerResponder &&responde
 
 HttpReply::~HttpReply() {
     if (!answered_ && QThread::currentThread() == home_)
-        error(500, QStringLiteral("internal"), QStringLiteral("the node did not produce an answer"));
+        error(ErrorCode::Internal, QStringLiteral("the node did not produce an answer"));
 }
 
 void HttpReply::send(HttpResponse response) {
@@ -25,8 +25,8 @@ void HttpReply::json(int status, const QJsonObject &body) {
     send(HttpResponse{status, "application/json", apijson::compact(body), {}});
 }
 
-void HttpReply::error(int status, const QString &code, const QString &message) {
-    json(status, apijson::errorBody(code, message));
+void HttpReply::error(ErrorCode code, const QString &message) {
+    json(errorInfo(code).httpStatus, apijson::errorBody(code, message));
 }
 
 void HttpReply::stream(HttpConnection::StreamFn start) {

@@ -3,6 +3,7 @@
 // answer later (after an engine callback), always on the node thread. The
 // first answer wins; if the client has gone away the answer is dropped.
 #include "api/HttpConnection.h"
+#include "util/Result.h"
 #include <QJsonObject>
 #include <QPointer>
 #include <QString>
@@ -23,8 +24,9 @@ public:
 
     void send(HttpResponse response);
     void json(int status, const QJsonObject &body);
-    // REST error body: {"error":{"code":…,"message":…}}
-    void error(int status, const QString &code, const QString &message);
+    // REST error body {"error":{"code":…,"message":…}} with the code's HTTP status.
+    void error(ErrorCode code, const QString &message);
+    void error(const Error &e) { error(e.code, e.message); }
     void stream(HttpConnection::StreamFn start);
 
     bool answered() const { return answered_; }

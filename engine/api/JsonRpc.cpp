@@ -119,7 +119,7 @@ void JsonRpc::execute(const QJsonObject &params, std::function<void(Outcome)> do
         inbox->post([done = std::move(done), result]() {
             if (result->ok()) return done(apijson::executeResult(result->value()));
             const Error &e = result->error();
-            done(Failure{apierr::jsonRpcCode(e), e.message, e.code});
+            done(Failure{apierr::jsonRpcCode(e), e.message, e.wire()});
         });
     });
 }

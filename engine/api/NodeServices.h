@@ -46,10 +46,10 @@ public:
     // Admin actions on a peer (base58 peer id): close its connections (it
     // may reconnect), or block it (closed and refused until unblocked).
     virtual Result<void> disconnectPeer(const QString &peerId) {
-        return Error{"unsupported", QStringLiteral("this node has no p2p network")};
+        return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")};
     }
     virtual Result<void> setPeerBlocked(const QString &peerId, bool blocked) {
-        return Error{"unsupported", QStringLiteral("this node has no p2p network")};
+        return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")};
     }
     // The `websocket` pipeline phase (DESIGN §13): time from a stateMutated
     // signal until the API server has queued the frame for one subscriber.

@@ -35,7 +35,7 @@ void Router::dispatch(HttpRequest &request, const HttpReplyPtr &reply) const {
     for (const Route &r : routes_)
         if (r.literals > best && fits(r, request.segments)) best = r.literals;
     if (best < 0)
-        return reply->error(404, QStringLiteral("not_found"),
+        return reply->error(ErrorCode::NotFound,
                             QStringLiteral("no such route: %1").arg(request.path));
     QByteArray allowed;
     for (const Route &r : routes_) {
@@ -51,7 +51,7 @@ void Router::dispatch(HttpRequest &request, const HttpReplyPtr &reply) const {
     }
     HttpResponse resp{405, "application/json",
                       apijson::compact(apijson::errorBody(
-                          QStringLiteral("method_not_allowed"),
+                          ErrorCode::MethodNotAllowed,
                           QStringLiteral("%1 is not allowed on %2 (allowed: %3)")
                               .arg(QString::fromLatin1(methodName(request.method)), request.path,
                                    QString::fromLatin1(allowed)))),

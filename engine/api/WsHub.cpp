@@ -116,7 +116,7 @@ void WsHub::subscribe(QWebSocket *ws, const QJsonValue &id, const QJsonObject &p
         if (!ctx)
             return reply(ws, id, errorObj(apierr::kInvalidParams, QStringLiteral("\"%1\" is not a valid context id").arg(v.toString())), true);
         if (on && !node_.engine().context(*ctx))
-            return reply(ws, id, errorObj(apierr::kUnknownContext, QStringLiteral("no context %1").arg(ctx->toBase58())), true);
+            return reply(ws, id, errorObj(apierr::kUnknownContext, errors::contextNotFound(*ctx).message), true);
         ids.push_back(*ctx);
     }
     Client &c = clients_[ws];

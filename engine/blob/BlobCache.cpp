@@ -41,15 +41,15 @@ std::optional<QByteArray> BlobCache::get(const Hash32 &id, const Loader &load) {
 Result<QByteArray> BlobCache::blob(const BlobStore &store, const Hash32 &blobId) {
     if (auto hit = lookup(blobId)) return *hit;
     const auto info = store.info(blobId);
-    if (!info) return Error{"not_found", QStringLiteral("blob %1 does not exist").arg(blobId.toBase58())};
+    if (!info) return errors::blobNotFound(blobId);
     if (info->size > limits().maxItemBytes) {
         std::lock_guard lock(mutex_);
         ++counters_.bypassed;
-        return Error{"too_large", QStringLiteral("blob %1 has %2 bytes, more than the cache keeps (%3); stream it")
+        return Error{ErrorCode::TooLarge, QStringLiteral("blob %1 has %2 bytes, more than the cache keeps (%3); stream it")
                                       .arg(blobId.toBase58()).arg(info->size).arg(limits_.maxItemBytes)};
     }
     auto bytes = store.get(blobId);
-    if (!bytes) return Error{"corrupt", QStringLiteral("blob %1 could not be read intact").arg(blobId.toBase58())};
+    if (!bytes) return Error{ErrorCode::Corrupt, QStringLiteral("blob %1 could not be read intact").arg(blobId.toBase58())};
     insert(blobId, *bytes);
     return *bytes;
 }

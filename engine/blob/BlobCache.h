@@ -73,7 +73,7 @@ public:
     std::optional<QByteArray> get(const Hash32 &id, const Loader &load);
     // Only what is cached; counts a hit or a miss.
     std::optional<QByteArray> lookup(const Hash32 &id);
-    // A blob of `store` through the cache: "not_found", or "too_large" when
+    // A blob of `store` through the cache: BlobNotFound, or TooLarge when
     // it exceeds maxItemBytes (stream it with BlobReader instead).
     Result<QByteArray> blob(const BlobStore &store, const Hash32 &blobId);
     // Keeps `bytes` unless too large; returns whether it is cached now.

@@ -11,7 +11,7 @@ namespace dn {
 
 class BlobReader {
 public:
-    // Fails with "not_found" when the blob does not exist.
+    // Fails with ErrorCode::BlobNotFound when the blob does not exist.
     static Result<BlobReader> open(const Store &store, const Hash32 &blobId);
 
     const BlobInfo &info() const { return info_; }

@@ -25,7 +25,7 @@ Result<BlobInfo> BlobStore::put(const QByteArray &data) {
     meta.SerializeToString(&bytes);
     batch.put(keys::blobMeta(id), QByteArray::fromStdString(bytes));
     if (!store_.commitSync(std::move(batch)))
-        return Error{"storage_error", "could not write the blob to the database"};
+        return Error{ErrorCode::StorageError, "could not write the blob to the database"};
     return BlobInfo{id, uint64_t(data.size()), meta.chunk_ids_size()};
 }
 

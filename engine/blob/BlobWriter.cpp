@@ -9,8 +9,8 @@ namespace pb = ::deltanode::pb;
 BlobWriter::BlobWriter(Store &store) : store_(&store) { buffer_.reserve(BlobStore::kChunkSize); }
 
 Result<void> BlobWriter::write(QByteArrayView data) {
-    if (finished_) return Error{"blob_writer_closed", QStringLiteral("the blob was already finished")};
-    if (failed()) return Error{"storage_error", QStringLiteral("an earlier chunk of this blob could not be written")};
+    if (finished_) return Error{ErrorCode::BlobWriterClosed, QStringLiteral("the blob was already finished")};
+    if (failed()) return Error{ErrorCode::StorageError, QStringLiteral("an earlier chunk of this blob could not be written")};
     while (!data.isEmpty()) {
         const qsizetype take = std::min<qsizetype>(data.size(), BlobStore::kChunkSize - buffer_.size());
         buffer_.append(data.first(take));
@@ -60,7 +60,7 @@ bool BlobWriter::failed() const {
 }
 
 Result<BlobInfo> BlobWriter::finish() {
-    if (finished_) return Error{"blob_writer_closed", QStringLiteral("the blob was already finished")};
+    if (finished_) return Error{ErrorCode::BlobWriterClosed, QStringLiteral("the blob was already finished")};
     finished_ = true;
     if (!buffer_.isEmpty())
         if (auto r = flushChunk(); !r) return r.error();
@@ -76,7 +76,7 @@ Result<BlobInfo> BlobWriter::finish() {
     // commitSync returns after this batch and every earlier one are durable,
     // so the chunk callbacks above have all run by now.
     if (!store_->commitSync(std::move(batch)) || failed())
-        return Error{"storage_error", QStringLiteral("could not write the blob to the database")};
+        return Error{ErrorCode::StorageError, QStringLiteral("could not write the blob to the database")};
     return BlobInfo{id, size_, int(chunkIds_.size())};
 }
 

@@ -24,9 +24,9 @@ ClientReply success(QJsonObject data = {}) {
     return r;
 }
 
-ClientReply failure(const QString &code, const QString &message) {
+ClientReply failure(ErrorCode code, const QString &message) {
     ClientReply r;
-    r.code = code;
+    r.code = wireName(code);
     r.message = message;
     return r;
 }
@@ -108,7 +108,7 @@ void NodeClientBackend::offload(quint64 id, std::function<ClientReply()> work) {
     });
 }
 
-void NodeClientBackend::fail(quint64 id, const QString &code, const QString &message) {
+void NodeClientBackend::fail(quint64 id, ErrorCode code, const QString &message) {
     qCWarning(lcClient) << "request failed:" << message;
     emit finished(id, failure(code, message));
 }
@@ -118,9 +118,9 @@ void NodeClientBackend::installApp(quint64 id, const QString &path, const QStrin
     offload(id, [engine, path, name] {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return failure(QStringLiteral("not_found"), QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+            return failure(ErrorCode::NotFound, QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
         if (f.size() > kMaxWasmBytes)
-            return failure(QStringLiteral("too_large"), QStringLiteral("%1 is larger than 64 MiB").arg(path));
+            return failure(ErrorCode::TooLarge, QStringLiteral("%1 is larger than 64 MiB").arg(path));
         const QString appName = name.isEmpty() ? QFileInfo(path).completeBaseName() : name;
         auto app = engine->installApp(f.readAll(), appName);
         if (!app) return failure(app.error());
@@ -131,7 +131,7 @@ void NodeClientBackend::installApp(quint64 id, const QString &path, const QStrin
 
 void NodeClientBackend::createContext(quint64 id, const QString &appId, const QString &name, const QString &initArgs) {
     auto app = parseId(appId);
-    if (!app) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not an application id: %1").arg(appId));
+    if (!app) return fail(id, ErrorCode::InvalidId, QStringLiteral("not an application id: %1").arg(appId));
     Engine *engine = &node_->engine();
     offload(id, [engine, app = *app, name, args = initArgs.isEmpty() ? QByteArray("{}") : initArgs.toUtf8()] {
         auto ctx = engine->createContextSync(app, name, args);
@@ -143,7 +143,7 @@ void NodeClientBackend::createContext(quint64 id, const QString &appId, const QS
 
 void NodeClientBackend::invite(quint64 id, const QString &contextId, qint64 expiresInSeconds) {
     auto ctx = parseId(contextId);
-    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
     auto r = node_->invite(*ctx, expiresInSeconds);
     if (!r) return fail(id, r.error().code, r.error().message);
     emit finished(id, success({{QStringLiteral("invitation"), *r}}));
@@ -151,7 +151,7 @@ void NodeClientBackend::invite(quint64 id, const QString &contextId, qint64 expi
 
 void NodeClientBackend::join(quint64 id, const QString &invitation) {
     const QString text = invitation.trimmed();
-    if (text.isEmpty()) return fail(id, QStringLiteral("bad_invitation"), QStringLiteral("paste an invitation (dn1…) first"));
+    if (text.isEmpty()) return fail(id, ErrorCode::InvalidInvitation, QStringLiteral("paste an invitation (dn1…) first"));
     emit progress(id, QStringLiteral("Joining: verifying, fetching the app"), 0.2);
     node_->join(text, [this, id](Result<QJsonObject> r) {
         // The node calls back on its own thread, where we live.
@@ -166,7 +166,7 @@ void NodeClientBackend::join(quint64 id, const QString &invitation) {
 
 void NodeClientBackend::deleteContext(quint64 id, const QString &contextId) {
     auto ctx = parseId(contextId);
-    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
     Engine *engine = &node_->engine();
     offload(id, [engine, ctx = *ctx, contextId] {
         auto r = engine->deleteContext(ctx);
@@ -178,7 +178,7 @@ void NodeClientBackend::deleteContext(quint64 id, const QString &contextId) {
 
 void NodeClientBackend::call(quint64 id, const QString &contextId, const QString &method, const QString &args) {
     auto ctx = parseId(contextId);
-    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
     Engine *engine = &node_->engine();
     offload(id, [engine, ctx = *ctx, method = method.toUtf8(), args = args.isEmpty() ? QByteArray("{}") : args.toUtf8()] {
         auto r = engine->executeSync(ctx, method, args);
@@ -189,7 +189,7 @@ void NodeClientBackend::call(quint64 id, const QString &contextId, const QString
 
 void NodeClientBackend::fetchState(quint64 id, const QString &contextId, const QString &prefix, int limit) {
     auto ctx = parseId(contextId);
-    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
     Engine *engine = &node_->engine();
     pool_.start([this, engine, id, ctx = *ctx, contextId, prefix = prefix.toUtf8(), limit] {
         auto items = engine->stateItems(ctx, prefix, size_t(std::clamp(limit, 1, 100'000)));
@@ -209,7 +209,7 @@ void NodeClientBackend::fetchState(quint64 id, const QString &contextId, const Q
 
 void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit) {
     auto ctx = parseId(contextId);
-    if (!ctx) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a context id: %1").arg(contextId));
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
     Engine *engine = &node_->engine();
     pool_.start([this, engine, id, ctx = *ctx, contextId, limit] {
         // Heads before the deltas: every head read here is then in the list
@@ -232,7 +232,7 @@ void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit
 }
 
 void NodeClientBackend::peerAction(quint64 id, const QString &peerId, const QString &action) {
-    Result<void> r = Error{"bad_action", QStringLiteral("unknown peer action %1").arg(action)};
+    Result<void> r = Error{ErrorCode::InvalidArgument, QStringLiteral("unknown peer action %1").arg(action)};
     if (action == QLatin1String("disconnect")) r = node_->disconnectPeer(peerId);
     else if (action == QLatin1String("block")) r = node_->setPeerBlocked(peerId, true);
     else if (action == QLatin1String("unblock")) r = node_->setPeerBlocked(peerId, false);
@@ -248,7 +248,7 @@ void NodeClientBackend::evictBlob(quint64 id, const QString &blobId) {
         return;
     }
     auto blob = parseId(blobId);
-    if (!blob) return fail(id, QStringLiteral("bad_id"), QStringLiteral("not a blob id: %1").arg(blobId));
+    if (!blob) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a blob id: %1").arg(blobId));
     const bool evicted = cache.evict(*blob);
     emit finished(id, success({{QStringLiteral("evicted"), evicted ? 1 : 0}}));
 }

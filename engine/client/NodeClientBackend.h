@@ -8,6 +8,7 @@
 // the engine. Answers leave as signals, which reach NodeClient queued.
 #include "client/NodeSnapshot.h"
 #include "client/NodeSnapshotBuilder.h"
+#include "util/ErrorCode.h"
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -56,7 +57,7 @@ private:
     void watchJoins(const NodeSnapshot &s);
     // Runs `work` on the pool; it returns the reply that `finished` carries.
     void offload(quint64 id, std::function<ClientReply()> work);
-    void fail(quint64 id, const QString &code, const QString &message);
+    void fail(quint64 id, ErrorCode code, const QString &message);
 
     NodeServices *node_;
     NodeSnapshotBuilder builder_;

@@ -9,8 +9,8 @@ namespace {
 namespace pb = ::deltanode::pb;
 using namespace pb_bytes;
 
-Error oversized(const QString &what) { return {QStringLiteral("oversized"), what}; }
-Error malformed(const QString &what) { return {QStringLiteral("malformed"), what}; }
+Error oversized(const QString &what) { return {ErrorCode::Oversized, what}; }
+Error malformed(const QString &what) { return {ErrorCode::Malformed, what}; }
 
 void toPb(const Action &a, pb::Action &out) {
     switch (a.kind) {

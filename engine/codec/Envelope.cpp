@@ -139,7 +139,7 @@ OpenResult openEnvelope(QByteArrayView envelopeBytes, QByteArrayView contextKey3
                                                     .arg(h.id.toBase58(), actual.toBase58()));
     auto body = decodeBody(*plain, limits);
     if (!body)
-        return reject(body.error().code == QLatin1String("oversized") ? RejectReason::Oversized : RejectReason::Malformed,
+        return reject(body.error().code == ErrorCode::Oversized ? RejectReason::Oversized : RejectReason::Malformed,
                       QStringLiteral("delta %1: %2").arg(h.id.toBase58(), body.error().message));
     if (const char *field = headerMismatch(h, *body))
         return reject(RejectReason::HeaderMismatch, QStringLiteral("delta %1: envelope %2 differs from the signed body")
@@ -155,7 +155,7 @@ Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLim
     pb::DeltaEnvelope msg;
     EnvelopeHeader h;
     if (auto err = parseHeader(envelopeBytes, limits, msg, h))
-        return Error{QString::fromLatin1(rejectReasonName(err->reason)), err->message};
+        return Error{errorCodeOf(err->reason), err->message};
     return h;
 }
 

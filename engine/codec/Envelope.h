@@ -57,7 +57,7 @@ struct EnvelopeHeader {
 };
 
 // Parses and size-checks only; nothing is verified. Error codes are
-// rejectReasonName() values: "oversized" or "malformed".
+// ErrorCode::Oversized or ErrorCode::Malformed.
 Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLimits &limits = {});
 
 }  // namespace dn

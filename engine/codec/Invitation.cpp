@@ -50,8 +50,8 @@ QByteArray signedMessage(const InvitationData &d) {
     return out;
 }
 
-Error malformed(const QString &why) { return {QStringLiteral("malformed"), QStringLiteral("malformed invitation: ") + why}; }
-Error forged(const QString &why) { return {QStringLiteral("forged"), QStringLiteral("forged invitation: ") + why}; }
+Error malformed(const QString &why) { return {ErrorCode::Malformed, QStringLiteral("malformed invitation: ") + why}; }
+Error forged(const QString &why) { return {ErrorCode::Forged, QStringLiteral("forged invitation: ") + why}; }
 
 QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
@@ -112,7 +112,7 @@ Result<InvitationData> decodeInvitation(QStringView text, uint64_t nowUnixSecond
     if (publicKeyFromPeerId(d.inviterPeerId) != d.inviterKey)
         return forged(QStringLiteral("inviter peer id %1 does not belong to the signing key").arg(d.inviterPeerId));
     if (nowUnixSeconds >= d.expiresAt)
-        return Error{QStringLiteral("expired"),
+        return Error{ErrorCode::InvitationExpired,
                      QStringLiteral("invitation expired at %1")
                          .arg(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(d.expiresAt), Qt::UTC)
                                   .toString(Qt::ISODate))};

@@ -2,19 +2,21 @@
 
 namespace dn {
 
-const char *rejectReasonName(RejectReason reason) {
+ErrorCode errorCodeOf(RejectReason reason) {
     switch (reason) {
-    case RejectReason::Malformed: return "malformed";
-    case RejectReason::Oversized: return "oversized";
-    case RejectReason::BadSignature: return "bad_signature";
-    case RejectReason::DecryptFailed: return "decrypt_failed";
-    case RejectReason::IdMismatch: return "id_mismatch";
-    case RejectReason::HeaderMismatch: return "header_mismatch";
-    case RejectReason::Parentless: return "parentless";
-    case RejectReason::WrongContext: return "wrong_context";
+    case RejectReason::Malformed: return ErrorCode::Malformed;
+    case RejectReason::Oversized: return ErrorCode::Oversized;
+    case RejectReason::BadSignature: return ErrorCode::BadSignature;
+    case RejectReason::DecryptFailed: return ErrorCode::DecryptFailed;
+    case RejectReason::IdMismatch: return ErrorCode::IdMismatch;
+    case RejectReason::HeaderMismatch: return ErrorCode::HeaderMismatch;
+    case RejectReason::Parentless: return ErrorCode::Parentless;
+    case RejectReason::WrongContext: return ErrorCode::WrongContext;
     case RejectReason::count_: break;
     }
-    return "unknown";
+    return ErrorCode::Malformed;
 }
+
+const char *rejectReasonName(RejectReason reason) { return errorInfo(errorCodeOf(reason)).wire; }
 
 }  // namespace dn

@@ -1,6 +1,7 @@
 #pragma once
 // Why a received delta envelope was refused. One value per check of
 // openEnvelope(), so metrics and logs say exactly which check failed.
+#include "util/ErrorCode.h"
 #include <QString>
 #include <cstddef>
 
@@ -20,7 +21,9 @@ enum class RejectReason {
 
 inline constexpr size_t kRejectReasonCount = static_cast<size_t>(RejectReason::count_);
 
-// snake_case name for metrics labels and error codes, e.g. "bad_signature".
+// The dn::Error code of each reason, and its wire string for metrics labels,
+// e.g. "bad_signature".
+ErrorCode errorCodeOf(RejectReason reason);
 const char *rejectReasonName(RejectReason reason);
 
 struct OpenError {

@@ -55,7 +55,7 @@ Result<AppRecord> AppCatalog::install(const QByteArray &wasm, const QString &nam
     m.SerializeToString(&raw);
     Batch b;
     b.put(keys::app(id), QByteArray::fromStdString(raw));
-    if (!store_.commitSync(std::move(b))) return Error{"storage_error", "could not record the application"};
+    if (!store_.commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the application"};
     Entry e{fromMeta(id, m), blob->id, *compiled};
     std::lock_guard lock(mutex_);
     auto [it, inserted] = apps_.emplace(id, std::move(e));
@@ -94,12 +94,12 @@ Result<std::shared_ptr<const WasmApp>> AppCatalog::compiled(const Hash32 &id) {
         std::lock_guard lock(mutex_);
         auto it = apps_.find(id);
         if (it == apps_.end())
-            return Error{"app_not_found", QStringLiteral("application %1 is not installed").arg(id.toBase58())};
+            return errors::appNotFound(id);
         if (it->second.compiled) return it->second.compiled;
         blobId = it->second.blobId;
     }
     auto wasm = blobs_.get(blobId);
-    if (!wasm) return Error{"app_missing", QStringLiteral("the module of application %1 is missing from the blob store").arg(id.toBase58())};
+    if (!wasm) return Error{ErrorCode::AppNotFound, QStringLiteral("the module of application %1 is missing from the blob store").arg(id.toBase58())};
     auto compiled = pool_.compile(*wasm);
     if (!compiled) return compiled.error();
     std::lock_guard lock(mutex_);

@@ -55,7 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const Options &options) {
     auto &d = *e->d;
     d.options = options;
     if (!QDir().mkpath(options.dataDir))
-        return Error{"io", QStringLiteral("cannot create data directory %1").arg(options.dataDir)};
+        return Error{ErrorCode::Io, QStringLiteral("cannot create data directory %1").arg(options.dataDir)};
     auto store = Store::open(QDir(options.dataDir).filePath(QStringLiteral("db")));
     if (!store) return store.error();
     d.store = std::move(*store);
@@ -123,7 +123,7 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
                                          std::vector<Action> actions, std::vector<Event> events,
                                          uint64_t time, std::function<void(bool)> durable) {
     if (parents.empty())
-        return Error{"not_synced", QStringLiteral("context %1 has no history here yet; wait for it to sync")
+        return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; wait for it to sync")
                                        .arg(rt.record().id.toBase58())};
     DeltaBody body;
     body.contextId = rt.record().id;
@@ -143,7 +143,7 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
                             });
     rt.publishInfo();
     if (res.status != AddStatus::Applied)
-        return Error{"internal", QStringLiteral("own delta was not applied: %1").arg(res.error)};
+        return Error{ErrorCode::Internal, QStringLiteral("own delta was not applied: %1").arg(res.error)};
     return id;
 }
 
@@ -205,7 +205,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
             if (out.error) {
                 std::unique_lock lock(impl->mutex);
                 impl->contexts.erase(rt->record().id);
-                return done(Error{callErrorKindName(out.error->kind), QStringLiteral("init failed: %1").arg(out.error->message)});
+                return done(Error{errorCodeOf(out.error->kind), QStringLiteral("init failed: %1").arg(out.error->message)});
             }
             actions = std::move(out.actions);
             events = std::move(out.events);
@@ -216,7 +216,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
                                       QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}").arg(peer).arg(nowMs()).toUtf8()));
         auto r = impl->commitLocal(*rt, {Hash32::zero()}, std::move(actions), std::move(events), time,
                                    [rt, done](bool ok) {
-                                       if (!ok) return done(Error{"storage_error", "genesis delta could not be written"});
+                                       if (!ok) return done(Error{ErrorCode::StorageError, "genesis delta could not be written"});
                                        done(rt->info());
                                    });
         if (!r) done(r.error());
@@ -229,10 +229,10 @@ Result<ContextInfo> Engine::createContextSync(const Hash32 &appId, const QString
 
 Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &appId,
                                         const QByteArray &contextKey, const QString &name) {
-    if (contextKey.size() != 32) return Error{"invalid_argument", "a context key is 32 bytes"};
+    if (contextKey.size() != 32) return Error{ErrorCode::InvalidArgument, "a context key is 32 bytes"};
     if (!d->apps->record(appId))
-        return Error{"app_not_found", QStringLiteral("application %1 is not installed").arg(appId.toBase58())};
-    if (d->find(contextId)) return Error{"already_member", "this node already has that context"};
+        return errors::appNotFound(appId);
+    if (d->find(contextId)) return Error{ErrorCode::AlreadyMember, "this node already has that context"};
     ContextRuntime::Record rec;
     rec.id = contextId;
     rec.appId = appId;
@@ -242,7 +242,7 @@ Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &a
     auto rt = d->makeRuntime(rec, Hash32{});
     Batch b;
     b.put(keys::context(contextId), rt->encodeRecord({}, Hash32{}));
-    if (!d->store->commitSync(std::move(b))) return Error{"storage_error", "could not record the context"};
+    if (!d->store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the context"};
     if (auto r = rt->load({}); !r) return r.error();
     std::unique_lock lock(d->mutex);
     d->contexts.emplace(contextId, rt);
@@ -275,7 +275,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
         std::unique_lock lock(d->mutex);
         auto it = d->contexts.find(contextId);
         if (it == d->contexts.end())
-            return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+            return errors::contextNotFound(contextId);
         rt = it->second;
         d->contexts.erase(it);
     }
@@ -294,7 +294,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
             cb(store->commitSync(std::move(b)));
         });
     });
-    if (!deleted.ok() || !*deleted) return Error{"storage_error", "could not delete the context's data"};
+    if (!deleted.ok() || !*deleted) return Error{ErrorCode::StorageError, "could not delete the context's data"};
     return {};
 }
 
@@ -303,7 +303,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
 void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QByteArray &args,
                      Callback<ExecuteResult> done) {
     auto rt = d->find(contextId);
-    if (!rt) return done(Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())});
+    if (!rt) return done(errors::contextNotFound(contextId));
     auto app = d->apps->compiled(rt->record().appId);
     if (!app) return done(app.error());
     Impl *impl = d.get();
@@ -317,7 +317,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
         impl->metrics.wasmCall.record(out.elapsedUs);
         if (out.error) {
             impl->metrics.failedCalls.fetch_add(1, std::memory_order_relaxed);
-            return done(Error{callErrorKindName(out.error->kind), out.error->message});
+            return done(Error{errorCodeOf(out.error->kind), out.error->message});
         }
         auto result = std::make_shared<ExecuteResult>();
         result->output = std::move(out.returnValue);
@@ -336,7 +336,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
         auto answer = [impl, result, started, done, steps, durable] {
             if (steps->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
             if (!durable->load(std::memory_order_acquire))
-                return done(Error{"storage_error", "the transaction could not be made durable"});
+                return done(Error{ErrorCode::StorageError, "the transaction could not be made durable"});
             impl->metrics.transaction.record(started.nsecsElapsed() / 1000);
             impl->metrics.transactions.fetch_add(1, std::memory_order_relaxed);
             done(std::move(*result));
@@ -361,11 +361,11 @@ void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
     auto header = peekEnvelope(envelope);
     if (!header) {
         d->rejects.add(RejectReason::Malformed);
-        return done(Error{"malformed", header.error().message});
+        return done(Error{ErrorCode::Malformed, header.error().message});
     }
     auto rt = d->find(header->contextId);
     if (!rt)
-        return done(Error{"context_not_found",
+        return done(Error{ErrorCode::ContextNotFound,
                           QStringLiteral("delta for unknown context %1").arg(header->contextId.toBase58())});
     Impl *impl = d.get();
     d->pool->post(rt->worker(), [impl, rt, envelope, done = std::move(done)](Worker &w) {
@@ -375,7 +375,7 @@ void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
         if (auto *err = std::get_if<OpenError>(&opened)) {
             impl->rejects.add(err->reason);
             if (impl->listener) impl->listener->deltaRejected(rt->record().id, rejectReasonName(err->reason), err->message);
-            return done(Error{rejectReasonName(err->reason), err->message});
+            return done(Error{errorCodeOf(err->reason), err->message});
         }
         const Delta &delta = std::get<Delta>(opened);
         impl->hlc.observe(delta.body.hlc);
@@ -396,7 +396,7 @@ void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
             break;
         case AddStatus::Rejected:
             impl->rejects.add(RejectReason::Malformed);
-            return done(Error{"rejected", res.error});
+            return done(Error{ErrorCode::Rejected, res.error});
         }
         rt->publishInfo();
         impl->runHandlers(w, *rt);
@@ -413,7 +413,7 @@ Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
 // Runs `body` on the context's worker and waits for its value.
 #define DN_ON_CONTEXT(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
-    if (!rt) return Error{"context_not_found", QStringLiteral("no context %1").arg((contextId).toBase58())};   \
+    if (!rt) return errors::contextNotFound(contextId);   \
     return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
 
 Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
@@ -442,7 +442,7 @@ Result<IntegrityReport> Engine::verify(const Hash32 &contextId) {
 
 Result<std::vector<DeltaSummary>> Engine::deltas(const Hash32 &contextId, size_t limit) {
     if (!d->find(contextId))
-        return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+        return errors::contextNotFound(contextId);
     std::vector<DeltaSummary> out;
     const QByteArray prefix = keys::deltaPrefix(contextId);
     const Hash32 self = d->identity->publicKey();

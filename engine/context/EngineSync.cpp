@@ -40,7 +40,7 @@ std::vector<Hash32> parentsOf(const StoredDeltaInfo &rec) {
 // Runs `body` (returning Result<T> or T) on the context's worker and waits.
 #define DN_ON_WORKER(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
-    if (!rt) return Error{"context_not_found", QStringLiteral("no context %1").arg((contextId).toBase58())};   \
+    if (!rt) return errors::contextNotFound(contextId);   \
     return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
 
 Result<std::vector<Hash32>> Engine::unknownDeltas(const Hash32 &contextId, const std::vector<Hash32> &ids) {
@@ -124,7 +124,7 @@ Result<ContextSnapshot> Engine::exportSnapshot(const Hash32 &contextId) {
 
 Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const ContextSnapshot &snapshot) {
     auto rt = d->find(contextId);
-    if (!rt) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (!rt) return errors::contextNotFound(contextId);
     Impl *impl = d.get();
     return waitFor<ContextInfo>([&](auto cb) {
         d->pool->post(rt->worker(), [&, impl, rt, cb](Worker &w) {
@@ -161,12 +161,12 @@ Result<size_t> Engine::prune(const Hash32 &contextId, size_t retain, int64_t min
 #undef DN_ON_WORKER
 
 void Engine::commitNodeActions(const Hash32 &contextId, std::vector<Action> actions, Callback<Hash32> done) {
-    if (actions.empty()) return done(Error{"invalid_argument", "no actions"});
+    if (actions.empty()) return done(Error{ErrorCode::InvalidArgument, "no actions"});
     for (const Action &a : actions)
         if (!a.key.startsWith('\0'))
-            return done(Error{"invalid_argument", "node actions may only touch the node's namespace (keys starting with \\0)"});
+            return done(Error{ErrorCode::InvalidArgument, "node actions may only touch the node's namespace (keys starting with \\0)"});
     auto rt = d->find(contextId);
-    if (!rt) return done(Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())});
+    if (!rt) return done(errors::contextNotFound(contextId));
     Impl *impl = d.get();
     d->pool->post(rt->worker(), [impl, rt, actions = std::move(actions), done](Worker &) mutable {
         // The durable callback may run (committer thread) before commitLocal
@@ -186,7 +186,7 @@ void Engine::commitNodeActions(const Hash32 &contextId, std::vector<Action> acti
             }
             if (!join->durable) return;
             join->answered = true;
-            if (!*join->durable) return done(Error{"storage_error", "the node's delta could not be made durable"});
+            if (!*join->durable) return done(Error{ErrorCode::StorageError, "the node's delta could not be made durable"});
             done(join->committed->value());
         };
         auto r = impl->commitLocal(*rt, rt->dag().heads(), std::move(actions), {}, impl->hlc.now(),

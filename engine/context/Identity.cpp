@@ -13,11 +13,11 @@ Result<Identity> Identity::loadOrCreate(const QString &dataDir) {
     QFile f(path);
     if (f.exists()) {
         if (!f.open(QIODevice::ReadOnly))
-            return Error{"identity", QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
+            return Error{ErrorCode::Identity, QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
         const QByteArray seed = QByteArray::fromHex(f.readAll().trimmed());
         auto key = Ed25519Key::fromSeed(seed);
         if (!key)
-            return Error{"identity", QStringLiteral("%1 does not hold a valid Ed25519 key").arg(path)};
+            return Error{ErrorCode::Identity, QStringLiteral("%1 does not hold a valid Ed25519 key").arg(path)};
         return Identity(std::move(*key));
     }
     QDir().mkpath(dataDir);
@@ -26,11 +26,11 @@ Result<Identity> Identity::loadOrCreate(const QString &dataDir) {
     // Owner-only before any byte of the secret is written.
     if (!out.open(QIODevice::WriteOnly) ||
         !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
-        return Error{"identity", QStringLiteral("cannot create %1: %2").arg(path, out.errorString())};
+        return Error{ErrorCode::Identity, QStringLiteral("cannot create %1: %2").arg(path, out.errorString())};
     out.write(key.seed().toHex());
     out.write("\n");
     if (!out.commit())
-        return Error{"identity", QStringLiteral("cannot write %1: %2").arg(path, out.errorString())};
+        return Error{ErrorCode::Identity, QStringLiteral("cannot write %1: %2").arg(path, out.errorString())};
     return Identity(std::move(key));
 }
 

@@ -213,7 +213,7 @@ void GossipRouter::leave(const QString &topic) {
 // --- publish ---
 
 Result<QByteArray> GossipRouter::publish(const QString &topic, const QByteArray &data) {
-    if (topic.isEmpty()) return Result<QByteArray>::failure("invalid_topic", "A message needs a topic.");
+    if (topic.isEmpty()) return Result<QByteArray>::failure(ErrorCode::InvalidTopic, "A message needs a topic.");
     pb::Message msg;
     msg.set_data(toStd(data));
     msg.set_seqno(toStd(seqnoBytes(nextSeqno_++)));
@@ -223,7 +223,7 @@ Result<QByteArray> GossipRouter::publish(const QString &topic, const QByteArray 
     const QByteArray rpc = gossip_rpc::withMessages({encoded});
     if (rpc.size() > config_.maxMessageSize)
         return Result<QByteArray>::failure(
-            "too_large", QStringLiteral("The message is %1 bytes encoded; gossip carries at most %2.")
+            ErrorCode::TooLarge, QStringLiteral("The message is %1 bytes encoded; gossip carries at most %2.")
                              .arg(rpc.size()).arg(config_.maxMessageSize));
 
     const GossipMessage view{selfId_, gossip_rpc::toQt(msg.seqno()), topic, data};

@@ -174,15 +174,15 @@ Stream *Connection::createStream(uint32_t id, Direction dir) {
 }
 
 void Connection::openStream(const QStringList &protocols, StreamCallback callback) {
-    auto later = [this, callback](QString code, QString msg) {
+    auto later = [this, callback](ErrorCode code, QString msg) {
         QMetaObject::invokeMethod(this, [callback, code, msg] { callback(Error{code, msg}); },
                                   Qt::QueuedConnection);
     };
-    if (!established_ || closed_) return later(QStringLiteral("not_connected"), QStringLiteral("connection is not open"));
-    if (protocols.isEmpty()) return later(QStringLiteral("bad_request"), QStringLiteral("no protocol given"));
+    if (!established_ || closed_) return later(ErrorCode::NotConnected, QStringLiteral("connection is not open"));
+    if (protocols.isEmpty()) return later(ErrorCode::InvalidArgument, QStringLiteral("no protocol given"));
     const uint32_t id = yamux_->openStream();
     if (id == 0)
-        return later(QStringLiteral("stream_limit"),
+        return later(ErrorCode::StreamLimit,
                      QStringLiteral("cannot open a stream (limit reached or the peer is going away)"));
     Stream *s = createStream(id, Direction::Outbound);
     pendingOpens_.insert(id, std::move(callback));
@@ -241,13 +241,13 @@ void Connection::streamNegotiated(Stream *s) {
 void Connection::streamNegotiationFailed(Stream *s, const NetError &e) {
     if (counters_ && s->direction() == Direction::Inbound) counters_->reject(e.reason);
     StreamCallback cb = pendingOpens_.take(s->id());
-    if (cb) cb(Error{QStringLiteral("protocol_negotiation"), e.message});
+    if (cb) cb(Error{ErrorCode::ProtocolNegotiation, e.message});
 }
 
 void Connection::streamFinished(Stream *s) {
     streams_.remove(s->id());
     StreamCallback cb = pendingOpens_.take(s->id());
-    if (cb) cb(Error{QStringLiteral("stream_closed"), QStringLiteral("stream closed before its protocol was agreed")});
+    if (cb) cb(Error{ErrorCode::StreamClosed, QStringLiteral("stream closed before its protocol was agreed")});
 }
 
 void Connection::onSocketError() {
@@ -287,7 +287,7 @@ void Connection::close(const QString &reason) {
         if (s) s->onRemoteReset(QStringLiteral("connection closed: %1").arg(reason));
     const auto pending = std::exchange(pendingOpens_, {});
     for (const auto &cb : pending)
-        if (cb) cb(Error{QStringLiteral("connection_closed"), reason});
+        if (cb) cb(Error{ErrorCode::ConnectionClosed, reason});
     // Let the socket flush what is queued (the GoAway) on its own, then go.
     QTcpSocket *sock = std::exchange(socket_, nullptr);
     sock->disconnect(this);

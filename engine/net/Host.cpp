@@ -53,14 +53,14 @@ ConnectionConfig Host::connectionConfig(int timeoutMs) const {
 
 Result<Multiaddr> Host::listen(const Multiaddr &addr) {
     if (!addr.isTcp() || addr.isDns())
-        return Error{QStringLiteral("bad_multiaddr"),
+        return Error{ErrorCode::BadMultiaddr,
                      QStringLiteral("can only listen on /ip4|ip6/…/tcp/… (got %1)").arg(addr.toString())};
     auto *server = new QTcpServer(this);
     server->setMaxPendingConnections(config_.maxPendingUpgrades);
     if (!server->listen(addr.ipAddress(), addr.tcpPort())) {
         const QString why = server->errorString();
         delete server;
-        return Error{QStringLiteral("listen_failed"),
+        return Error{ErrorCode::ListenFailed,
                      QStringLiteral("cannot listen on %1: %2").arg(addr.toString(), why)};
     }
     connect(server, &QTcpServer::newConnection, this, &Host::onNewConnection);
@@ -130,22 +130,22 @@ void Host::onNewConnection() {
 }
 
 void Host::dial(const Multiaddr &addr, DialCallback callback) {
-    auto fail = [this, callback](const QString &code, const QString &msg) {
+    auto fail = [this, callback](ErrorCode code, const QString &msg) {
         later(this, [callback, code, msg] { callback(Error{code, msg}); });
     };
-    if (!addr.isTcp()) return fail(QStringLiteral("bad_multiaddr"), QStringLiteral("not a TCP multiaddr: %1").arg(addr.toString()));
+    if (!addr.isTcp()) return fail(ErrorCode::BadMultiaddr, QStringLiteral("not a TCP multiaddr: %1").arg(addr.toString()));
     const QString peer = addr.peerId();
     std::optional<Hash32> expected;
     if (!peer.isEmpty()) {
         expected = publicKeyFromPeerId(peer);
-        if (!expected) return fail(QStringLiteral("bad_peer_id"), QStringLiteral("only Ed25519 peer ids are supported: %1").arg(peer));
-        if (peer == peerId_) return fail(QStringLiteral("self_dial"), QStringLiteral("refusing to dial ourselves"));
-        if (blocked_.contains(peer)) return fail(QStringLiteral("blocked"), QStringLiteral("peer %1 is blocked").arg(peer));
+        if (!expected) return fail(ErrorCode::BadPeerId, QStringLiteral("only Ed25519 peer ids are supported: %1").arg(peer));
+        if (peer == peerId_) return fail(ErrorCode::SelfDial, QStringLiteral("refusing to dial ourselves"));
+        if (blocked_.contains(peer)) return fail(ErrorCode::Blocked, QStringLiteral("peer %1 is blocked").arg(peer));
         if (Connection *c = connectionTo(peer)) {
             QPointer<Connection> g(c);
             later(this, [callback, g] {
                 if (g && !g->isClosed()) callback(g.data());
-                else callback(Error{QStringLiteral("connection_closed"), QStringLiteral("connection closed")});
+                else callback(Error{ErrorCode::ConnectionClosed, QStringLiteral("connection closed")});
             });
             return;
         }
@@ -170,7 +170,7 @@ void Host::dial(const Multiaddr &addr, DialCallback callback) {
                 return;
             }
         }
-        failDial(key, Error{QStringLiteral("dns_failed"),
+        failDial(key, Error{ErrorCode::DnsFailed,
                             QStringLiteral("cannot resolve %1: %2").arg(info.hostName(), info.errorString())});
     });
 }
@@ -221,7 +221,7 @@ void Host::onEstablished(Connection *conn) {
     emit connectionEstablished(conn);
     if (first && !conn->isClosed()) emit peerConnected(peer, conn->direction());
     for (const auto &cb : done) {
-        if (conn->isClosed()) cb(Error{QStringLiteral("connection_closed"), conn->closeReason()});
+        if (conn->isClosed()) cb(Error{ErrorCode::ConnectionClosed, conn->closeReason()});
         else cb(conn);
     }
 }
@@ -232,7 +232,7 @@ void Host::onClosed(Connection *conn, const QString &reason) {
         if (it->conn == conn) {
             const QString key = it->key;
             const QString addr = it->addr.toString();
-            failDial(key, Error{QStringLiteral("dial_failed"), QStringLiteral("dial %1 failed: %2").arg(addr, reason)});
+            failDial(key, Error{ErrorCode::DialFailed, QStringLiteral("dial %1 failed: %2").arg(addr, reason)});
             break;
         }
     }
@@ -318,7 +318,7 @@ void Host::newStream(const QString &peer, const QStringList &protocols, StreamCa
     QList<Multiaddr> addrs = peerStore_.addresses(peer);
     if (addrs.isEmpty()) {
         later(this, [callback, peer] {
-            callback(Error{QStringLiteral("not_connected"), QStringLiteral("no connection to and no address for %1").arg(peer)});
+            callback(Error{ErrorCode::NotConnected, QStringLiteral("no connection to and no address for %1").arg(peer)});
         });
         return;
     }

@@ -8,7 +8,7 @@
 namespace dn {
 namespace {
 
-Error malformed(const QString &why) { return Error{QStringLiteral("identify_malformed"), why}; }
+Error malformed(const QString &why) { return Error{ErrorCode::IdentifyMalformed, why}; }
 
 void setBytes(std::string *dst, const QByteArray &b) { dst->assign(b.constData(), size_t(b.size())); }
 

@@ -41,7 +41,7 @@ const Proto *protoByName(QStringView name) {
     return nullptr;
 }
 
-Error bad(const QString &why) { return Error{QStringLiteral("bad_multiaddr"), why}; }
+Error bad(const QString &why) { return Error{ErrorCode::BadMultiaddr, why}; }
 
 // A multihash is <varint code><varint length><length bytes>, nothing more.
 bool isMultihash(QByteArrayView b) {

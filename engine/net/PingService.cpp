@@ -11,7 +11,7 @@ PingService::PingService(Host *host) : host_(host) {
     host_->setStreamHandler(kProtocol, [this](Stream *s) { respond(s); });
     connect(host_, &Host::peerConnected, this, [this](const QString &peer) { ping(peer, nullptr); });
     connect(host_, &Host::peerDisconnected, this, [this](const QString &peer) {
-        finish(peer, Error{QStringLiteral("not_connected"), QStringLiteral("peer disconnected")}, true);
+        finish(peer, Error{ErrorCode::NotConnected, QStringLiteral("peer disconnected")}, true);
         auto it = out_.find(peer);
         if (it != out_.end() && !it->opening) {
             delete it->timeout;
@@ -66,7 +66,7 @@ void PingService::ping(const QString &peer, std::function<void(Result<qint64>)> 
     if (!conn) {
         if (callback)
             QMetaObject::invokeMethod(this, [callback, peer] {
-                callback(Error{QStringLiteral("not_connected"), QStringLiteral("not connected to %1").arg(peer)});
+                callback(Error{ErrorCode::NotConnected, QStringLiteral("not connected to %1").arg(peer)});
             }, Qt::QueuedConnection);
         return;
     }
@@ -95,7 +95,7 @@ void PingService::ping(const QString &peer, std::function<void(Result<qint64>)> 
         it->stream = s;
         connect(s, &Stream::readyRead, self, [self, peer] { self->onEcho(peer); });
         auto gone = [self, peer] {
-            self->finish(peer, Error{QStringLiteral("stream_closed"), QStringLiteral("ping stream closed")}, true);
+            self->finish(peer, Error{ErrorCode::StreamClosed, QStringLiteral("ping stream closed")}, true);
         };
         connect(s, &Stream::wasReset, self, gone);
         connect(s, &Stream::readFinished, self, gone);
@@ -112,7 +112,7 @@ void PingService::send(const QString &peer) {
         o.timeout = new QTimer;
         o.timeout->setSingleShot(true);
         connect(o.timeout, &QTimer::timeout, this, [this, peer] {
-            finish(peer, Error{QStringLiteral("timeout"), QStringLiteral("ping timed out")}, true);
+            finish(peer, Error{ErrorCode::Timeout, QStringLiteral("ping timed out")}, true);
         });
     }
     o.timeout->start(host_->config().pingTimeoutMs);
@@ -127,7 +127,7 @@ void PingService::onEcho(const QString &peer) {
     if (!it->inFlight || it->received.size() > kPayload ||
         (it->received.size() == kPayload && it->received != it->payload)) {
         host_->counters().reject(NetReject::PingMalformed);
-        finish(peer, Error{QStringLiteral("ping_malformed"), QStringLiteral("ping echo does not match")}, true);
+        finish(peer, Error{ErrorCode::PingMalformed, QStringLiteral("ping echo does not match")}, true);
         return;
     }
     if (it->received.size() < kPayload) return;

@@ -27,7 +27,7 @@ void JoinFlow::start() {
     qCInfo(lcJoin) << "joining context" << inv_.contextId.toBase58() << "(application" << inv_.appId.toBase58()
                    << ") invited by" << inviter_;
     if (inviter_ == net_.host().peerId())
-        return fail(QStringLiteral("invalid_invitation"), QStringLiteral("this invitation was issued by this node"));
+        return fail(ErrorCode::InvalidInvitation, QStringLiteral("this invitation was issued by this node"));
     if (net_.engine().context(inv_.contextId)) return checkMembership();
     dialInviter(0, {});
 }
@@ -60,7 +60,7 @@ void JoinFlow::dialInviter(int index, const QString &lastError) {
         return ensureApp();
     }
     if (index >= inv_.inviterAddrs.size()) {
-        return fail(QStringLiteral("inviter_unreachable"),
+        return fail(ErrorCode::InviterUnreachable,
                     inv_.inviterAddrs.isEmpty()
                         ? QStringLiteral("the invitation lists no address of the inviter %1").arg(inviter_)
                         : QStringLiteral("could not connect to the inviter %1 at %2: %3")
@@ -88,7 +88,7 @@ void JoinFlow::ensureApp() {
     fetch->start([self, fetch](Result<BlobInfo> blob) {
         fetch->deleteLater();
         if (!self) return;
-        if (!blob) return self->fail(QStringLiteral("app_fetch_failed"),
+        if (!blob) return self->fail(ErrorCode::AppFetchFailed,
                                      QStringLiteral("could not fetch application %1 from the inviter: %2")
                                          .arg(self->inv_.appId.toBase58(), blob.error().message));
         Engine *engine = &self->net_.engine();
@@ -96,7 +96,7 @@ void JoinFlow::ensureApp() {
         self->net_.jobs().run<Result<AppRecord>>(
             [engine, blobId, name = self->inv_.appName]() -> Result<AppRecord> {
                 auto bytes = engine->blobs().get(blobId);
-                if (!bytes) return Error{"app_fetch_failed", "the fetched module vanished from the blob store"};
+                if (!bytes) return Error{ErrorCode::AppFetchFailed, "the fetched module vanished from the blob store"};
                 // The inviter's name for it, or (from an older inviter) a generic one.
                 return engine->installApp(*bytes, name.isEmpty() ? QStringLiteral("joined") : name);
             },
@@ -104,7 +104,7 @@ void JoinFlow::ensureApp() {
                 if (!self) return;
                 if (!app) return self->fail(app.error().code, QStringLiteral("the fetched module: %1").arg(app.error().message));
                 if (app->id != self->inv_.appId)
-                    return self->fail(QStringLiteral("app_mismatch"),
+                    return self->fail(ErrorCode::AppMismatch,
                                       QStringLiteral("the inviter sent a module whose id is %1, not %2")
                                           .arg(app->id.toBase58(), self->inv_.appId.toBase58()));
                 qCInfo(lcJoin) << "installed application" << app->id.toBase58() << "(" << app->size << "bytes)";
@@ -130,10 +130,10 @@ void JoinFlow::syncWithInviter() {
         if (!self) return;
         switch (out.status) {
         case SyncOutcome::Status::NotMember:
-            return self->fail(QStringLiteral("sync_failed"), QStringLiteral("the inviter no longer has the context"));
+            return self->fail(ErrorCode::SyncFailed, QStringLiteral("the inviter no longer has the context"));
         case SyncOutcome::Status::Failed:
         case SyncOutcome::Status::Unavailable:
-            return self->fail(QStringLiteral("sync_failed"),
+            return self->fail(ErrorCode::SyncFailed,
                               QStringLiteral("could not sync with the inviter: %1 (join again to retry)").arg(out.error));
         default:
             break;
@@ -169,13 +169,13 @@ void JoinFlow::succeed() {
     if (finished_) return;
     finished_ = true;
     auto info = net_.engine().context(inv_.contextId);
-    if (!info) return done_(Error{"context_not_found", "the context went away while joining"});
+    if (!info) return done_(Error{ErrorCode::ContextNotFound, "the context went away while joining"});
     qCInfo(lcJoin) << "joined context" << inv_.contextId.toBase58();
     done_(*info);
     deleteLater();
 }
 
-void JoinFlow::fail(const QString &code, const QString &message) {
+void JoinFlow::fail(ErrorCode code, const QString &message) {
     if (finished_) return;
     finished_ = true;
     qCWarning(lcJoin).noquote() << "joining" << inv_.contextId.toBase58() << "failed:" << message;

@@ -34,7 +34,7 @@ private:
     void syncWithInviter();
     void writeMembership();
     void succeed();
-    void fail(const QString &code, const QString &message);
+    void fail(ErrorCode code, const QString &message);
     QByteArray memberKey() const;
 
     NetworkService &net_;

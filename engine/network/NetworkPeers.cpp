@@ -14,7 +14,7 @@ namespace dn {
 namespace {
 Result<void> checkPeerId(const QString &peerId) {
     if (!publicKeyFromPeerId(peerId))
-        return Error{"invalid_id", QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(peerId)};
+        return Error{ErrorCode::InvalidId, QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(peerId)};
     return {};
 }
 }  // namespace
@@ -75,7 +75,7 @@ QJsonArray NetworkService::peers() const {
 Result<void> NetworkService::disconnectPeer(const QString &peerId) {
     if (auto r = checkPeerId(peerId); !r) return r;
     if (!host_->isConnected(peerId))
-        return Error{"peer_not_found", QStringLiteral("not connected to %1").arg(peerId)};
+        return Error{ErrorCode::PeerNotFound, QStringLiteral("not connected to %1").arg(peerId)};
     qCInfo(lcNetwork) << "disconnecting" << peerId << "(admin request)";
     host_->disconnect(peerId);
     return {};
@@ -83,7 +83,7 @@ Result<void> NetworkService::disconnectPeer(const QString &peerId) {
 
 Result<void> NetworkService::setPeerBlocked(const QString &peerId, bool blocked) {
     if (auto r = checkPeerId(peerId); !r) return r;
-    if (peerId == host_->peerId()) return Error{"invalid_argument", "a node cannot block itself"};
+    if (peerId == host_->peerId()) return Error{ErrorCode::InvalidArgument, "a node cannot block itself"};
     if (blocked) {
         qCInfo(lcNetwork) << "blocking" << peerId << "(admin request)";
         host_->block(peerId);

@@ -127,9 +127,9 @@ Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresIn
     Engine &engine = *deps_.engine;
     const auto info = engine.context(contextId);
     const auto key = engine.contextKey(contextId);
-    if (!info || !key) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (!info || !key) return errors::contextNotFound(contextId);
     if (info->heads.empty())
-        return Error{"not_synced", QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
+        return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
                                        .arg(contextId.toBase58())};
     if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
     expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
@@ -150,8 +150,8 @@ Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresIn
 void NetworkService::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
     auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
     if (!inv) {
-        const QString code = inv.error().code == QLatin1String("expired") ? QStringLiteral("invitation_expired")
-                                                                            : QStringLiteral("invalid_invitation");
+        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
+                                                                                : ErrorCode::InvalidInvitation;
         return done(Error{code, inv.error().message});
     }
     auto *flow = new JoinFlow(*this, std::move(*inv), std::move(done), this);

@@ -22,10 +22,10 @@ Result<ApiToken> ApiToken::loadOrCreate(const QString &dataDir) {
     QFile existing(path);
     if (existing.exists()) {
         if (!existing.open(QIODevice::ReadOnly))
-            return Error{"io", QStringLiteral("cannot read the API token %1: %2").arg(path, existing.errorString())};
+            return Error{ErrorCode::Io, QStringLiteral("cannot read the API token %1: %2").arg(path, existing.errorString())};
         const QString t = QString::fromLatin1(existing.read(256)).trimmed();
         if (!wellFormed(t))
-            return Error{"bad_token_file", QStringLiteral("%1 does not hold an API token (64 hex digits); delete it to get a new one").arg(path)};
+            return Error{ErrorCode::BadTokenFile, QStringLiteral("%1 does not hold an API token (64 hex digits); delete it to get a new one").arg(path)};
         return ApiToken{t, path};
     }
     const QString token = QString::fromLatin1(randomBytes(32).toHex());
@@ -34,13 +34,13 @@ Result<ApiToken> ApiToken::loadOrCreate(const QString &dataDir) {
     const QByteArray native = QFile::encodeName(path);
     const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        return Error{"io", QStringLiteral("cannot create the API token %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
+        return Error{ErrorCode::Io, QStringLiteral("cannot create the API token %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
     const QByteArray line = token.toLatin1() + '\n';
     const bool ok = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) {
         QFile::remove(path);
-        return Error{"io", QStringLiteral("cannot write the API token %1").arg(path)};
+        return Error{ErrorCode::Io, QStringLiteral("cannot write the API token %1").arg(path)};
     }
     return ApiToken{token, path};
 }

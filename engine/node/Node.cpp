@@ -100,7 +100,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig &config) {
     // Usually made by NodeCommandLine already; embedders may skip it.
     if (!QFileInfo::exists(config.dataDir)) {
         if (!QDir().mkpath(config.dataDir))
-            return Error{"io", QStringLiteral("cannot create the data directory %1").arg(config.dataDir)};
+            return Error{ErrorCode::Io, QStringLiteral("cannot create the data directory %1").arg(config.dataDir)};
         QFile::setPermissions(config.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
     auto token = ApiToken::loadOrCreate(config.dataDir);
@@ -179,7 +179,7 @@ std::optional<QByteArray> Node::appModule(const Hash32 &appId) {
 Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
     const auto info = engine_->context(contextId);
     const auto key = engine_->contextKey(contextId);
-    if (!info || !key) return Error{"context_not_found", QStringLiteral("no context %1").arg(contextId.toBase58())};
+    if (!info || !key) return errors::contextNotFound(contextId);
     if (network_) return network_->invite(contextId, expiresInSeconds);
     if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
     expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
@@ -198,8 +198,8 @@ Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
 void Node::join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) {
     auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
     if (!inv) {
-        const QString code = inv.error().code == QLatin1String("expired") ? QStringLiteral("invitation_expired")
-                                                                            : QStringLiteral("invalid_invitation");
+        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
+                                                                                : ErrorCode::InvalidInvitation;
         return done(Error{code, inv.error().message});
     }
     if (network_)
@@ -210,7 +210,7 @@ void Node::join(const QString &invitation, std::function<void(Result<QJsonObject
     if (auto existing = engine_->context(inv->contextId)) return done(contextJson(*existing));
     // Without the network the app cannot be fetched from the inviter.
     if (!engine_->app(inv->appId))
-        return done(Error{"app_not_installed", QStringLiteral("the invitation is valid, but application %1 is not installed "
+        return done(Error{ErrorCode::AppNotFound, QStringLiteral("the invitation is valid, but application %1 is not installed "
                                                               "here and this node cannot fetch it yet (no p2p network); "
                                                               "install it, then join again").arg(inv->appId.toBase58())});
     // The local half of joining: the context record and key. Its history

@@ -15,7 +15,7 @@ namespace dn {
 namespace {
 
 Error flagError(const char *flag, const QString &what) {
-    return Error{"bad_argument", QStringLiteral("--%1: %2").arg(QLatin1String(flag), what)};
+    return Error{ErrorCode::InvalidArgument, QStringLiteral("--%1: %2").arg(QLatin1String(flag), what)};
 }
 
 Result<int> intFlag(const QCommandLineParser &p, const char *flag, int lo, int hi) {
@@ -37,7 +37,7 @@ QStringList listFlag(const QCommandLineParser &p, const char *flag) {
 
 Result<void> makePrivateDir(const QString &dir) {
     const bool existed = QFileInfo::exists(dir);
-    if (!QDir().mkpath(dir)) return Error{"io", QStringLiteral("cannot create the data directory %1").arg(dir)};
+    if (!QDir().mkpath(dir)) return Error{ErrorCode::Io, QStringLiteral("cannot create the data directory %1").arg(dir)};
     // Keys and the API token live here: only the owner may look inside.
     if (!existed) QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     return {};
@@ -107,7 +107,7 @@ Result<NodeConfig> NodeCommandLine::resolve(const NodeArgs &a) {
         if (!QFileInfo::exists(file)) {
             QSaveFile out(file);
             if (!out.open(QIODevice::WriteOnly) || out.write(NodeConfig::defaultToml()) < 0 || !out.commit())
-                return Error{"io", QStringLiteral("cannot write the default config file %1: %2").arg(file, out.errorString())};
+                return Error{ErrorCode::Io, QStringLiteral("cannot write the default config file %1: %2").arg(file, out.errorString())};
             qCInfo(lcNodeConfig) << "wrote the default configuration to" << file;
         }
     }

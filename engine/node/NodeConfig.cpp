@@ -129,7 +129,7 @@ const std::vector<Field> &fields() {
 
 Error configError(const QString &file, const toml::source_region &where, const QString &what) {
     const QString place = where.begin.line ? QStringLiteral("%1:%2").arg(file).arg(where.begin.line) : file;
-    return Error{"bad_config", QStringLiteral("%1: %2").arg(place, what)};
+    return Error{ErrorCode::BadConfig, QStringLiteral("%1: %2").arg(place, what)};
 }
 
 }  // namespace
@@ -169,9 +169,9 @@ Result<NodeConfig> NodeConfig::fromToml(const QByteArray &text, const QString &f
 Result<NodeConfig> NodeConfig::fromFile(const QString &path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error{"bad_config", QStringLiteral("cannot read the config file %1: %2").arg(path, f.errorString())};
+        return Error{ErrorCode::BadConfig, QStringLiteral("cannot read the config file %1: %2").arg(path, f.errorString())};
     if (f.size() > (1 << 20))
-        return Error{"bad_config", QStringLiteral("the config file %1 is larger than 1 MiB").arg(path)};
+        return Error{ErrorCode::BadConfig, QStringLiteral("the config file %1 is larger than 1 MiB").arg(path)};
     return fromToml(f.readAll(), path);
 }
 

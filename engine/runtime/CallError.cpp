@@ -2,18 +2,20 @@
 
 namespace dn {
 
-const char *callErrorKindName(CallErrorKind kind) {
+ErrorCode errorCodeOf(CallErrorKind kind) {
     switch (kind) {
-    case CallErrorKind::Compilation: return "compilation_error";
-    case CallErrorKind::Link: return "link_error";
-    case CallErrorKind::MethodNotFound: return "method_not_found";
-    case CallErrorKind::Trap: return "trap";
-    case CallErrorKind::LimitExceeded: return "limit_exceeded";
-    case CallErrorKind::Timeout: return "timeout";
-    case CallErrorKind::AppError: return "app_error";
-    case CallErrorKind::HostError: return "host_error";
+    case CallErrorKind::Compilation: return ErrorCode::CompilationError;
+    case CallErrorKind::Link: return ErrorCode::LinkError;
+    case CallErrorKind::MethodNotFound: return ErrorCode::MethodNotFound;
+    case CallErrorKind::Trap: return ErrorCode::Trap;
+    case CallErrorKind::LimitExceeded: return ErrorCode::LimitExceeded;
+    case CallErrorKind::Timeout: return ErrorCode::Timeout;
+    case CallErrorKind::AppError: return ErrorCode::AppError;
+    case CallErrorKind::HostError: return ErrorCode::HostError;
     }
-    return "unknown_error";
+    return ErrorCode::Internal;
 }
+
+const char *callErrorKindName(CallErrorKind kind) { return errorInfo(errorCodeOf(kind)).wire; }
 
 }  // namespace dn

@@ -1,6 +1,7 @@
 #pragma once
 // Why a WASM call (or a module compilation) failed. Mirrors the reference
 // system's FunctionCallError kinds so clients see familiar categories.
+#include "util/ErrorCode.h"
 #include <QString>
 
 namespace dn {
@@ -16,7 +17,8 @@ enum class CallErrorKind {
     HostError,       // the app misused a host function (reserved key, missing register, ...)
 };
 
-// Stable snake_case names, also used as dn::Error codes.
+// The dn::Error code of each kind, and its wire string ("trap", "timeout", …).
+ErrorCode errorCodeOf(CallErrorKind kind);
 const char *callErrorKindName(CallErrorKind kind);
 
 struct CallError {

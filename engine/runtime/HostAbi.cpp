@@ -52,7 +52,7 @@ QByteArray expectedResults(const HostFnSpec &s) {
 }
 
 Result<void> linkError(const QString &message) {
-    return Result<void>::failure(callErrorKindName(CallErrorKind::Link), message);
+    return Result<void>::failure(errorCodeOf(CallErrorKind::Link), message);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ namespace dn {
 namespace {
 
 Result<QByteArray> malformed(const QString &why) {
-    return Result<QByteArray>::failure(callErrorKindName(CallErrorKind::Compilation), why);
+    return Result<QByteArray>::failure(errorCodeOf(CallErrorKind::Compilation), why);
 }
 
 }  // namespace

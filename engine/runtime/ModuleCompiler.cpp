@@ -15,7 +15,7 @@ namespace {
 using AppResult = Result<std::shared_ptr<const WasmApp>>;
 
 AppResult failure(CallErrorKind kind, const QString &message) {
-    return AppResult::failure(callErrorKindName(kind), message);
+    return AppResult::failure(errorCodeOf(kind), message);
 }
 
 // Linking rules that only need the module's shape (before V8 sees it).
@@ -25,13 +25,13 @@ std::optional<Error> checkShape(const ModuleShape &shape, const RuntimeLimits &l
     for (const auto &ex : shape.exports)
         if (ex.name == "memory" && ex.kind == ModuleShape::ExternKind::Memory) memory = &ex;
     if (!memory || memory->index >= shape.memories.size())
-        return Error{callErrorKindName(CallErrorKind::Link), QStringLiteral("module does not export `memory`")};
+        return Error{errorCodeOf(CallErrorKind::Link), QStringLiteral("module does not export `memory`")};
     if (shape.memories.size() != 1 || shape.memories[0].shared)
-        return Error{callErrorKindName(CallErrorKind::Link),
+        return Error{errorCodeOf(CallErrorKind::Link),
                      QStringLiteral("module must define exactly one non-shared memory")};
     const uint64_t minPages = shape.memories[memory->index].minPages;
     if (minPages > limits.maxMemoryPages)
-        return Error{callErrorKindName(CallErrorKind::LimitExceeded),
+        return Error{errorCodeOf(CallErrorKind::LimitExceeded),
                      QStringLiteral("module memory starts at %1 pages, the limit is %2 pages")
                          .arg(minPages).arg(limits.maxMemoryPages)};
     return std::nullopt;

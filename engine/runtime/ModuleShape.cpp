@@ -73,7 +73,7 @@ Result<ModuleShape> ModuleShape::read(const QByteArray &bytes) {
         if (r.ok() && !r.atEnd()) r.fail("bytes left over at the end of the section");
         if (!r.ok())
             return Result<ModuleShape>::failure(
-                callErrorKindName(CallErrorKind::Compilation),
+                errorCodeOf(CallErrorKind::Compilation),
                 QStringLiteral("malformed module (section %1): %2").arg(section.id).arg(QLatin1String(r.error())));
     }
     return s;

@@ -170,7 +170,7 @@ WasmExport readWasmExport(WasmReader &r) {
 
 Result<WasmBinary> WasmBinary::parse(const QByteArray &bytes) {
     auto failure = [](const QString &why) {
-        return Result<WasmBinary>::failure(callErrorKindName(CallErrorKind::Compilation), why);
+        return Result<WasmBinary>::failure(errorCodeOf(CallErrorKind::Compilation), why);
     };
     static const char header[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     if (bytes.size() < 8 || memcmp(bytes.constData(), header, 4) != 0)

@@ -55,30 +55,30 @@ static Result<void> checkSchema(leveldb::DB *db, const QString &dir) {
         it->SeekToFirst();
         if (it->Valid())
             return Result<void>::failure(
-                "store_schema",
+                ErrorCode::StoreSchema,
                 QStringLiteral("the database in %1 has no schema version; it is not a deltanode database").arg(dir));
         leveldb::WriteOptions wo;
         wo.sync = true;
         s = db->Put(wo, slice(key), slice(expected));
         if (!s.ok())
-            return Result<void>::failure("store_io", QStringLiteral("cannot write the schema version to %1: %2")
+            return Result<void>::failure(ErrorCode::StoreIo, QStringLiteral("cannot write the schema version to %1: %2")
                                                          .arg(dir, text(s)));
         return {};
     }
     if (!s.ok())
-        return Result<void>::failure("store_io",
+        return Result<void>::failure(ErrorCode::StoreIo,
                                      QStringLiteral("cannot read the schema version in %1: %2").arg(dir, text(s)));
     const QByteArray found = QByteArray::fromStdString(value);
     if (found != expected)
         return Result<void>::failure(
-            "store_schema", QStringLiteral("database schema version %1 is not supported by this deltanode (expects %2)")
+            ErrorCode::StoreSchema, QStringLiteral("database schema version %1 is not supported by this deltanode (expects %2)")
                                 .arg(QString::fromUtf8(found), QString::fromLatin1(expected)));
     return {};
 }
 
 Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
     if (!QDir().mkpath(dir))
-        return Result<std::unique_ptr<Store>>::failure("store_open",
+        return Result<std::unique_ptr<Store>>::failure(ErrorCode::StoreOpen,
                                                        QStringLiteral("cannot create the data directory %1").arg(dir));
     std::unique_ptr<Store> store(new Store());
     Impl &d = *store->d;
@@ -100,11 +100,11 @@ Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
         const QString msg = text(s);
         if (s.IsIOError() && msg.contains(QLatin1String("LOCK"), Qt::CaseInsensitive))
             return Result<std::unique_ptr<Store>>::failure(
-                "store_locked",
+                ErrorCode::StoreLocked,
                 QStringLiteral("the database in %1 is already in use (another deltanode has it open): %2")
                     .arg(dir, msg));
         return Result<std::unique_ptr<Store>>::failure(
-            "store_open", QStringLiteral("cannot open the database in %1: %2").arg(dir, msg));
+            ErrorCode::StoreOpen, QStringLiteral("cannot open the database in %1: %2").arg(dir, msg));
     }
     d.db.reset(raw);
     if (auto r = checkSchema(raw, dir); !r) return r.error();

@@ -23,7 +23,7 @@ BlobFetch::BlobFetch(Host *host, Engine *engine, const Hash32 &contextId, const 
     deadline_.setSingleShot(true);
     deadline_.setInterval(timeoutMs);
     connect(&deadline_, &QTimer::timeout, this,
-            [this] { fail(QStringLiteral("timeout"), QStringLiteral("the blob did not arrive in time")); });
+            [this] { fail(ErrorCode::Timeout, QStringLiteral("the blob did not arrive in time")); });
 }
 
 BlobFetch::~BlobFetch() = default;
@@ -37,7 +37,7 @@ void BlobFetch::start(std::function<void(Result<BlobInfo>)> done) {
             if (s) s.value()->reset();
             return;
         }
-        if (!s) return self->fail(QStringLiteral("peer_unreachable"), s.error().message);
+        if (!s) return self->fail(ErrorCode::PeerUnreachable, s.error().message);
         self->opened(*s);
     });
 }
@@ -45,8 +45,8 @@ void BlobFetch::start(std::function<void(Result<BlobInfo>)> done) {
 void BlobFetch::opened(Stream *s) {
     io_ = std::make_unique<FramedStream>(s, kMaxBlobFrame);
     io_->start({[this](const QByteArray &f) { onFrame(f); },
-                [this] { fail(QStringLiteral("transfer_failed"), QStringLiteral("the peer ended the transfer early")); },
-                [this](const QString &why) { fail(QStringLiteral("transfer_failed"), why); },
+                [this] { fail(ErrorCode::TransferFailed, QStringLiteral("the peer ended the transfer early")); },
+                [this](const QString &why) { fail(ErrorCode::TransferFailed, why); },
                 {}});
     if (finished_) return;
     pb::BlobRequest req;
@@ -62,25 +62,26 @@ void BlobFetch::onFrame(const QByteArray &frame) {
     if (finished_) return;
     pb::BlobResponse resp;
     if (!resp.ParseFromArray(frame.constData(), int(frame.size())))
-        return fail(QStringLiteral("bad_transfer"), QStringLiteral("the peer sent something that is not a BlobResponse"));
+        return fail(ErrorCode::BadTransfer, QStringLiteral("the peer sent something that is not a BlobResponse"));
     if (resp.kind_case() == pb::BlobResponse::kError)
-        return fail(QString::fromStdString(resp.error().code()), QString::fromStdString(resp.error().message()));
+        return fail(errorCodeFromWire(QString::fromStdString(resp.error().code())).value_or(ErrorCode::TransferFailed),
+                    QString::fromStdString(resp.error().message()));
     if (!haveHeader_) {
         if (resp.kind_case() != pb::BlobResponse::kHeader)
-            return fail(QStringLiteral("bad_transfer"), QStringLiteral("a chunk came before the header"));
+            return fail(ErrorCode::BadTransfer, QStringLiteral("a chunk came before the header"));
         const auto &h = resp.header();
         const auto ids = syncwire::ids(h.chunk_ids(), kMaxBlobChunks);
         const auto blobId = Hash32::fromBytes(QByteArray::fromStdString(h.blob_id()));
-        if (!ids || !blobId) return fail(QStringLiteral("bad_transfer"), QStringLiteral("malformed blob header"));
+        if (!ids || !blobId) return fail(ErrorCode::BadTransfer, QStringLiteral("malformed blob header"));
         const uint64_t chunkSize = BlobStore::kChunkSize;
         if (uint64_t(ids->size()) != (h.size() + chunkSize - 1) / chunkSize)
-            return fail(QStringLiteral("bad_transfer"), QStringLiteral("the blob's size does not match its chunk count"));
+            return fail(ErrorCode::BadTransfer, QStringLiteral("the blob's size does not match its chunk count"));
         Sha256 hash;
         for (const Hash32 &c : *ids) hash.add(QByteArrayView(c.data(), 32));
         if (hash.finish() != *blobId)
-            return fail(QStringLiteral("blob_mismatch"), QStringLiteral("the chunk ids do not hash to the blob id"));
+            return fail(ErrorCode::BlobMismatch, QStringLiteral("the chunk ids do not hash to the blob id"));
         if (target_ == Target::Blob && *blobId != id_)
-            return fail(QStringLiteral("blob_mismatch"), QStringLiteral("the peer sent blob %1, not %2").arg(blobId->toBase58(), id_.toBase58()));
+            return fail(ErrorCode::BlobMismatch, QStringLiteral("the peer sent blob %1, not %2").arg(blobId->toBase58(), id_.toBase58()));
         haveHeader_ = true;
         blobId_ = *blobId;
         size_ = h.size();
@@ -89,16 +90,16 @@ void BlobFetch::onFrame(const QByteArray &frame) {
         qCInfo(lcBlobFetch) << "receiving blob" << blobId_.toBase58() << "from" << peer_ << ":" << size_ << "bytes";
     } else {
         if (resp.kind_case() != pb::BlobResponse::kChunk)
-            return fail(QStringLiteral("bad_transfer"), QStringLiteral("expected a chunk"));
+            return fail(ErrorCode::BadTransfer, QStringLiteral("expected a chunk"));
         const auto &c = resp.chunk();
         if (next_ >= int(chunkIds_.size()) || c.index() != uint32_t(next_))
-            return fail(QStringLiteral("bad_transfer"), QStringLiteral("chunk %1 out of order").arg(c.index()));
+            return fail(ErrorCode::BadTransfer, QStringLiteral("chunk %1 out of order").arg(c.index()));
         const uint64_t expected = std::min<uint64_t>(BlobStore::kChunkSize, size_ - uint64_t(next_) * BlobStore::kChunkSize);
         const QByteArray data = QByteArray::fromStdString(c.data());
         if (uint64_t(data.size()) != expected)
-            return fail(QStringLiteral("bad_transfer"), QStringLiteral("chunk %1 has the wrong size").arg(next_));
+            return fail(ErrorCode::BadTransfer, QStringLiteral("chunk %1 has the wrong size").arg(next_));
         if (sha256(data) != chunkIds_[size_t(next_)])
-            return fail(QStringLiteral("blob_mismatch"), QStringLiteral("chunk %1 does not hash to its id").arg(next_));
+            return fail(ErrorCode::BlobMismatch, QStringLiteral("chunk %1 does not hash to its id").arg(next_));
         if (auto w = writer_->write(data); !w) return fail(w.error().code, w.error().message);
         ++next_;
     }
@@ -107,12 +108,12 @@ void BlobFetch::onFrame(const QByteArray &frame) {
         writer_.reset();
         if (!info) return fail(info.error().code, info.error().message);
         if (info->id != blobId_)
-            return fail(QStringLiteral("blob_mismatch"), QStringLiteral("the stored blob's id differs from the announced one"));
+            return fail(ErrorCode::BlobMismatch, QStringLiteral("the stored blob's id differs from the announced one"));
         succeed(*info);
     }
 }
 
-void BlobFetch::fail(const QString &code, const QString &message) {
+void BlobFetch::fail(ErrorCode code, const QString &message) {
     if (finished_) return;
     finished_ = true;
     deadline_.stop();

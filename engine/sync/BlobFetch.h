@@ -8,6 +8,7 @@
 // Node thread; `done` runs exactly once, never inside start().
 #include "blob/BlobStore.h"
 #include "crypto/Hash32.h"
+#include "util/ErrorCode.h"
 #include <QObject>
 #include <QTimer>
 #include <functional>
@@ -38,7 +39,7 @@ public:
 private:
     void opened(Stream *s);
     void onFrame(const QByteArray &frame);
-    void fail(const QString &code, const QString &message);
+    void fail(ErrorCode code, const QString &message);
     void succeed(const BlobInfo &info);
 
     Host *host_;

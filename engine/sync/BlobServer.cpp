@@ -63,13 +63,13 @@ void BlobServer::dropLater(quint64 id) {
     QMetaObject::invokeMethod(this, [this, id] { transfers_.erase(id); }, Qt::QueuedConnection);
 }
 
-void BlobServer::refuse(quint64 id, const QString &code, const QString &message) {
+void BlobServer::refuse(quint64 id, ErrorCode code, const QString &message) {
     auto it = transfers_.find(id);
     if (it == transfers_.end()) return;
     ++counters_.refused;
     qCInfo(lcBlobServer).noquote() << "blob request from" << it->second->io->remotePeer() << "refused:" << message;
     pb::BlobResponse resp;
-    resp.mutable_error()->set_code(code.toStdString());
+    resp.mutable_error()->set_code(errorInfo(code).wire);
     resp.mutable_error()->set_message(message.toStdString());
     it->second->io->send(resp);
     it->second->io->closeWrite();
@@ -91,32 +91,32 @@ void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
         return t.io->reset(QStringLiteral("not a BlobRequest"));
     }
     const auto ctx = Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
-    if (!ctx) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("context_id is not 32 bytes"));
+    if (!ctx) return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("context_id is not 32 bytes"));
     const auto key = engine_->contextKey(*ctx);
-    if (!key) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("no context %1 here").arg(ctx->toBase58()));
+    if (!key) return refuse(id, ErrorCode::ContextNotFound, QStringLiteral("no context %1 here").arg(ctx->toBase58()));
     if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kBlobDomain, *ctx, t.io->remotePeer(), host_->peerId()))
-        return refuse(id, QStringLiteral("unauthorized"), QStringLiteral("the request does not prove the context key"));
+        return refuse(id, ErrorCode::Unauthorized, QStringLiteral("the request does not prove the context key"));
     if (req.target_case() == pb::BlobRequest::kAppId) {
         const auto appId = Hash32::fromBytes(QByteArray::fromStdString(req.app_id()));
         const auto info = engine_->context(*ctx);
         if (!appId || !info || info->appId != *appId)
-            return refuse(id, QStringLiteral("not_found"), QStringLiteral("that is not the application of context %1").arg(ctx->toBase58()));
+            return refuse(id, ErrorCode::NotFound, QStringLiteral("that is not the application of context %1").arg(ctx->toBase58()));
         auto bytes = appModule_ ? appModule_(*appId) : engine_->appBytes(*appId);
-        if (!bytes) return refuse(id, QStringLiteral("not_found"), QStringLiteral("the module of %1 is missing").arg(appId->toBase58()));
+        if (!bytes) return refuse(id, ErrorCode::NotFound, QStringLiteral("the module of %1 is missing").arg(appId->toBase58()));
         t.inMemory = std::move(*bytes);
         t.size = uint64_t(t.inMemory.size());
         for (qsizetype off = 0; off < t.inMemory.size(); off += BlobStore::kChunkSize)
             t.chunkIds.push_back(sha256(QByteArrayView(t.inMemory).sliced(off, std::min<qsizetype>(BlobStore::kChunkSize, t.inMemory.size() - off))));
     } else if (req.target_case() == pb::BlobRequest::kBlobId) {
         const auto blobId = Hash32::fromBytes(QByteArray::fromStdString(req.blob_id()));
-        if (!blobId) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("blob_id is not 32 bytes"));
+        if (!blobId) return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("blob_id is not 32 bytes"));
         auto reader = BlobReader::open(engine_->store(), *blobId);
-        if (!reader) return refuse(id, QStringLiteral("not_found"), reader.error().message);
+        if (!reader) return refuse(id, ErrorCode::NotFound, reader.error().message);
         t.size = reader->info().size;
         t.chunkIds = reader->chunkIds();
         t.reader.emplace(std::move(*reader));
     } else {
-        return refuse(id, QStringLiteral("bad_request"), QStringLiteral("a BlobRequest names a blob or an app"));
+        return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("a BlobRequest names a blob or an app"));
     }
     Sha256 blobHash;
     for (const Hash32 &c : t.chunkIds) blobHash.add(QByteArrayView(c.data(), 32));

@@ -9,6 +9,7 @@
 // the stream, so serving a large blob holds about two chunks in memory.
 #include <QObject>
 #include "crypto/Hash32.h"
+#include "util/ErrorCode.h"
 #include <QByteArray>
 #include <functional>
 #include <map>
@@ -49,7 +50,7 @@ private:
     void onStream(Stream *s);
     void onRequest(quint64 id, const QByteArray &frame);
     void pumpChunks(quint64 id);
-    void refuse(quint64 id, const QString &code, const QString &message);
+    void refuse(quint64 id, ErrorCode code, const QString &message);
     void dropLater(quint64 id);
 
     Host *host_;

@@ -103,11 +103,11 @@ void SyncServer::answer(quint64 id, const pb::SyncResponse &resp) {
     next(id);
 }
 
-void SyncServer::refuse(quint64 id, const QString &code, const QString &message) {
+void SyncServer::refuse(quint64 id, ErrorCode code, const QString &message) {
     ++counters_.refused;
     if (Session *s = find(id)) qCInfo(lcSyncServer).noquote() << "sync request from" << s->io->remotePeer() << "refused:" << message;
     pb::SyncResponse resp;
-    resp.mutable_error()->set_code(code.toStdString());
+    resp.mutable_error()->set_code(errorInfo(code).wire);
     resp.mutable_error()->set_message(message.toStdString());
     answer(id, resp);
 }
@@ -115,18 +115,18 @@ void SyncServer::refuse(quint64 id, const QString &code, const QString &message)
 void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
     Session *s = find(id);
     const auto ctx = Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
-    if (!ctx) return refuse(id, QStringLiteral("bad_request"), QStringLiteral("context_id is not 32 bytes"));
+    if (!ctx) return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("context_id is not 32 bytes"));
     const auto key = engine_->contextKey(*ctx);
-    if (!key) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("no context %1 here").arg(ctx->toBase58()));
+    if (!key) return refuse(id, ErrorCode::ContextNotFound, QStringLiteral("no context %1 here").arg(ctx->toBase58()));
     if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kSyncDomain, *ctx, s->io->remotePeer(), host_->peerId()))
-        return refuse(id, QStringLiteral("unauthorized"),
+        return refuse(id, ErrorCode::Unauthorized,
                       QStringLiteral("the request for %1 does not prove the context key").arg(ctx->toBase58()));
     emit memberSeen(s->io->remotePeer(), *ctx);
     switch (req.kind_case()) {
     case pb::SyncRequest::kHeads: {
         ++counters_.heads;
         const auto info = engine_->context(*ctx);
-        if (!info) return refuse(id, QStringLiteral("unknown_context"), QStringLiteral("context %1 went away").arg(ctx->toBase58()));
+        if (!info) return refuse(id, ErrorCode::ContextNotFound, QStringLiteral("context %1 went away").arg(ctx->toBase58()));
         pb::SyncResponse resp;
         auto *h = resp.mutable_heads();
         addIds(h->mutable_heads(), info->heads);
@@ -138,7 +138,7 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
         const auto ids = syncwire::ids(req.deltas().ids(), kMaxIdsPerRequest);
         const auto have = syncwire::ids(req.deltas().have(), kMaxIdsPerRequest);
         if (!ids || !have || ids->empty())
-            return refuse(id, QStringLiteral("bad_request"),
+            return refuse(id, ErrorCode::InvalidArgument,
                           QStringLiteral("a DeltasRequest needs 1 to %1 ids of 32 bytes").arg(kMaxIdsPerRequest));
         ++counters_.deltaPages;
         Engine *engine = engine_;
@@ -162,7 +162,7 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
         const uint64_t cursor = req.snapshot().cursor();
         if (s->snapshot && s->snapshot->contextId == *ctx) return sendSnapshotPage(id, cursor);
         if (cursor != 0)
-            return refuse(id, QStringLiteral("bad_request"),
+            return refuse(id, ErrorCode::InvalidArgument,
                           QStringLiteral("a snapshot cursor is valid only on the stream that started the snapshot"));
         Engine *engine = engine_;
         const Hash32 c = *ctx;
@@ -199,7 +199,7 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
     case pb::SyncRequest::KIND_NOT_SET:
         break;
     }
-    refuse(id, QStringLiteral("bad_request"), QStringLiteral("a SyncRequest without a request"));
+    refuse(id, ErrorCode::InvalidArgument, QStringLiteral("a SyncRequest without a request"));
 }
 
 void SyncServer::sendSnapshotPage(quint64 id, uint64_t cursor) {
@@ -207,7 +207,7 @@ void SyncServer::sendSnapshotPage(quint64 id, uint64_t cursor) {
     if (!s) return;
     const Snapshot &snap = *s->snapshot;
     if (cursor >= snap.pages)
-        return refuse(id, QStringLiteral("bad_request"), QStringLiteral("snapshot cursor %1 is past the last page").arg(cursor));
+        return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("snapshot cursor %1 is past the last page").arg(cursor));
     ++counters_.snapshotPages;
     pb::SyncResponse resp;
     auto *page = resp.mutable_snapshot();

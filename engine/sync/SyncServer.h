@@ -10,6 +10,7 @@
 // consistent with each other.
 #include "context/EngineTypes.h"
 #include "sync/FramedStream.h"
+#include "util/ErrorCode.h"
 #include <QObject>
 #include <deque>
 #include <map>
@@ -71,7 +72,7 @@ private:
     void next(quint64 id);
     void handle(quint64 id, const deltanode::pb::SyncRequest &req);
     void answer(quint64 id, const deltanode::pb::SyncResponse &resp);
-    void refuse(quint64 id, const QString &code, const QString &message);
+    void refuse(quint64 id, ErrorCode code, const QString &message);
     void sendSnapshotPage(quint64 id, uint64_t cursor);
     void dropLater(quint64 id);
     Session *find(quint64 id) const;

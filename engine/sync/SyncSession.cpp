@@ -142,7 +142,7 @@ bool SyncSession::refused(const pb::SyncResponse &resp) {
     if (resp.kind_case() != pb::SyncResponse::kError) return false;
     const QString code = QString::fromStdString(resp.error().code());
     const QString msg = QString::fromStdString(resp.error().message());
-    if (code == QLatin1String("unknown_context")) finish(SyncOutcome::Status::NotMember, msg);
+    if (errorCodeFromWire(code) == ErrorCode::ContextNotFound) finish(SyncOutcome::Status::NotMember, msg);
     else finish(SyncOutcome::Status::Failed, QStringLiteral("%1: %2").arg(code, msg));
     return true;
 }

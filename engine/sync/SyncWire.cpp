@@ -101,24 +101,24 @@ Result<StateEntry> fromWire(const pb::SnapshotEntry &in) {
     case uint32_t(StateEntry::Kind::Tombstone): {
         e.kind = StateEntry::Kind(in.kind());
         const auto author = hash(in.author());
-        if (!author) return Error{"bad_request", "a snapshot entry's author is not 32 bytes"};
+        if (!author) return Error{ErrorCode::InvalidArgument, "a snapshot entry's author is not 32 bytes"};
         e.stamp = HlcStamp{in.hlc(), *author};
         if (e.kind == StateEntry::Kind::Register) e.value = QByteArray::fromStdString(in.value());
-        else if (!in.value().empty()) return Error{"bad_request", "a tombstone carries a value"};
+        else if (!in.value().empty()) return Error{ErrorCode::InvalidArgument, "a tombstone carries a value"};
         break;
     }
     case uint32_t(StateEntry::Kind::Counter):
         e.kind = StateEntry::Kind::Counter;
         for (const auto &s : in.shares()) {
             const auto author = hash(s.author());
-            if (!author) return Error{"bad_request", "a counter share's author is not 32 bytes"};
+            if (!author) return Error{ErrorCode::InvalidArgument, "a counter share's author is not 32 bytes"};
             if (!e.shares.empty() && !(e.shares.back().author < *author))
-                return Error{"bad_request", "counter shares are not sorted by author"};
+                return Error{ErrorCode::InvalidArgument, "counter shares are not sorted by author"};
             e.shares.push_back(CounterShare{*author, s.pos(), s.neg()});
         }
         break;
     default:
-        return Error{"bad_request", QStringLiteral("unknown snapshot entry kind %1").arg(in.kind())};
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown snapshot entry kind %1").arg(in.kind())};
     }
     entry::finish(e);
     return e;

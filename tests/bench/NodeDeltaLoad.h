@@ -38,7 +38,7 @@ public:
     // Starts node A, installs kv_store, creates the context and (Remote)
     // opens and joins the second member.
     Result<void> open(const QString &kvWasmPath) {
-        if (!dir_.isValid()) return Error{"io", "no temporary directory"};
+        if (!dir_.isValid()) return Error{ErrorCode::Io, "no temporary directory"};
         NodeArgs args;
         args.headless = true;
         args.dataDir = dir_.filePath(QStringLiteral("a"));
@@ -50,7 +50,7 @@ public:
         node_ = std::make_unique<NodeThread>(*config);
         if (auto r = node_->start(); !r) return r.error();
         QFile f(kvWasmPath);
-        if (!f.open(QIODevice::ReadOnly)) return Error{"io", QStringLiteral("cannot read %1").arg(kvWasmPath)};
+        if (!f.open(QIODevice::ReadOnly)) return Error{ErrorCode::Io, QStringLiteral("cannot read %1").arg(kvWasmPath)};
         const QByteArray wasm = f.readAll();
         Engine &a = node_->node()->engine();
         auto app = a.installApp(wasm, QStringLiteral("kv_store"));
@@ -70,7 +70,7 @@ public:
         auto bapp = writer_->installApp(wasm, QStringLiteral("kv_store"));
         if (!bapp) return bapp.error();
         auto key = a.contextKey(context_);
-        if (!key) return Error{"bench", "the new context has no key"};
+        if (!key) return Error{ErrorCode::Internal, "the new context has no key"};
         if (auto j = writer_->joinContext(context_, bapp->id, *key, ctx->name); !j) return j.error();
         // The genesis, as a joining member syncs it: B's deltas descend from it.
         auto genesis = a.envelopes(context_, ctx->heads);
@@ -87,17 +87,17 @@ public:
         for (uint64_t i = 0; i < count; ++i) {
             std::unique_lock lock(mutex_);
             if (!changed_.wait_for(lock, timeout, [&] { return inFlight_ < kInFlight || failed_ > 0; }))
-                return Error{"timeout", "node A stopped taking deltas"};
-            if (failed_ > 0) return Error{"bench", lastError_};
+                return Error{ErrorCode::Timeout, "node A stopped taking deltas"};
+            if (failed_ > 0) return Error{ErrorCode::Internal, lastError_};
             lock.unlock();
             submit();
         }
         std::unique_lock lock(mutex_);
         if (!changed_.wait_for(lock, timeout, [&] { return inFlight_ == 0 || failed_ > 0; }) || failed_ > 0)
-            return Error{"bench", failed_ ? lastError_ : QStringLiteral("deltas still in flight")};
+            return Error{ErrorCode::Internal, failed_ ? lastError_ : QStringLiteral("deltas still in flight")};
         lock.unlock();
         if (applied() < target)
-            return Error{"bench", QStringLiteral("A applied %1 of %2").arg(applied()).arg(target)};
+            return Error{ErrorCode::Internal, QStringLiteral("A applied %1 of %2").arg(applied()).arg(target)};
         return {};
     }
 

@@ -40,7 +40,7 @@ std::unique_ptr<Engine> openEngine(const QString &dir) {
 
 QByteArray call(Engine &e, const Hash32 &ctx, const char *method, const QByteArray &args) {
     auto r = e.executeSync(ctx, method, args);
-    if (!r) qWarning() << method << r.error().code << r.error().message;
+    if (!r) qWarning() << method << r.error().wire() << r.error().message;
     return r ? r->output : QByteArray("<error>");
 }
 
@@ -199,17 +199,17 @@ void TestEngineApps::badInputKeepsServing() {
     QVERIFY(e);
     auto bad = e->installApp("not wasm at all", "junk");
     QVERIFY(!bad);
-    QCOMPARE(bad.error().code, QString("compilation_error"));
+    QCOMPARE(bad.error().code, ErrorCode::CompilationError);
     auto app = e->installApp(test::readWasm("kv_store"), "kv_store");
     QVERIFY(app);
     auto c = e->createContextSync(app->id, "x");
     QVERIFY(c);
     auto missing = e->executeSync(c->id, "no_such_method", "{}");
     QVERIFY(!missing);
-    QCOMPARE(missing.error().code, QString("method_not_found"));
+    QCOMPARE(missing.error().code, ErrorCode::MethodNotFound);
     auto appErr = e->executeSync(c->id, "set", "{}");  // no key: the app returns an error
     QVERIFY(!appErr);
-    QCOMPARE(appErr.error().code, QString("app_error"));
+    QCOMPARE(appErr.error().code, ErrorCode::AppError);
     auto garbage = e->receiveSync(QByteArray(200, '\x07'));
     QVERIFY(!garbage);
     QVERIFY(e->rejects().total() >= 1);

@@ -52,7 +52,7 @@ public:
     void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override {
         if (invitation == QLatin1String("dn1good"))
             return done(QJsonObject{{QStringLiteral("contextId"), QStringLiteral("joined")}});
-        done(Error{"invalid_invitation", QStringLiteral("that is not an invitation")});
+        done(Error{ErrorCode::InvalidInvitation, QStringLiteral("that is not an invitation")});
     }
     QJsonArray peers() const override { return QJsonArray{QJsonObject{{QStringLiteral("peerId"), QStringLiteral("p1")}}}; }
     void recordWebsocketLatency(int64_t) override { ++websocketSamples; }

@@ -205,10 +205,10 @@ private slots:
         QCOMPARE(cache.stats().hits, 1u);
         const auto tooLarge = cache.blob(blobs, large->id);
         QVERIFY(!tooLarge);
-        QCOMPARE(tooLarge.error().code, QStringLiteral("too_large"));
+        QCOMPARE(tooLarge.error().code, ErrorCode::TooLarge);
         const auto missing = cache.blob(blobs, idOf(42));
         QVERIFY(!missing);
-        QCOMPARE(missing.error().code, QStringLiteral("not_found"));
+        QCOMPARE(missing.error().code, ErrorCode::BlobNotFound);
     }
 
     void concurrentReaders() {

@@ -109,7 +109,7 @@ private slots:
     }
 
     void missingAndCorrupt() {
-        QCOMPARE(BlobReader::open(*store_, sha256("nope")).error().code, QStringLiteral("not_found"));
+        QCOMPARE(BlobReader::open(*store_, sha256("nope")).error().code, ErrorCode::BlobNotFound);
         BlobStore blobs(*store_);
         const QByteArray data = pattern(BlobStore::kChunkSize + 10, 3);
         const auto info = blobs.put(data);
@@ -124,7 +124,7 @@ private slots:
         QVERIFY(reader->chunk(0));
         const auto bad = reader->chunk(1);
         QVERIFY(!bad);
-        QCOMPARE(bad.error().code, QStringLiteral("corrupt"));
+        QCOMPARE(bad.error().code, ErrorCode::Corrupt);
     }
 };
 

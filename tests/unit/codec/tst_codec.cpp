@@ -109,12 +109,12 @@ void TestCodec::peekHeader() {
     QCOMPARE(h->hlc, body_.hlc);
     auto bad = peekEnvelope("not an envelope at all");
     QVERIFY(!bad.ok());
-    QCOMPARE(bad.error().code, QStringLiteral("malformed"));
+    QCOMPARE(bad.error().code, ErrorCode::Malformed);
     CodecLimits tiny;
     tiny.maxEnvelopeBytes = 100;
     auto big = peekEnvelope(sealed_.envelopeBytes, tiny);
     QVERIFY(!big.ok());
-    QCOMPARE(big.error().code, QStringLiteral("oversized"));
+    QCOMPARE(big.error().code, ErrorCode::Oversized);
 }
 
 void TestCodec::rejects_data() {

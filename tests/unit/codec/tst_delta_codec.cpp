@@ -66,7 +66,7 @@ void TestDeltaCodec::bodyLimits() {
         change(b);
         auto r = decodeBody(encodeBody(b), small);
         QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, QStringLiteral("oversized"));
+        QCOMPARE(r.error().code, ErrorCode::Oversized);
         QVERIFY(!r.error().message.isEmpty());
     };
     expectOversized([](DeltaBody &b) { b.parents.push_back(Hash32::zero()); });
@@ -90,7 +90,7 @@ void TestDeltaCodec::bodyMalformed() {
     auto expectMalformed = [](const QByteArray &bytes) {
         auto r = decodeBody(bytes);
         QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, QStringLiteral("malformed"));
+        QCOMPARE(r.error().code, ErrorCode::Malformed);
     };
     expectMalformed(QByteArray("\xff\xff\xff\xff", 4));
     pb::DeltaBody m;

@@ -37,10 +37,10 @@ QString tamperInvitation(const QString &text, const std::function<void(pb::Invit
     return QStringLiteral("dn1") + base58Encode(QByteArray::fromStdString(m.SerializeAsString()));
 }
 
-void expectRefused(const QString &text, uint64_t now, const char *code) {
+void expectRefused(const QString &text, uint64_t now, ErrorCode code) {
     auto r = decodeInvitation(text, now);
-    QVERIFY2(!r.ok(), code);
-    QCOMPARE(r.error().code, QString::fromLatin1(code));
+    QVERIFY2(!r.ok(), errorInfo(code).wire);
+    QCOMPARE(r.error().wire(), wireName(code));
     QVERIFY(!r.error().message.isEmpty());
 }
 
@@ -88,11 +88,11 @@ void TestInvitation::invitationExpired() {
     const InvitationData d = sampleInvitation();
     const QString text = encodeInvitation(d, author_);
     QVERIFY(decodeInvitation(text, d.expiresAt - 1).ok());
-    expectRefused(text, d.expiresAt, "expired");
-    expectRefused(text, d.expiresAt + 3600, "expired");
+    expectRefused(text, d.expiresAt, ErrorCode::InvitationExpired);
+    expectRefused(text, d.expiresAt + 3600, ErrorCode::InvitationExpired);
     // A forged invitation is reported as forged, even when also expired.
     const QString forged = tamperInvitation(text, [](auto &m) { m.set_app_id(std::string(32, 'x')); });
-    expectRefused(forged, d.expiresAt + 1, "forged");
+    expectRefused(forged, d.expiresAt + 1, ErrorCode::Forged);
 }
 
 void TestInvitation::invitationForged() {
@@ -100,42 +100,42 @@ void TestInvitation::invitationForged() {
     const QString text = encodeInvitation(d, author_);
     const uint64_t now = 1700000000;
     // Tampered fields, signature untouched.
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_expires_at(m.expires_at() + 1); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(32, 'k')); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.add_inviter_addrs("/ip4/6.6.6.6/tcp/1"); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_inviter_addrs(0, "/ip4/6.6.6.6/tcp/1"); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_name("my bank"); }), now, "forged");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_app_name("wallet"); }), now, "forged");
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_expires_at(m.expires_at() + 1); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(32, 'k')); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.add_inviter_addrs("/ip4/6.6.6.6/tcp/1"); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_inviter_addrs(0, "/ip4/6.6.6.6/tcp/1"); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_name("my bank"); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_app_name("wallet"); }), now, ErrorCode::Forged);
     // Re-signed by another key while claiming the original inviter.
     const QString byOther = encodeInvitation(d, other_);
     expectRefused(tamperInvitation(byOther, [&](auto &m) {
                       m.set_inviter_key(str(author_.publicKey().toByteArray()));
                       m.set_inviter_peer_id(peerIdFromPublicKey(author_.publicKey()).toStdString());
                   }),
-                  now, "forged");
+                  now, ErrorCode::Forged);
     // Signed consistently by someone, but naming another node's peer id.
     InvitationData lying = d;
     lying.inviterPeerId = peerIdFromPublicKey(author_.publicKey());
-    expectRefused(encodeInvitation(lying, other_), now, "forged");
+    expectRefused(encodeInvitation(lying, other_), now, ErrorCode::Forged);
     lying.inviterPeerId = QStringLiteral("not a peer id");
-    expectRefused(encodeInvitation(lying, other_), now, "forged");
+    expectRefused(encodeInvitation(lying, other_), now, ErrorCode::Forged);
 }
 
 void TestInvitation::invitationMalformed() {
     const InvitationData d = sampleInvitation();
     const QString text = encodeInvitation(d, author_);
     const uint64_t now = 1700000000;
-    expectRefused(QString(), now, "malformed");
-    expectRefused(QStringLiteral("dn2") + text.mid(3), now, "malformed");  // prefix
-    expectRefused(text.mid(3), now, "malformed");
-    expectRefused(text.left(20) + QStringLiteral("0") + text.mid(21), now, "malformed");  // not base58
-    expectRefused(QStringLiteral("dn1") + base58Encode("\xff\xff\xff garbage"), now, "malformed");  // not protobuf
-    expectRefused(text.left(text.size() - 5), now, "malformed");  // truncated
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(16, 'k')); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_id(std::string(31, 'c')); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_signature(); }), now, "malformed");
-    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_inviter_key(); }), now, "malformed");
-    expectRefused(QStringLiteral("dn1") + QString(kMaxInvitationChars, QLatin1Char('z')), now, "malformed");
+    expectRefused(QString(), now, ErrorCode::Malformed);
+    expectRefused(QStringLiteral("dn2") + text.mid(3), now, ErrorCode::Malformed);  // prefix
+    expectRefused(text.mid(3), now, ErrorCode::Malformed);
+    expectRefused(text.left(20) + QStringLiteral("0") + text.mid(21), now, ErrorCode::Malformed);  // not base58
+    expectRefused(QStringLiteral("dn1") + base58Encode("\xff\xff\xff garbage"), now, ErrorCode::Malformed);  // not protobuf
+    expectRefused(text.left(text.size() - 5), now, ErrorCode::Malformed);  // truncated
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(16, 'k')); }), now, ErrorCode::Malformed);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_id(std::string(31, 'c')); }), now, ErrorCode::Malformed);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_signature(); }), now, ErrorCode::Malformed);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.clear_inviter_key(); }), now, ErrorCode::Malformed);
+    expectRefused(QStringLiteral("dn1") + QString(kMaxInvitationChars, QLatin1Char('z')), now, ErrorCode::Malformed);
 }
 
 QTEST_GUILESS_MAIN(TestInvitation)

@@ -140,7 +140,7 @@ private slots:
 
         auto big = net.router(0).publish(kTopic, QByteArray(5000, 'x'));
         QVERIFY(!big.ok());
-        QCOMPARE(big.error().code, QStringLiteral("too_large"));
+        QCOMPARE(big.error().code, ErrorCode::TooLarge);
         QCOMPARE(net.router(0).counters().published, quint64(0));
         QVERIFY(net.router(0).publish(kTopic, QByteArray(3800, 'x')).ok());
     }

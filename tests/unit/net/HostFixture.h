@@ -90,7 +90,7 @@ inline Connection *dialAndWait(Host &from, const Multiaddr &to, QString *err = n
         return nullptr;
     }
     if (!*r) {
-        if (err) *err = r->error().code + QStringLiteral(": ") + r->error().message;
+        if (err) *err = r->error().wire() + QStringLiteral(": ") + r->error().message;
         return nullptr;
     }
     return r->value();

@@ -114,7 +114,7 @@ private slots:
         QVERIFY(p.value(QStringLiteral("bytesIn")).toDouble() > 0);
         QCOMPARE(b.net->peerCount(), 1);
         // Bad peer ids are refused clearly.
-        QCOMPARE(b.net->disconnectPeer(QStringLiteral("nope")).error().code, QStringLiteral("invalid_id"));
+        QCOMPARE(b.net->disconnectPeer(QStringLiteral("nope")).error().code, ErrorCode::InvalidId);
     }
 };
 

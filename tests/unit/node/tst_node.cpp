@@ -185,7 +185,7 @@ private slots:
         };
         auto r = joinOn(*b, *inv);
         QVERIFY(r && !*r);
-        QCOMPARE(r->error().code, QStringLiteral("app_not_installed"));
+        QCOMPARE(r->error().code, ErrorCode::AppNotFound);
         QVERIFY(b->engine().installApp(wasm("kv_store"), QStringLiteral("kv")));
         r = joinOn(*b, *inv);
         QVERIFY2(r && *r, r && !*r ? qPrintable(r->error().message) : "no answer");
@@ -195,7 +195,7 @@ private slots:
         QVERIFY(r && *r);
         r = joinOn(*b, QStringLiteral("dn1garbage"));
         QVERIFY(r && !*r);
-        QCOMPARE(r->error().code, QStringLiteral("invalid_invitation"));
+        QCOMPARE(r->error().code, ErrorCode::InvalidInvitation);
     }
 
     void nodeThreadRunsAndStopsDurably() {

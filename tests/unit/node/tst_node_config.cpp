@@ -12,7 +12,7 @@ namespace {
 Result<NodeConfig> resolveArgs(const QStringList &argv) {
     QCommandLineParser p;
     NodeCommandLine::addOptions(p);
-    if (!p.parse(QStringList{QStringLiteral("deltanode")} + argv)) return Error{"parse", p.errorText()};
+    if (!p.parse(QStringList{QStringLiteral("deltanode")} + argv)) return Error{ErrorCode::InvalidArgument, p.errorText()};
     auto args = NodeCommandLine::read(p);
     if (!args) return args.error();
     return NodeCommandLine::resolve(*args);
@@ -106,7 +106,7 @@ timeout_ms = 250
         QFETCH(QString, expected);
         auto c = NodeConfig::fromToml(text, QStringLiteral("bad.toml"));
         QVERIFY(!c);
-        QCOMPARE(c.error().code, QStringLiteral("bad_config"));
+        QCOMPARE(c.error().code, ErrorCode::BadConfig);
         QVERIFY2(c.error().message.contains(expected), qPrintable(c.error().message));
     }
 

@@ -61,7 +61,7 @@ private slots:
         QFETCH(QString, mentions);
         auto r = pool->compile(bytes);
         QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, code);
+        QCOMPARE(QString(r.error().wire()), code);
         QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
     }
 

@@ -238,7 +238,7 @@ void TstStore::schemaMismatchRefused() {
     }
     auto r = Store::open(dir.path());
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("store_schema"));
+    QCOMPARE(r.error().code, ErrorCode::StoreSchema);
     QCOMPARE(r.error().message,
              QStringLiteral("database schema version 7 is not supported by this deltanode (expects 1)"));
 }
@@ -255,7 +255,7 @@ void TstStore::foreignDatabaseRefused() {
     }
     auto r = Store::open(dir.path());
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("store_schema"));
+    QCOMPARE(r.error().code, ErrorCode::StoreSchema);
     QVERIFY2(r.error().message.contains("not a deltanode database"), qPrintable(r.error().message));
 }
 
@@ -265,7 +265,7 @@ void TstStore::secondOpenRefused() {
     QVERIFY(first);
     auto second = Store::open(dir.path());
     QVERIFY(!second);
-    QCOMPARE(second.error().code, QStringLiteral("store_locked"));
+    QCOMPARE(second.error().code, ErrorCode::StoreLocked);
     QVERIFY2(second.error().message.contains("already in use"), qPrintable(second.error().message));
     QVERIFY(first->commitSync(putOne("still", "works")));
     first.reset();

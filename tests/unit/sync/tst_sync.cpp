@@ -264,7 +264,7 @@ private slots:
             std::optional<Result<BlobInfo>> out;
             BlobFetch f(d.host.get(), d.engine.get(), ctx->id, withKey, a.id(), target, id);
             f.start([&](Result<BlobInfo> r) { out = std::move(r); });
-            if (!QTest::qWaitFor([&] { return out.has_value(); }, kTimeoutMs)) return Result<BlobInfo>(Error{"timeout", "no answer"});
+            if (!QTest::qWaitFor([&] { return out.has_value(); }, kTimeoutMs)) return Result<BlobInfo>(Error{ErrorCode::Timeout, "no answer"});
             return std::move(*out);
         };
         // The app module by app id: stored, and it installs as that app.
@@ -285,9 +285,9 @@ private slots:
         QCOMPARE(got->chunks, 3);
         QCOMPARE(*d.engine->blobs().get(stored->id), big);
         // Unknown blob, wrong key, an app that is not the context's.
-        QCOMPARE(fetch(BlobFetch::Target::Blob, Hash32{}, key).error().code, QStringLiteral("not_found"));
-        QCOMPARE(fetch(BlobFetch::Target::Blob, stored->id, randomBytes(32)).error().code, QStringLiteral("unauthorized"));
-        QCOMPARE(fetch(BlobFetch::Target::App, stored->id, key).error().code, QStringLiteral("not_found"));
+        QCOMPARE(fetch(BlobFetch::Target::Blob, Hash32{}, key).error().code, ErrorCode::NotFound);
+        QCOMPARE(fetch(BlobFetch::Target::Blob, stored->id, randomBytes(32)).error().code, ErrorCode::Unauthorized);
+        QCOMPARE(fetch(BlobFetch::Target::App, stored->id, key).error().code, ErrorCode::NotFound);
         QCOMPARE(a.blobs->counters().served, quint64(2));
     }
 };
