@@ -105,7 +105,7 @@ const Identity &Engine::identity() const { return *d->identity; }
 void Engine::setListener(EngineListener *listener) { d->listener = listener; }
 EngineMetrics &Engine::metrics() { return d->metrics; }
 const RejectCounters &Engine::rejects() const { return d->rejects; }
-Store &Engine::store() { return *d->store; }
+StoreStats Engine::storeStats() const { return d->store->stats(); }
 BlobStore &Engine::blobs() { return *d->blobs; }
 
 // ---- apps ----

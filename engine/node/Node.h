@@ -37,7 +37,9 @@ public:
     // NodeServices
     Engine &engine() override { return *engine_; }
     BlobStore &blobs() override;
-    BlobCache &blobCache() override { return cache_; }
+    BlobCacheSnapshot blobCacheSnapshot() const override { return cache_.snapshot(); }
+    bool evictCachedBlob(const Hash32 &blobId) override { return cache_.evict(blobId); }
+    EvictionReport runBlobCacheEviction() override { return cache_.runEviction(); }
     NodeStatus status() const override;
     QString apiToken() const override { return token_; }
     QByteArray metricsText() override;
@@ -51,6 +53,9 @@ public:
     // An installed app's module bytes, through the blob cache.
     std::optional<QByteArray> appModule(const Hash32 &appId);
 
+    // The blob cache itself, for tests and benchmarks (clients use the
+    // NodeServices calls above).
+    BlobCache &blobCache() { return cache_; }
     const NodeConfig &config() const { return config_; }
     MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }

@@ -6,7 +6,6 @@
 #include "network/NetworkService.h"
 #include "node/Node.h"
 #include "node/NodeResources.h"
-#include "store/Store.h"
 #include <QFile>
 #include <unistd.h>
 
@@ -108,13 +107,12 @@ void Node::setupMetrics() {
     m.family("deltanode_peers", T::Gauge, "Connected peers.");
     m.value("deltanode_peers", {}, [this] { return network_ ? double(network_->peerCount()) : 0.0; });
 
-    Store *store = &e->store();
     m.family("deltanode_store_synced_writes_total", T::Counter, "Synced LevelDB writes (group commits).");
-    m.value("deltanode_store_synced_writes_total", {}, [store] { return double(store->stats().syncedWrites); });
+    m.value("deltanode_store_synced_writes_total", {}, [e] { return double(e->storeStats().syncedWrites); });
     m.family("deltanode_store_batches_total", T::Counter, "Write batches made durable.");
-    m.value("deltanode_store_batches_total", {}, [store] { return double(store->stats().batchesCommitted); });
+    m.value("deltanode_store_batches_total", {}, [e] { return double(e->storeStats().batchesCommitted); });
     m.family("deltanode_store_written_bytes_total", T::Counter, "Bytes written to the database.");
-    m.value("deltanode_store_written_bytes_total", {}, [store] { return double(store->stats().bytesWritten); });
+    m.value("deltanode_store_written_bytes_total", {}, [e] { return double(e->storeStats().bytesWritten); });
 
     m.family("deltanode_build_info", T::Gauge, "Always 1; the version in a label.");
     m.value("deltanode_build_info", {{"version", QString::fromLatin1(kNodeVersion)}}, [] { return 1.0; });

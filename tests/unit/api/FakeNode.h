@@ -32,7 +32,10 @@ public:
 
     Engine &engine() override { return *engine_; }
     BlobStore &blobs() override { return engine_->blobs(); }
-    BlobCache &blobCache() override { return cache_; }
+    BlobCacheSnapshot blobCacheSnapshot() const override { return cache_.snapshot(); }
+    bool evictCachedBlob(const Hash32 &blobId) override { return cache_.evict(blobId); }
+    EvictionReport runBlobCacheEviction() override { return cache_.runEviction(); }
+    BlobCache &blobCache() { return cache_; }  // for tests to fill it
     NodeStatus status() const override {
         NodeStatus s;
         s.peerId = QStringLiteral("12D3KooWFake");
