@@ -13,6 +13,7 @@
 #include <QThreadPool>
 #include <QUrl>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace dn {
@@ -56,6 +57,14 @@ public:
     // The blob cache itself, for tests and benchmarks (clients use the
     // NodeServices calls above).
     BlobCache &blobCache() { return cache_; }
+    // The pipeline phases the node records itself (the engine's own phases
+    // are in EngineMetrics).
+    enum class Phase { Broadcast, Websocket, EndToEnd };
+    static const char *phaseName(Phase phase);  // its `phase` label
+    // The phase a label names; none for the engine's phases and unknown names.
+    static std::optional<Phase> phaseFromName(QStringView name);
+    const Histogram &phaseHistogram(Phase phase) const;
+
     const NodeConfig &config() const { return config_; }
     MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }
