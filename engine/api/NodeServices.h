@@ -17,6 +17,7 @@ namespace dn {
 
 class Engine;
 class BlobStore;
+class MetricsRegistry;
 
 struct NodeStatus {
     QString peerId;
@@ -44,8 +45,10 @@ public:
     virtual EvictionReport runBlobCacheEviction() = 0;
     virtual NodeStatus status() const = 0;
     virtual QString apiToken() const = 0;
-    // Prometheus text exposition (format 0.0.4) of every metric of the node.
-    virtual QByteArray metricsText() = 0;
+    // Every metric of the node. GET /metrics renders it (Prometheus text
+    // format 0.0.4) and the API server registers its own families in it, so
+    // the exposition has one writer.
+    virtual MetricsRegistry &metrics() = 0;
     // Invitations and peers come with the network layer; until then invite
     // produces an invitation without reachable addresses and join/peers report that.
     virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;

@@ -43,7 +43,7 @@ public:
     EvictionReport runBlobCacheEviction() override { return cache_.runEviction(); }
     NodeStatus status() const override;
     QString apiToken() const override { return token_; }
-    QByteArray metricsText() override;
+    MetricsRegistry &metrics() override { return metrics_; }
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
     QJsonArray peers() const override;
@@ -57,6 +57,8 @@ public:
     // The blob cache itself, for tests and benchmarks (clients use the
     // NodeServices calls above).
     BlobCache &blobCache() { return cache_; }
+    // metrics() rendered: the node's families and the API server's.
+    QByteArray metricsText();
     // The pipeline phases the node records itself (the engine's own phases
     // are in EngineMetrics).
     enum class Phase { Broadcast, Websocket, EndToEnd };
@@ -66,7 +68,6 @@ public:
     const Histogram &phaseHistogram(Phase phase) const;
 
     const NodeConfig &config() const { return config_; }
-    MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }
     HeartbeatTracker &heartbeats() { return heartbeats_; }
     NetworkService *network() { return network_.get(); }  // null before start()
