@@ -1,6 +1,7 @@
 #include "DesktopMode.h"
 #include "MonitorWindow.h"
 #include "client/NodeClient.h"
+#include "node/Node.h"
 #include "node/NodeThread.h"
 #include <QGuiApplication>
 #include <QQuickWindow>
@@ -36,9 +37,11 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv, bool w
 int run(dn::NodeThread &node) {
     dn::Node *n = node.node();
     dn::NodeClient::Options options;
-    // The phases the node itself measures (the engine's own come with it).
+    // The phases the node itself measures (the engine's own come with it);
+    // any other phase name is one this node does not measure.
     options.phaseHistograms = [n](const QString &phase) -> const dn::Histogram * {
-        return &n->metrics().histogram("deltanode_phase_latency_seconds", {{"phase", phase}});
+        const auto p = dn::Node::phaseFromName(phase);
+        return p ? &n->phaseHistogram(*p) : nullptr;
     };
     dn::NodeClient client(n, options);
     dn::MonitorWindow::configureStyle();

@@ -12,6 +12,7 @@
 #include "api/Router.h"
 #include "api/UploadSessions.h"
 #include "api/WsHub.h"
+#include "metrics/MetricsRegistry.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QWebSocket>
@@ -60,6 +61,14 @@ protected:
 
 }  // namespace
 
+// What the registry's samples read: the stats of the running server, taken
+// once per scrape, or the last ones once it is gone. Node thread only, like
+// the server (the node renders its metrics there).
+struct ApiServer::MetricsSource {
+    const ApiServer *server = nullptr;
+    ApiStats last;
+};
+
 ApiServer::ApiServer(NodeServices &node, QObject *parent)
     : QObject(parent),
       node_(node),
@@ -88,9 +97,17 @@ ApiServer::ApiServer(NodeServices &node, QObject *parent)
     connect(http_.get(), &QHttpServer::newWebSocketConnection, this, [this] {
         while (http_->hasPendingWebSocketConnections()) hub_->accept(http_->nextPendingWebSocketConnection());
     });
+    registerMetrics();
 }
 
 ApiServer::~ApiServer() {
+    // The registry keeps rendering the API families after the server is gone
+    // (the node stops serving before it is destroyed): counters keep their
+    // last values, gauges drop to zero.
+    metricsSource_->last = stats();
+    metricsSource_->last.webSocketClients = 0;
+    metricsSource_->last.uploads = 0;
+    metricsSource_->server = nullptr;
     // Results still on their way are dropped from here on; running jobs finish first.
     inbox_->close();
     offload_->waitForDone();
@@ -109,7 +126,7 @@ void ApiServer::installRoutes() {
         });
     });
     router_->add(M::Get, QStringLiteral("/metrics"), [this](const HttpRequest &, const HttpReplyPtr &reply) {
-        reply->send(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", node_.metricsText() + metricsText(), {}});
+        reply->send(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", node_.metrics().render(), {}});
     });
     router_->add(M::Get, QStringLiteral("/ws"), [](const HttpRequest &, const HttpReplyPtr &reply) {
         reply->error(ErrorCode::UpgradeRequired, QStringLiteral("/ws speaks WebSocket only"));
@@ -172,21 +189,33 @@ ApiStats ApiServer::stats() const {
     return s;
 }
 
-QByteArray ApiServer::metricsText() const {
-    const ApiStats s = stats();
-    QByteArray out;
-    auto family = [&out](const char *name, const char *type, const char *help, qint64 value) {
-        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' + name + ' ' +
-               QByteArray::number(value) + '\n';
+void ApiServer::registerMetrics() {
+    using T = MetricsRegistry::Type;
+    metricsSource_ = std::make_shared<MetricsSource>();
+    metricsSource_->server = this;
+    MetricsRegistry &m = node_.metrics();
+    m.beforeRender([src = metricsSource_] {
+        if (src->server) src->last = src->server->stats();
+    });
+    auto family = [&m, src = metricsSource_](const QByteArray &name, T type, const QByteArray &help, auto field) {
+        m.family(name, type, help);
+        m.value(name, {}, [src, field] { return double(field(src->last)); });
     };
-    family("dn_api_http_requests_total", "counter", "HTTP requests routed by the API server.", qint64(s.requests));
-    family("dn_api_http_refused_total", "counter", "HTTP requests refused before parsing because they were too large.", qint64(s.refused));
-    family("dn_api_websocket_clients", "gauge", "WebSocket clients connected.", s.webSocketClients);
-    family("dn_api_websocket_dropped_total", "counter", "WebSocket clients dropped for leaving more than the backlog limit unsent.", qint64(s.webSocketDropped));
-    family("dn_api_websocket_pushed_total", "counter", "StateMutation frames queued to WebSocket clients.", qint64(s.webSocketPushed));
-    family("dn_api_blob_uploads", "gauge", "Chunked blob upload sessions in progress.", qint64(s.uploads));
-    family("dn_api_blob_uploads_expired_total", "counter", "Upload sessions dropped after being idle too long.", qint64(s.uploadsExpired));
-    return out;
+    family("deltanode_api_http_requests_total", T::Counter, "HTTP requests routed by the API server.",
+           [](const ApiStats &s) { return s.requests; });
+    family("deltanode_api_http_refused_total", T::Counter,
+           "HTTP requests refused before parsing because they were too large.", [](const ApiStats &s) { return s.refused; });
+    family("deltanode_api_websocket_clients", T::Gauge, "WebSocket clients connected.",
+           [](const ApiStats &s) { return s.webSocketClients; });
+    family("deltanode_api_websocket_dropped_total", T::Counter,
+           "WebSocket clients dropped for leaving more than the backlog limit unsent.",
+           [](const ApiStats &s) { return s.webSocketDropped; });
+    family("deltanode_api_websocket_pushed_total", T::Counter, "StateMutation frames queued to WebSocket clients.",
+           [](const ApiStats &s) { return s.webSocketPushed; });
+    family("deltanode_api_blob_uploads", T::Gauge, "Chunked blob upload sessions in progress.",
+           [](const ApiStats &s) { return s.uploads; });
+    family("deltanode_api_blob_uploads_expired_total", T::Counter, "Upload sessions dropped after being idle too long.",
+           [](const ApiStats &s) { return s.uploadsExpired; });
 }
 
 void ApiServer::setUploadIdleTimeout(qint64 ms) { uploads_->setIdleTimeout(ms); }

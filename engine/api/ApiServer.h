@@ -52,11 +52,10 @@ public:
     Result<quint16> listen(const QHostAddress &host, quint16 port);
     QUrl url() const;  // http://host:port, empty before listen()
 
+    // Also in the node's metrics as the deltanode_api_* families, which the
+    // constructor registers (one ApiServer per node: a second one would
+    // register them twice).
     ApiStats stats() const;
-    // Prometheus families of the API server itself (dn_api_*). GET /metrics
-    // serves NodeServices::metricsText() followed by these, so the node must
-    // not include them in its own text.
-    QByteArray metricsText() const;
 
     // Tuning, mostly for tests: idle time before an upload session is dropped
     // (default 10 min) and the unsent-bytes limit of a WebSocket client (8 MiB).
@@ -64,8 +63,10 @@ public:
     void setWebSocketBacklogLimit(qint64 bytes);
 
 private:
+    struct MetricsSource;
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void installRoutes();
+    void registerMetrics();
 
     NodeServices &node_;
     std::unique_ptr<ApiAuth> auth_;
@@ -81,6 +82,8 @@ private:
     ApiListener *listener_ = nullptr;  // owned by http_
     QUrl url_;
     quint64 requests_ = 0;
+    // Read by the registry's samples, which outlive this server.
+    std::shared_ptr<MetricsSource> metricsSource_;
 };
 
 }  // namespace dn

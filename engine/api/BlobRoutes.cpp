@@ -6,9 +6,7 @@
 #include "api/NodeServices.h"
 #include "api/Offload.h"
 #include "blob/BlobCache.h"
-#include "blob/BlobReader.h"
 #include "blob/BlobStore.h"
-#include "store/Store.h"
 #include <QDateTime>
 
 namespace dn {
@@ -38,9 +36,9 @@ void BlobRoutes::put(const HttpRequest &req, const HttpReplyPtr &reply) {
     if (req.body.size() > api::kMaxBlobPutBytes)
         return reply->error(ErrorCode::TooLarge,
                             QStringLiteral("a single-shot blob is at most 16 MiB; use POST /admin-api/blobs/uploads"));
-    Store *store = &node_.blobs().store();
-    offload_.run([store, body = req.body]() -> Result<BlobInfo> {
-                     BlobWriter w(*store);
+    const BlobStore *blobs = &node_.blobs();
+    offload_.run([blobs, body = req.body]() -> Result<BlobInfo> {
+                     BlobWriter w = blobs->writer();
                      if (auto r = w.write(body); !r) return r.error();
                      return w.finish();
                  },
@@ -55,7 +53,7 @@ void BlobRoutes::startUpload(const HttpReplyPtr &reply) {
     if (uploads_.count() >= size_t(api::kMaxUploadSessions))
         return reply->error(ErrorCode::TooManyUploads,
                             QStringLiteral("%1 uploads are already in progress; finish or abandon one first").arg(api::kMaxUploadSessions));
-    auto &s = uploads_.create(node_.blobs().store());
+    auto &s = uploads_.create(node_.blobs());
     reply->json(201, {{QStringLiteral("uploadId"), s.id.toBase58()}});
 }
 
@@ -88,12 +86,11 @@ void BlobRoutes::putPart(const HttpRequest &req, const HttpReplyPtr &reply) {
         return reply->error(ErrorCode::TooLarge, QStringLiteral("a part is at most 1 MiB, this one is %1 bytes").arg(req.body.size()));
     s->busy = true;
     uploads_.touch(*s);
-    Store *store = &node_.blobs().store();
     // Answered once the part is durable: a client uploading faster than the
     // disk writes is paced instead of piling chunks up in the store's queue.
-    offload_.run([store, writer = s->writer, body = req.body]() -> Result<void> {
+    offload_.run([writer = s->writer, body = req.body]() -> Result<void> {
                      auto r = writer->write(body);
-                     store->flush();
+                     writer->waitDurable();
                      return r;
                  },
                  [this, reply, id = s->id, writer = s->writer](Result<void> r) {
@@ -145,7 +142,7 @@ std::optional<Hash32> BlobRoutes::blobParam(const HttpRequest &req, const HttpRe
 void BlobRoutes::get(const HttpRequest &req, const HttpReplyPtr &reply) {
     const auto id = blobParam(req, reply);
     if (!id) return;
-    auto reader = BlobReader::open(node_.blobs().store(), *id);
+    auto reader = node_.blobs().reader(*id);
     if (!reader) return replyError(reply, reader.error());
     auto shared = std::make_shared<const BlobReader>(std::move(*reader));
     Offload *offload = &offload_;
@@ -165,17 +162,17 @@ void BlobRoutes::info(const HttpRequest &req, const HttpReplyPtr &reply) {
 }
 
 void BlobRoutes::cache(const HttpReplyPtr &reply) {
-    BlobCache &cache = node_.blobCache();
-    const BlobCacheStats s = cache.stats();
+    const BlobCacheSnapshot snap = node_.blobCacheSnapshot();
+    const BlobCacheStats &s = snap.stats;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QJsonArray entries;
-    for (const auto &e : cache.entries())
+    for (const auto &e : snap.entries)
         entries.append(QJsonObject{{QStringLiteral("blobId"), e.id.toBase58()},
                                    {QStringLiteral("size"), qint64(e.size)},
                                    {QStringLiteral("ageSeconds"), qMax<qint64>(0, (now - e.insertedAtMs) / 1000)},
                                    {QStringLiteral("idleSeconds"), qMax<qint64>(0, (now - e.lastAccessMs) / 1000)},
                                    {QStringLiteral("hits"), qint64(e.hits)}});
-    const BlobCacheLimits l = cache.limits();
+    const BlobCacheLimits &l = snap.limits;
     reply->json(200, {{QStringLiteral("stats"), QJsonObject{{QStringLiteral("entries"), qint64(s.entries)},
                                                             {QStringLiteral("bytes"), qint64(s.bytes)},
                                                             {QStringLiteral("hits"), qint64(s.hits)},
@@ -196,13 +193,12 @@ void BlobRoutes::evict(const HttpRequest &req, const HttpReplyPtr &reply) {
     QString why;
     const auto body = apijson::parseObjectBody(req.body, &why);
     if (!body) return reply->error(ErrorCode::BadJson, why);
-    BlobCache &cache = node_.blobCache();
     if (body->contains(QStringLiteral("blobId"))) {
         const auto id = apijson::parseId(body->value(QStringLiteral("blobId")).toString());
         if (!id) return reply->error(ErrorCode::InvalidId, QStringLiteral("blobId is not a valid id"));
-        return reply->json(200, {{QStringLiteral("evicted"), cache.evict(*id) ? 1 : 0}});
+        return reply->json(200, {{QStringLiteral("evicted"), node_.evictCachedBlob(*id) ? 1 : 0}});
     }
-    const EvictionReport r = cache.runEviction();
+    const EvictionReport r = node_.runBlobCacheEviction();
     reply->json(200, {{QStringLiteral("evicted"), qint64(r.total())},
                       {QStringLiteral("idle"), qint64(r.idle)},
                       {QStringLiteral("count"), qint64(r.count)},

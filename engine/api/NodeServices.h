@@ -2,6 +2,7 @@
 // What the client APIs (HTTP, JSON-RPC, WebSocket) may use of a running node.
 // Implemented by Node; lives on the node thread, and every method must be
 // called there. Signals are emitted on the node thread.
+#include "blob/BlobCache.h"
 #include "crypto/Hash32.h"
 #include "util/Result.h"
 #include <QByteArray>
@@ -16,7 +17,7 @@ namespace dn {
 
 class Engine;
 class BlobStore;
-class BlobCache;
+class MetricsRegistry;
 
 struct NodeStatus {
     QString peerId;
@@ -31,13 +32,23 @@ class NodeServices : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;
+    // Still the whole engine: the JSON-RPC, admin and WebSocket routes use
+    // most of its interface (apps, contexts, calls, queries), so a narrower
+    // facade would repeat it method for method.
     virtual Engine &engine() = 0;
+    // Blobs: stored, streamed in and out, listed and stat'ed (thread-safe,
+    // so routes use it from the offload pool). The database stays hidden.
     virtual BlobStore &blobs() = 0;
-    virtual BlobCache &blobCache() = 0;
+    // The blob cache as the admin API shows it, and the two ways to evict.
+    virtual BlobCacheSnapshot blobCacheSnapshot() const = 0;
+    virtual bool evictCachedBlob(const Hash32 &blobId) = 0;
+    virtual EvictionReport runBlobCacheEviction() = 0;
     virtual NodeStatus status() const = 0;
     virtual QString apiToken() const = 0;
-    // Prometheus text exposition (format 0.0.4) of every metric of the node.
-    virtual QByteArray metricsText() = 0;
+    // Every metric of the node. GET /metrics renders it (Prometheus text
+    // format 0.0.4) and the API server registers its own families in it, so
+    // the exposition has one writer.
+    virtual MetricsRegistry &metrics() = 0;
     // Invitations and peers come with the network layer; until then invite
     // produces an invitation without reachable addresses and join/peers report that.
     virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;

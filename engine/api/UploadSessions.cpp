@@ -21,10 +21,10 @@ void UploadSessions::setIdleTimeout(qint64 ms) {
     sweep_.start(int(std::clamp<qint64>(ms / 4, 10, 60'000)));
 }
 
-UploadSessions::Session &UploadSessions::create(Store &store) {
+UploadSessions::Session &UploadSessions::create(const BlobStore &blobs) {
     auto s = std::make_unique<Session>();
     s->id = *Hash32::fromBytes(randomBytes(32));
-    s->writer = std::make_shared<BlobWriter>(store);
+    s->writer = std::make_shared<BlobWriter>(blobs.writer());
     s->lastActiveMs = nowMs();
     Session &ref = *s;
     sessions_[ref.id] = std::move(s);

@@ -5,7 +5,7 @@
 // Parts must come in order, one at a time. A session idle for 10 minutes is
 // dropped; the chunks it already stored remain as unreferenced chunks (they
 // cost disk space only, and a later upload of the same data reuses them).
-#include "blob/BlobWriter.h"
+#include "blob/BlobStore.h"
 #include "crypto/Hash32.h"
 #include <QObject>
 #include <QTimer>
@@ -26,7 +26,7 @@ public:
     };
 
     explicit UploadSessions(QObject *parent = nullptr);
-    Session &create(Store &store);
+    Session &create(const BlobStore &blobs);
     Session *find(const Hash32 &id);
     void touch(Session &s);
     // Takes the session out (finish, or a failed write).

@@ -146,16 +146,14 @@ bool BlobCache::contains(const Hash32 &id) const {
     return slots_.count(id) > 0;
 }
 
-BlobCacheStats BlobCache::stats() const {
-    std::lock_guard lock(mutex_);
+BlobCacheStats BlobCache::statsLocked() const {
     BlobCacheStats s = counters_;
     s.entries = slots_.size();
     s.bytes = bytes_;
     return s;
 }
 
-std::vector<BlobCacheEntry> BlobCache::entries() const {
-    std::lock_guard lock(mutex_);
+std::vector<BlobCacheEntry> BlobCache::entriesLocked() const {
     std::vector<BlobCacheEntry> out;
     out.reserve(slots_.size());
     for (const Hash32 &id : lru_) {
@@ -163,6 +161,21 @@ std::vector<BlobCacheEntry> BlobCache::entries() const {
         out.push_back({id, uint64_t(s.bytes.size()), s.insertedAtMs, s.lastAccessMs, s.hits});
     }
     return out;
+}
+
+BlobCacheStats BlobCache::stats() const {
+    std::lock_guard lock(mutex_);
+    return statsLocked();
+}
+
+std::vector<BlobCacheEntry> BlobCache::entries() const {
+    std::lock_guard lock(mutex_);
+    return entriesLocked();
+}
+
+BlobCacheSnapshot BlobCache::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return {statsLocked(), limits_, entriesLocked()};
 }
 
 BlobCacheLimits BlobCache::limits() const {

@@ -54,6 +54,13 @@ struct BlobCacheEntry {
     uint64_t hits = 0;
 };
 
+// Counters, limits and entries taken under one lock (what an API shows).
+struct BlobCacheSnapshot {
+    BlobCacheStats stats;
+    BlobCacheLimits limits;
+    std::vector<BlobCacheEntry> entries;  // most recently used first
+};
+
 // What one eviction run removed, per phase.
 struct EvictionReport {
     size_t idle = 0;
@@ -86,6 +93,7 @@ public:
     bool contains(const Hash32 &id) const;
     BlobCacheStats stats() const;
     std::vector<BlobCacheEntry> entries() const;  // most recently used first
+    BlobCacheSnapshot snapshot() const;
     BlobCacheLimits limits() const;
     void setLimits(const BlobCacheLimits &limits);
 
@@ -102,6 +110,8 @@ private:
     void insertLocked(const Hash32 &id, const QByteArray &bytes);
     void dropLocked(std::unordered_map<Hash32, Slot>::iterator it);
     EvictionReport evictLocked();
+    BlobCacheStats statsLocked() const;
+    std::vector<BlobCacheEntry> entriesLocked() const;
 
     Clock clock_;
     mutable std::mutex mutex_;

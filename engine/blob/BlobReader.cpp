@@ -1,6 +1,7 @@
 #include "blob/BlobReader.h"
 #include "crypto/Sha256.h"
 #include "store/Keys.h"
+#include "store/Store.h"
 #include "storage.pb.h"
 
 namespace dn {

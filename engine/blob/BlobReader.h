@@ -2,17 +2,22 @@
 // Reads a blob chunk by chunk (downloads, transfers to peers), so serving a
 // large blob holds one chunk in memory at a time. Every chunk is verified
 // against its id before it is handed out: corruption is an error, never data.
-#include "blob/BlobStore.h"
+//
+// Made by BlobStore::reader(); reads the store directly, so it must not
+// outlive the BlobStore it came from.
+#include "blob/BlobInfo.h"
+#include "crypto/Hash32.h"
+#include "util/Result.h"
 #include <QByteArray>
 #include <string>
 #include <vector>
 
 namespace dn {
 
+class Store;
+
 class BlobReader {
 public:
-    // Fails with ErrorCode::BlobNotFound when the blob does not exist.
-    static Result<BlobReader> open(const Store &store, const Hash32 &blobId);
 
     const BlobInfo &info() const { return info_; }
     int chunkCount() const { return int(chunkIds_.size()); }
@@ -23,6 +28,9 @@ public:
     Result<QByteArray> chunk(int index) const;
 
 private:
+    friend class BlobStore;
+    // Fails with "not_found" when the blob does not exist.
+    static Result<BlobReader> open(const Store &store, const Hash32 &blobId);
     BlobReader(const Store &store, BlobInfo info, std::vector<Hash32> chunkIds)
         : store_(&store), info_(info), chunkIds_(std::move(chunkIds)) {}
     const Store *store_;

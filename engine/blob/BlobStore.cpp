@@ -1,6 +1,7 @@
 #include "blob/BlobStore.h"
 #include "crypto/Sha256.h"
 #include "store/Keys.h"
+#include "store/Store.h"
 #include "storage.pb.h"
 #include <QDateTime>
 
@@ -54,6 +55,10 @@ std::optional<QByteArray> BlobStore::get(const Hash32 &blobId) const {
     }
     return out;
 }
+
+Result<BlobReader> BlobStore::reader(const Hash32 &blobId) const { return BlobReader::open(store_, blobId); }
+
+BlobWriter BlobStore::writer() const { return BlobWriter(store_); }
 
 std::vector<BlobInfo> BlobStore::list(size_t limit) const {
     std::vector<BlobInfo> out;

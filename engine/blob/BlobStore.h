@@ -3,8 +3,14 @@
 // A blob is cut into 1 MiB chunks; chunk_id = SHA-256(chunk) and
 // blob_id = SHA-256(chunk_id ‖ chunk_id ‖ …). Chunks are keyed by their own id
 // (k/<chunk_id>), so a chunk shared by two blobs is stored once.
+//
+// This is the one way into the blobs: nothing outside engine/blob touches the
+// database underneath (the engine owns it; tests open a Store of their own).
+// Thread-safe.
+#include "blob/BlobInfo.h"
+#include "blob/BlobReader.h"
+#include "blob/BlobWriter.h"
 #include "crypto/Hash32.h"
-#include "store/Store.h"
 #include "util/Result.h"
 #include <QByteArray>
 #include <optional>
@@ -12,15 +18,11 @@
 
 namespace dn {
 
-struct BlobInfo {
-    Hash32 id;
-    uint64_t size = 0;
-    int chunks = 0;
-};
+class Store;
 
 class BlobStore {
 public:
-    static constexpr int kChunkSize = 1 << 20;
+    static constexpr int kChunkSize = kBlobChunkSize;
     explicit BlobStore(Store &store) : store_(store) {}
 
     // Stores `data`, durable when this returns.
@@ -30,8 +32,11 @@ public:
     bool contains(const Hash32 &blobId) const { return info(blobId).has_value(); }
     // Every stored blob, in id order, at most `limit`.
     std::vector<BlobInfo> list(size_t limit = 10000) const;
-    // Streaming access for large blobs: see BlobWriter.h / BlobReader.h.
-    Store &store() const { return store_; }
+    // Streaming access for large blobs (see BlobReader.h / BlobWriter.h).
+    // reader(): "not_found" when the blob does not exist, "corrupt" when its
+    // record is unreadable.
+    Result<BlobReader> reader(const Hash32 &blobId) const;
+    BlobWriter writer() const;
 
 private:
     Store &store_;

@@ -1,22 +1,23 @@
 #include "blob/BlobWriter.h"
 #include "store/Keys.h"
+#include "store/Store.h"
 #include "storage.pb.h"
 #include <QDateTime>
 
 namespace dn {
 namespace pb = ::deltanode::pb;
 
-BlobWriter::BlobWriter(Store &store) : store_(&store) { buffer_.reserve(BlobStore::kChunkSize); }
+BlobWriter::BlobWriter(Store &store) : store_(&store) { buffer_.reserve(kBlobChunkSize); }
 
 Result<void> BlobWriter::write(QByteArrayView data) {
     if (finished_) return Error{ErrorCode::BlobWriterClosed, QStringLiteral("the blob was already finished")};
     if (failed()) return Error{ErrorCode::StorageError, QStringLiteral("an earlier chunk of this blob could not be written")};
     while (!data.isEmpty()) {
-        const qsizetype take = std::min<qsizetype>(data.size(), BlobStore::kChunkSize - buffer_.size());
+        const qsizetype take = std::min<qsizetype>(data.size(), kBlobChunkSize - buffer_.size());
         buffer_.append(data.first(take));
         data = data.sliced(take);
         size_ += uint64_t(take);
-        if (buffer_.size() == BlobStore::kChunkSize)
+        if (buffer_.size() == kBlobChunkSize)
             if (auto r = flushChunk(); !r) return r;
     }
     return {};
@@ -45,13 +46,18 @@ Result<void> BlobWriter::flushChunk() {
         });
     }
     buffer_ = QByteArray();
-    buffer_.reserve(BlobStore::kChunkSize);
+    buffer_.reserve(kBlobChunkSize);
     return {};
 }
 
 int BlobWriter::chunksInFlight() const {
     std::lock_guard lock(inFlight_->mutex);
     return inFlight_->chunks;
+}
+
+void BlobWriter::waitDurable() const {
+    std::unique_lock lock(inFlight_->mutex);
+    inFlight_->drained.wait(lock, [this] { return inFlight_->chunks == 0; });
 }
 
 bool BlobWriter::failed() const {

@@ -1,6 +1,7 @@
 #pragma once
 // Writes a blob piece by piece, so a large upload never sits whole in memory.
-// Bytes are cut into BlobStore::kChunkSize chunks as they arrive; each full
+// Made by BlobStore::writer(); it must not outlive that BlobStore.
+// Bytes are cut into kBlobChunkSize chunks as they arrive; each full
 // chunk is queued to the store at once (deduplicated by chunk id) and only the
 // running list of chunk ids is kept. finish() writes the blob record and waits
 // until the blob is durable; the store makes batches durable in order, so the
@@ -14,8 +15,9 @@
 //
 // A writer that is dropped without finish() leaves its chunks behind without a
 // record; they cost space only (a later blob with the same chunks reuses them).
-#include "blob/BlobStore.h"
+#include "blob/BlobInfo.h"
 #include "crypto/Sha256.h"
+#include "util/Result.h"
 #include <QByteArray>
 #include <QByteArrayView>
 #include <condition_variable>
@@ -26,11 +28,12 @@
 
 namespace dn {
 
+class Store;
+
 class BlobWriter {
 public:
     static constexpr int kMaxInFlight = 4;
 
-    explicit BlobWriter(Store &store);
     BlobWriter(BlobWriter &&) = default;
 
     // Appends bytes in any piece sizes.
@@ -40,8 +43,14 @@ public:
     uint64_t size() const { return size_; }
     // Chunks queued to the store and not yet durable (≤ kMaxInFlight).
     int chunksInFlight() const;
+    // Waits until every full chunk written so far is durable (the bytes of a
+    // partial chunk stay buffered until it fills or finish()). Lets a caller
+    // answer an upload part only once it is on disk.
+    void waitDurable() const;
 
 private:
+    friend class BlobStore;
+    explicit BlobWriter(Store &store);
     Result<void> flushChunk();
 
     Store *store_;

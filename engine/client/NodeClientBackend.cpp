@@ -241,15 +241,14 @@ void NodeClientBackend::peerAction(quint64 id, const QString &peerId, const QStr
 }
 
 void NodeClientBackend::evictBlob(quint64 id, const QString &blobId) {
-    BlobCache &cache = node_->blobCache();
     if (blobId.isEmpty()) {
-        const EvictionReport r = cache.runEviction();
+        const EvictionReport r = node_->runBlobCacheEviction();
         emit finished(id, success({{QStringLiteral("evicted"), int(r.total())}}));
         return;
     }
     auto blob = parseId(blobId);
     if (!blob) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a blob id: %1").arg(blobId));
-    const bool evicted = cache.evict(*blob);
+    const bool evicted = node_->evictCachedBlob(*blob);
     emit finished(id, success({{QStringLiteral("evicted"), evicted ? 1 : 0}}));
 }
 

@@ -128,11 +128,11 @@ NodeSnapshot NodeSnapshotBuilder::build() {
 
     for (const auto &p : node_.peers()) s.peers.push_back(peerFromJson(p.toObject()));
 
-    BlobCache &cache = node_.blobCache();
-    const BlobCacheStats cs = cache.stats();
+    const BlobCacheSnapshot cache = node_.blobCacheSnapshot();
+    const BlobCacheStats &cs = cache.stats;
     s.blobCache = {cs.entries, cs.bytes, cs.hits, cs.misses, cs.evictedIdle, cs.evictedCount,
                    cs.evictedBytes, cs.evictedManual, cs.evictionRuns, {}};
-    for (const auto &e : cache.entries())
+    for (const auto &e : cache.entries)
         s.blobCache.items.push_back({e.id.toBase58(), e.size, e.insertedAtMs, e.lastAccessMs, e.hits});
 
     const Histogram *byPhase[] = {&m.transaction, nodePhase(QStringLiteral("broadcast")),

@@ -3,9 +3,7 @@
 #include "blob/BlobStore.h"
 #include "context/AppCatalog.h"
 #include "context/ContextRuntime.h"
-#include "context/Integrity.h"
 #include "codec/DeltaCodec.h"
-#include "dag/DeltaRecord.h"
 #include "crypto/PeerId.h"
 #include "crypto/Random.h"
 #include "runtime/ExecutorPool.h"
@@ -105,7 +103,7 @@ const Identity &Engine::identity() const { return *d->identity; }
 void Engine::setListener(EngineListener *listener) { d->listener = listener; }
 EngineMetrics &Engine::metrics() { return d->metrics; }
 const RejectCounters &Engine::rejects() const { return d->rejects; }
-Store &Engine::store() { return *d->store; }
+StoreStats Engine::storeStats() const { return d->store->stats(); }
 BlobStore &Engine::blobs() { return *d->blobs; }
 
 // ---- apps ----
@@ -406,111 +404,6 @@ void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
 
 Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
     return waitFor<ReceiveResult>([&](auto cb) { receive(envelope, cb); });
-}
-
-// ---- queries ----
-
-// Runs `body` on the context's worker and waits for its value.
-#define DN_ON_CONTEXT(T, contextId, body)                                                                      \
-    auto rt = d->find(contextId);                                                                             \
-    if (!rt) return errors::contextNotFound(contextId);   \
-    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
-
-Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
-    DN_ON_CONTEXT(std::vector<QByteArray>, contextId, (rt->dag().envelopes(ids, d->options.dag.maxQuery)))
-}
-
-Result<std::vector<Hash32>> Engine::missingParents(const Hash32 &contextId) {
-    DN_ON_CONTEXT(std::vector<Hash32>, contextId, (rt->dag().missingParents()))
-}
-
-Result<std::vector<StateItem>> Engine::stateItems(const Hash32 &contextId, const QByteArray &prefix, size_t limit) {
-    DN_ON_CONTEXT(std::vector<StateItem>, contextId, ([&] {
-        std::vector<StateItem> items;
-        rt->state().forEach(prefix, [&](const StateEntry &e) {
-            items.push_back({e.key, e.isCounter, e.value, e.counter});
-            return items.size() < limit;
-        });
-        return items;
-    }()))
-}
-
-Result<IntegrityReport> Engine::verify(const Hash32 &contextId) {
-    DN_ON_CONTEXT(IntegrityReport, contextId, (verifyContext(*d->store, *rt)))
-}
-#undef DN_ON_CONTEXT
-
-Result<std::vector<DeltaSummary>> Engine::deltas(const Hash32 &contextId, size_t limit) {
-    if (!d->find(contextId))
-        return errors::contextNotFound(contextId);
-    std::vector<DeltaSummary> out;
-    const QByteArray prefix = keys::deltaPrefix(contextId);
-    const Hash32 self = d->identity->publicKey();
-    d->store->scan(prefix, [&](const QByteArray &key, const QByteArray &value) {
-        auto rec = decodeDeltaRecord(value);
-        auto id = Hash32::fromBytes(key.mid(prefix.size()));
-        if (!rec || !id || rec->pruned) return true;
-        auto body = decodeBody(rec->body);
-        if (!body) return true;
-        DeltaSummary s;
-        s.id = *id;
-        s.parents = std::move(body->parents);
-        s.author = body->author;
-        s.hlc = body->hlc;
-        s.applied = rec->applied;
-        s.local = body->author == self;
-        s.receivedAtMs = rec->receivedAtMs;
-        s.actions = std::move(body->actions);
-        s.events = std::move(body->events);
-        out.push_back(std::move(s));
-        return true;
-    });
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.hlc > b.hlc; });
-    if (out.size() > limit) out.resize(limit);
-    return out;
-}
-
-size_t Engine::cleanupPending() {
-    size_t dropped = 0;
-    std::vector<std::shared_ptr<ContextRuntime>> all;
-    {
-        std::shared_lock lock(d->mutex);
-        for (auto &[id, rt] : d->contexts) all.push_back(rt);
-    }
-    for (auto &rt : all) {
-        auto r = waitFor<size_t>([&](auto cb) {
-            d->pool->post(rt->worker(), [rt, cb](Worker &) {
-                size_t n = rt->dag().cleanupStale(nowMs());
-                rt->publishInfo();
-                cb(n);
-            });
-        });
-        if (r) dropped += *r;
-    }
-    return dropped;
-}
-
-size_t Engine::gcTombstones(int64_t retentionMs) {
-    size_t removed = 0;
-    std::vector<std::shared_ptr<ContextRuntime>> all;
-    {
-        std::shared_lock lock(d->mutex);
-        for (auto &[id, rt] : d->contexts) all.push_back(rt);
-    }
-    const uint64_t cutoff = ntp64FromUnixMs(nowMs() - retentionMs);
-    Store *store = d->store.get();
-    for (auto &rt : all) {
-        auto r = waitFor<size_t>([&](auto cb) {
-            d->pool->post(rt->worker(), [rt, cb, cutoff, store](Worker &) {
-                Batch b;
-                size_t n = rt->state().gcTombstones(cutoff, 10000, b);
-                if (!b.empty()) store->commit(std::move(b));
-                cb(n);
-            });
-        });
-        if (r) removed += *r;
-    }
-    return removed;
 }
 
 void Engine::flush() {

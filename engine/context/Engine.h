@@ -11,6 +11,7 @@
 #include "context/Identity.h"
 #include "dag/DagStore.h"
 #include "runtime/RuntimeLimits.h"
+#include "store/StoreStats.h"
 #include "util/Result.h"
 #include <QString>
 #include <functional>
@@ -18,7 +19,6 @@
 
 namespace dn {
 
-class Store;
 class BlobStore;
 
 class Engine {
@@ -108,7 +108,10 @@ public:
     void flush();  // waits until all queued work is done and durable
     EngineMetrics &metrics();
     const RejectCounters &rejects() const;
-    Store &store();
+    // The database's write counters (for metrics); the database itself stays
+    // inside the engine.
+    StoreStats storeStats() const;
+    // The content-addressed blobs (thread-safe).
     BlobStore &blobs();
 
 private:

@@ -1,7 +1,8 @@
 #pragma once
 // Engine's private state, shared by the files that implement Engine
-// (Engine.cpp: apps, contexts, calls; EngineSync.cpp: what the network layer
-// needs to serve and import history). Not for use outside engine/context.
+// (Engine.cpp: apps, contexts, calls; EngineQueries.cpp: queries and periodic
+// maintenance; EngineSync.cpp: what the network layer needs to serve and
+// import history). Not for use outside engine/context.
 #include "blob/BlobStore.h"
 #include "context/AppCatalog.h"
 #include "context/ContextRuntime.h"

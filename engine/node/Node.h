@@ -13,6 +13,7 @@
 #include <QThreadPool>
 #include <QUrl>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace dn {
@@ -37,10 +38,12 @@ public:
     // NodeServices
     Engine &engine() override { return *engine_; }
     BlobStore &blobs() override;
-    BlobCache &blobCache() override { return cache_; }
+    BlobCacheSnapshot blobCacheSnapshot() const override { return cache_.snapshot(); }
+    bool evictCachedBlob(const Hash32 &blobId) override { return cache_.evict(blobId); }
+    EvictionReport runBlobCacheEviction() override { return cache_.runEviction(); }
     NodeStatus status() const override;
     QString apiToken() const override { return token_; }
-    QByteArray metricsText() override;
+    MetricsRegistry &metrics() override { return metrics_; }
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
     QJsonArray peers() const override;
@@ -51,8 +54,20 @@ public:
     // An installed app's module bytes, through the blob cache.
     std::optional<QByteArray> appModule(const Hash32 &appId);
 
+    // The blob cache itself, for tests and benchmarks (clients use the
+    // NodeServices calls above).
+    BlobCache &blobCache() { return cache_; }
+    // metrics() rendered: the node's families and the API server's.
+    QByteArray metricsText();
+    // The pipeline phases the node records itself (the engine's own phases
+    // are in EngineMetrics).
+    enum class Phase { Broadcast, Websocket, EndToEnd };
+    static const char *phaseName(Phase phase);  // its `phase` label
+    // The phase a label names; none for the engine's phases and unknown names.
+    static std::optional<Phase> phaseFromName(QStringView name);
+    const Histogram &phaseHistogram(Phase phase) const;
+
     const NodeConfig &config() const { return config_; }
-    MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }
     HeartbeatTracker &heartbeats() { return heartbeats_; }
     NetworkService *network() { return network_.get(); }  // null before start()

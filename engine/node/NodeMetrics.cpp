@@ -6,7 +6,6 @@
 #include "network/NetworkService.h"
 #include "node/Node.h"
 #include "node/NodeResources.h"
-#include "store/Store.h"
 #include <QFile>
 #include <unistd.h>
 
@@ -24,6 +23,30 @@ double residentBytes() {
 
 }  // namespace
 
+const char *Node::phaseName(Phase phase) {
+    switch (phase) {
+    case Phase::Broadcast: return "broadcast";
+    case Phase::Websocket: return "websocket";
+    case Phase::EndToEnd: return "end_to_end";
+    }
+    return "unknown";
+}
+
+std::optional<Node::Phase> Node::phaseFromName(QStringView name) {
+    for (const Phase p : {Phase::Broadcast, Phase::Websocket, Phase::EndToEnd})
+        if (name == QLatin1String(phaseName(p))) return p;
+    return std::nullopt;
+}
+
+const Histogram &Node::phaseHistogram(Phase phase) const {
+    switch (phase) {
+    case Phase::Broadcast: return *broadcast_;
+    case Phase::Websocket: return *websocket_;
+    case Phase::EndToEnd: break;
+    }
+    return *endToEnd_;
+}
+
 void Node::setupMetrics() {
     using T = MetricsRegistry::Type;
     MetricsRegistry &m = metrics_;
@@ -35,13 +58,14 @@ void Node::setupMetrics() {
              "receipt), reception (decode + verify + DAG lookup), application (merge into state), event_handlers, "
              "websocket (emit to one client), end_to_end (author's transaction time to clients notified here).");
     const EngineMetrics &em = e->metrics();
-    broadcast_ = &m.histogram("deltanode_phase_latency_seconds", {{"phase", "broadcast"}});  // recorded by the network layer
+    auto own = [&m](Phase p) { return &m.histogram("deltanode_phase_latency_seconds", {{"phase", phaseName(p)}}); };
+    broadcast_ = own(Phase::Broadcast);  // recorded by the network layer
     m.histogramRef("deltanode_phase_latency_seconds", {{"phase", "transaction"}}, &em.transaction);
     m.histogramRef("deltanode_phase_latency_seconds", {{"phase", "reception"}}, &em.reception);
     m.histogramRef("deltanode_phase_latency_seconds", {{"phase", "application"}}, &em.application);
     m.histogramRef("deltanode_phase_latency_seconds", {{"phase", "event_handlers"}}, &em.eventHandlers);
-    websocket_ = &m.histogram("deltanode_phase_latency_seconds", {{"phase", "websocket"}});
-    endToEnd_ = &m.histogram("deltanode_phase_latency_seconds", {{"phase", "end_to_end"}});
+    websocket_ = own(Phase::Websocket);
+    endToEnd_ = own(Phase::EndToEnd);
     m.family("deltanode_wasm_call_seconds", T::Histogram, "Time of the WASM method call alone (part of transaction).");
     m.histogramRef("deltanode_wasm_call_seconds", {}, &em.wasmCall);
 
@@ -108,13 +132,12 @@ void Node::setupMetrics() {
     m.family("deltanode_peers", T::Gauge, "Connected peers.");
     m.value("deltanode_peers", {}, [this] { return network_ ? double(network_->peerCount()) : 0.0; });
 
-    Store *store = &e->store();
     m.family("deltanode_store_synced_writes_total", T::Counter, "Synced LevelDB writes (group commits).");
-    m.value("deltanode_store_synced_writes_total", {}, [store] { return double(store->stats().syncedWrites); });
+    m.value("deltanode_store_synced_writes_total", {}, [e] { return double(e->storeStats().syncedWrites); });
     m.family("deltanode_store_batches_total", T::Counter, "Write batches made durable.");
-    m.value("deltanode_store_batches_total", {}, [store] { return double(store->stats().batchesCommitted); });
+    m.value("deltanode_store_batches_total", {}, [e] { return double(e->storeStats().batchesCommitted); });
     m.family("deltanode_store_written_bytes_total", T::Counter, "Bytes written to the database.");
-    m.value("deltanode_store_written_bytes_total", {}, [store] { return double(store->stats().bytesWritten); });
+    m.value("deltanode_store_written_bytes_total", {}, [e] { return double(e->storeStats().bytesWritten); });
 
     m.family("deltanode_build_info", T::Gauge, "Always 1; the version in a label.");
     m.value("deltanode_build_info", {{"version", QString::fromLatin1(kNodeVersion)}}, [] { return 1.0; });

@@ -10,6 +10,7 @@
 // Reads see queued-but-unsynced batches (an overlay kept until the batch is
 // written), so the rest of the engine never reads stale data.
 #include "store/Batch.h"
+#include "store/StoreStats.h"
 #include "util/Result.h"
 #include <QByteArray>
 #include <QString>
@@ -20,12 +21,6 @@
 namespace leveldb { class DB; }
 
 namespace dn {
-
-struct StoreStats {
-    uint64_t batchesCommitted = 0;  // Batch objects made durable
-    uint64_t syncedWrites = 0;      // leveldb synced writes (group commits)
-    uint64_t bytesWritten = 0;
-};
 
 class Store {
 public:

@@ -1,5 +1,5 @@
 #include "sync/BlobFetch.h"
-#include "blob/BlobWriter.h"
+#include "blob/BlobStore.h"
 #include "context/Engine.h"
 #include "crypto/Sha256.h"
 #include "net/Host.h"
@@ -86,7 +86,7 @@ void BlobFetch::onFrame(const QByteArray &frame) {
         blobId_ = *blobId;
         size_ = h.size();
         chunkIds_ = std::move(*ids);
-        writer_ = std::make_unique<BlobWriter>(engine_->store());
+        writer_ = std::make_unique<BlobWriter>(engine_->blobs().writer());
         qCInfo(lcBlobFetch) << "receiving blob" << blobId_.toBase58() << "from" << peer_ << ":" << size_ << "bytes";
     } else {
         if (resp.kind_case() != pb::BlobResponse::kChunk)

@@ -1,5 +1,5 @@
 #include "sync/BlobServer.h"
-#include "blob/BlobReader.h"
+#include "blob/BlobStore.h"
 #include "context/Engine.h"
 #include "crypto/Sha256.h"
 #include "net/Host.h"
@@ -110,7 +110,7 @@ void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
     } else if (req.target_case() == pb::BlobRequest::kBlobId) {
         const auto blobId = Hash32::fromBytes(QByteArray::fromStdString(req.blob_id()));
         if (!blobId) return refuse(id, ErrorCode::InvalidArgument, QStringLiteral("blob_id is not 32 bytes"));
-        auto reader = BlobReader::open(engine_->store(), *blobId);
+        auto reader = engine_->blobs().reader(*blobId);
         if (!reader) return refuse(id, ErrorCode::NotFound, reader.error().message);
         t.size = reader->info().size;
         t.chunkIds = reader->chunkIds();

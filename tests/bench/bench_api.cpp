@@ -227,8 +227,8 @@ int main(int argc, char **argv) {
         report("ws_event_latency_p50_us", percentile(latencies, 0.50), "us",
                QStringLiteral("JSON-RPC request sent -> StateMutation received, %1 subscribers x %2 events").arg(nSubs).arg(nEvents));
         report("ws_event_latency_p99_us", percentile(latencies, 0.99), "us");
-        Histogram *phase = nullptr;
-        node.call([&](Node &n) { phase = &n.metrics().histogram("deltanode_phase_latency_seconds", {{"phase", "websocket"}}); });
+        const Histogram *phase = nullptr;
+        node.call([&](Node &n) { phase = &n.phaseHistogram(Node::Phase::Websocket); });
         report("ws_phase_p50_us", double(phase->percentile(0.50)), "us", QStringLiteral("node: stateMutated -> frame queued, per subscriber"));
         report("ws_phase_p99_us", double(phase->percentile(0.99)), "us");
         report("ws_events_missing", double(long(nSubs) * nEvents - received), "events");

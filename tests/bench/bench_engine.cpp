@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
         report("tx_latency_p99_us", double(m.transaction.percentile(0.99)), "us");
         report("wasm_call_p50_us", double(m.wasmCall.percentile(0.5)), "us");
         report("delta_application_p50_us", double(m.application.percentile(0.5)), "us", "local deltas, merge into state");
-        const auto st = e->store().stats();
+        const auto st = e->storeStats();
         report("group_commit_batches_per_sync", double(st.batchesCommitted) / std::max<double>(1, st.syncedWrites), "1");
     }
 

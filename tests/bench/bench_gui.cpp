@@ -143,7 +143,8 @@ public:
         Node *n = load_.node().node();
         NodeClient::Options options;  // as the desktop app sets it up
         options.phaseHistograms = [n](const QString &phase) -> const Histogram * {
-            return &n->metrics().histogram("deltanode_phase_latency_seconds", {{"phase", phase}});
+            const auto p = Node::phaseFromName(phase);
+            return p ? &n->phaseHistogram(*p) : nullptr;
         };
         client_ = std::make_unique<NodeClient>(n, options);
         // Bracket the Monitor's handling of a DAG re-read (its slot sits

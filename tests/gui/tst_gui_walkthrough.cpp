@@ -97,7 +97,8 @@ void GuiWalkthrough::initTestCase() {
     Node *a = a_->node();
     NodeClient::Options options;
     options.phaseHistograms = [a](const QString &phase) -> const Histogram * {
-        return &a->metrics().histogram("deltanode_phase_latency_seconds", {{"phase", phase}});
+        const auto p = Node::phaseFromName(phase);
+        return p ? &a->phaseHistogram(*p) : nullptr;
     };
     options.appDirs = {QStringLiteral(DN_WASM_DIR)};
     client_ = std::make_unique<NodeClient>(a, options);

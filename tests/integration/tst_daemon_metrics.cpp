@@ -111,6 +111,11 @@ private slots:
         QVERIFY2(m.status == 200 && !m.body.isEmpty(), qPrintable(m.describe()));
         const QString problems = promtoolProblems(m.body);
         QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        // The API server's families come from the node's registry too, so
+        // they share the prefix (and each family is declared once).
+        QVERIFY(m.body.contains("\n# TYPE deltanode_api_http_requests_total counter\n"));
+        QCOMPARE(m.body.count("# TYPE deltanode_api_http_requests_total "), 1);
+        QVERIFY(!m.body.contains("dn_api_"));
 
         // The same text through deltactl.
         const CtlResult r = ctl(*node_, {QStringLiteral("metrics")});

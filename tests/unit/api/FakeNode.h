@@ -8,6 +8,7 @@
 #include "blob/BlobCache.h"
 #include "blob/BlobStore.h"
 #include "context/Engine.h"
+#include "metrics/MetricsRegistry.h"
 #include <QMetaObject>
 #include <QPointer>
 #include <atomic>
@@ -27,12 +28,18 @@ public:
         if (!e) qFatal("engine: %s", qPrintable(e.error().message));
         engine_ = std::move(*e);
         engine_->setListener(this);
+        // A family of "the node's own", to see it served next to the API's.
+        metrics_.family("deltanode_fake_up", MetricsRegistry::Type::Gauge, "A test gauge.");
+        metrics_.value("deltanode_fake_up", {}, [] { return 1.0; });
     }
     ~FakeNode() override { engine_.reset(); }
 
     Engine &engine() override { return *engine_; }
     BlobStore &blobs() override { return engine_->blobs(); }
-    BlobCache &blobCache() override { return cache_; }
+    BlobCacheSnapshot blobCacheSnapshot() const override { return cache_.snapshot(); }
+    bool evictCachedBlob(const Hash32 &blobId) override { return cache_.evict(blobId); }
+    EvictionReport runBlobCacheEviction() override { return cache_.runEviction(); }
+    BlobCache &blobCache() { return cache_; }  // for tests to fill it
     NodeStatus status() const override {
         NodeStatus s;
         s.peerId = QStringLiteral("12D3KooWFake");
@@ -42,9 +49,7 @@ public:
         return s;
     }
     QString apiToken() const override { return QString::fromLatin1(kToken); }
-    QByteArray metricsText() override {
-        return "# HELP dn_fake_up A test gauge.\n# TYPE dn_fake_up gauge\ndn_fake_up 1\n";
-    }
+    MetricsRegistry &metrics() override { return metrics_; }
     Result<QString> invite(const Hash32 &contextId, qint64 expires) override {
         lastInviteExpiry = expires;
         return QStringLiteral("dn1fake") + contextId.toBase58();
@@ -69,6 +74,7 @@ public:
     std::atomic<int> websocketSamples{0};
 
 private:
+    MetricsRegistry metrics_;
     std::unique_ptr<Engine> engine_;
     BlobCache cache_;
 };

@@ -25,8 +25,9 @@ private slots:
         const auto m = f->get(QStringLiteral("/metrics"), false);
         QCOMPARE(m.status, 200);
         QVERIFY(m.header("Content-Type").startsWith("text/plain; version=0.0.4"));
-        QVERIFY(m.body.contains("dn_fake_up 1\n"));             // the node's own text
-        QVERIFY(m.body.contains("# TYPE dn_api_http_requests_total counter"));
+        QVERIFY(m.body.contains("deltanode_fake_up 1\n"));      // the node's own family
+        QVERIFY(m.body.contains("# TYPE deltanode_api_http_requests_total counter"));
+        QVERIFY(!m.body.contains("dn_api_"));
     }
 
     void metricsPassPromtool() {
@@ -41,7 +42,7 @@ private slots:
         p.closeWriteChannel();
         QVERIFY(p.waitForFinished(30000));
         QVERIFY2(p.exitCode() == 0, (p.readAllStandardOutput() + p.readAllStandardError()).constData());
-        QVERIFY(m.body.contains("dn_api_http_requests_total "));
+        QVERIFY(m.body.contains("deltanode_api_http_requests_total "));
     }
 
     void tokenRequiredElsewhere() {

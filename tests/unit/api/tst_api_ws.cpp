@@ -217,7 +217,7 @@ private slots:
         QCOMPARE(f->server.stats().webSocketClients, 1);
         QVERIFY(waitUntil([&] { return good.messages.size() >= pushes; }, 60000));
         QCOMPARE(good.ws.state(), QAbstractSocket::ConnectedState);
-        QVERIFY(f->server.metricsText().contains("dn_api_websocket_dropped_total 1\n"));
+        QVERIFY(f->node.metrics().render().contains("deltanode_api_websocket_dropped_total 1\n"));
     }
 };
 

@@ -24,7 +24,8 @@ QByteArray pattern(qsizetype size, quint32 seed) {
 class TestBlobStream : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
-    std::unique_ptr<Store> store_;
+    std::unique_ptr<Store> store_;  // the test's own, to damage chunks in place
+    std::unique_ptr<BlobStore> blobs_;
 
 private slots:
     void init() {
@@ -32,8 +33,12 @@ private slots:
         auto s = Store::open(dir_.filePath(QString::number(QRandomGenerator::global()->generate())));
         QVERIFY(s);
         store_ = std::move(*s);
+        blobs_ = std::make_unique<BlobStore>(*store_);
     }
-    void cleanup() { store_.reset(); }
+    void cleanup() {
+        blobs_.reset();
+        store_.reset();
+    }
 
     void sameIdAsPut_data() {
         QTest::addColumn<qsizetype>("size");
@@ -48,7 +53,7 @@ private slots:
         QFETCH(qsizetype, size);
         QFETCH(int, piece);
         const QByteArray data = pattern(size, 7);
-        BlobWriter w(*store_);
+        BlobWriter w = blobs_->writer();
         for (qsizetype off = 0; off < size; off += piece) QVERIFY(w.write(QByteArrayView(data).sliced(off, std::min<qsizetype>(piece, size - off))));
         QCOMPARE(w.size(), uint64_t(size));
         const auto info = w.finish();
@@ -60,7 +65,7 @@ private slots:
         QCOMPARE(info->chunks, put->chunks);
         QCOMPARE(blobs.get(info->id).value(), data);
 
-        auto reader = BlobReader::open(*store_, info->id);
+        auto reader = blobs_->reader(info->id);
         QVERIFY(reader);
         QCOMPARE(reader->info().size, uint64_t(size));
         QByteArray joined;
@@ -76,7 +81,7 @@ private slots:
 
     void boundedChunksInFlight() {
         // Writing faster than the disk syncs must not queue the whole blob.
-        BlobWriter w(*store_);
+        BlobWriter w = blobs_->writer();
         const QByteArray chunk = pattern(BlobStore::kChunkSize, 11);
         int most = 0;
         for (int i = 0; i < 24; ++i) {
@@ -92,8 +97,27 @@ private slots:
         QCOMPARE(info->chunks, 24);
     }
 
+    void waitDurableDrainsQueuedChunks() {
+        // What an upload part waits for before it is answered.
+        const uint64_t before = store_->stats().batchesCommitted;
+        BlobWriter w = blobs_->writer();
+        const QByteArray chunk = pattern(BlobStore::kChunkSize, 5);
+        for (int i = 0; i < 3; ++i) {
+            QByteArray c = chunk;
+            c[0] = char(i);
+            QVERIFY(w.write(c));
+        }
+        QVERIFY(w.write("tail"));  // a partial chunk stays buffered
+        w.waitDurable();
+        QCOMPARE(w.chunksInFlight(), 0);
+        // The store counts a batch before running its callback.
+        QVERIFY(store_->stats().batchesCommitted >= before + 3);
+        QVERIFY(!store_->contains(keys::chunk(sha256(QByteArray("tail")))));
+        QVERIFY(w.finish());
+    }
+
     void finishTwiceRefused() {
-        BlobWriter w(*store_);
+        BlobWriter w = blobs_->writer();
         QVERIFY(w.write("abc"));
         QVERIFY(w.finish());
         QVERIFY(!w.finish());
@@ -109,12 +133,12 @@ private slots:
     }
 
     void missingAndCorrupt() {
-        QCOMPARE(BlobReader::open(*store_, sha256("nope")).error().code, ErrorCode::BlobNotFound);
+        QCOMPARE(blobs_->reader(sha256("nope")).error().code, ErrorCode::BlobNotFound);
         BlobStore blobs(*store_);
         const QByteArray data = pattern(BlobStore::kChunkSize + 10, 3);
         const auto info = blobs.put(data);
         QVERIFY(info);
-        auto reader = BlobReader::open(*store_, info->id);
+        auto reader = blobs_->reader(info->id);
         QVERIFY(reader);
         // Damage the second chunk in place.
         const Hash32 secondId = sha256(data.mid(BlobStore::kChunkSize));
