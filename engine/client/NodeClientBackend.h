@@ -8,6 +8,7 @@
 // the engine. Answers leave as signals, which reach NodeClient queued.
 #include "client/NodeSnapshot.h"
 #include "client/NodeSnapshotBuilder.h"
+#include "context/EngineTypes.h"
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -47,8 +48,7 @@ signals:
 private:
     struct JoinWatch {
         quint64 id = 0;
-        QString contextId;
-        QJsonObject data;
+        ContextInfo context;
         qint64 deadlineMs = 0;
     };
     void tick();

@@ -18,7 +18,7 @@
 namespace dn {
 
 class ApiServer;
-class NetworkService;
+class Network;
 class NodeTimers;
 
 class Node : public NodeServices {
@@ -42,8 +42,8 @@ public:
     QString apiToken() const override { return token_; }
     QByteArray metricsText() override;
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
-    void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
-    QJsonArray peers() const override;
+    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
+    std::vector<PeerInfo> peers() const override;
     Result<void> disconnectPeer(const QString &peerId) override;
     Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
     void recordWebsocketLatency(int64_t micros) override;
@@ -55,7 +55,8 @@ public:
     MetricsRegistry &metrics() { return metrics_; }
     NodeTimers &timers() { return *timers_; }
     HeartbeatTracker &heartbeats() { return heartbeats_; }
-    NetworkService *network() { return network_.get(); }  // null before start()
+    // A NullNetwork until start() brings up the p2p network.
+    Network &network() { return *network_; }
     QUrl apiUrl() const { return apiUrl_; }
     QString apiTokenFile() const { return tokenFile_; }
     // Background jobs still running (pending cleanup, tombstone GC).
@@ -95,7 +96,7 @@ private:
     std::atomic<uint64_t> *mutationsRemote_ = nullptr;
     std::vector<ContextInfo> contextsSnapshot_;  // taken once per scrape
     bool stopped_ = false;
-    std::unique_ptr<NetworkService> network_;  // declared last: destroyed before the engine
+    std::unique_ptr<Network> network_;  // declared last: destroyed before the engine
 };
 
 }  // namespace dn
