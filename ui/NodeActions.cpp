@@ -132,7 +132,7 @@ void NodeActions::onFinished(quint64 id, const ClientReply &reply) {
     }
     emit busyChanged();
     const QString op = r.operation == QLatin1String("install") ? QStringLiteral("create") : r.operation;
-    emit finished(r.publicId, op, reply.ok, reply.message, reply.data.toVariantMap());
+    emit finished(r.publicId, op, reply.ok, reply.message, reply.data);
 }
 
 QString NodeActions::jsonError(const QString &text) const {

@@ -34,7 +34,9 @@ void AdminRoutes::install(Router &r) {
     r.add(M::Get, QStringLiteral("/admin-api/contexts/{id}/dag"), [this](auto &req, auto &reply) { dag(req, reply); });
     r.add(M::Get, QStringLiteral("/admin-api/contexts/{id}/state"), [this](auto &req, auto &reply) { state(req, reply); });
     r.add(M::Get, QStringLiteral("/admin-api/peers"), [this](auto &, auto &reply) {
-        reply->json(200, {{QStringLiteral("peers"), node_.peers()}});
+        QJsonArray peers;
+        for (const PeerInfo &p : node_.peers()) peers.append(apijson::peer(p));
+        reply->json(200, {{QStringLiteral("peers"), peers}});
     });
     r.add(M::Post, QStringLiteral("/admin-api/contexts/{id}/prune"), [this](auto &req, auto &reply) { prune(req, reply); });
     r.add(M::Post, QStringLiteral("/admin-api/peers/{id}/disconnect"),
@@ -191,11 +193,11 @@ void AdminRoutes::join(const HttpRequest &req, const HttpReplyPtr &reply) {
     if (invitation.size() > 64 * 1024) return reply->error(ErrorCode::InvalidArgument, QStringLiteral("the invitation is too long"));
     // The node may answer later (it dials the inviter); hop through the inbox either way.
     auto inbox = offload_.inbox();
-    node_.join(invitation, [inbox, reply](Result<QJsonObject> r) mutable {
-        auto result = std::make_shared<Result<QJsonObject>>(std::move(r));
+    node_.join(invitation, [inbox, reply](Result<ContextInfo> r) mutable {
+        auto result = std::make_shared<Result<ContextInfo>>(std::move(r));
         inbox->post([reply = std::move(reply), result] {
             if (!*result) return replyError(reply, result->error());
-            reply->json(200, {{QStringLiteral("context"), result->value()}});
+            reply->json(200, {{QStringLiteral("context"), apijson::context(result->value())}});
         });
     });
 }

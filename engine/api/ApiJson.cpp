@@ -127,6 +127,41 @@ QJsonArray events(const std::vector<Event> &events) {
     return out;
 }
 
+QJsonArray pushedEvents(const std::vector<Event> &events) {
+    QJsonArray out;
+    for (const auto &e : events)
+        out.append(QJsonObject{{QStringLiteral("kind"), QString::fromUtf8(e.kind)},
+                               {QStringLiteral("data"), e.data.isEmpty() ? QJsonValue(QString()) : valueOrText(e.data)}});
+    return out;
+}
+
+QJsonObject peer(const PeerInfo &p) {
+    if (p.blocked)
+        return {{QStringLiteral("peerId"), p.peerId},
+                {QStringLiteral("address"), QString()},
+                {QStringLiteral("direction"), QString()},
+                {QStringLiteral("rttMs"), -1},
+                {QStringLiteral("protocols"), QJsonArray()},
+                {QStringLiteral("topics"), QJsonArray()},
+                {QStringLiteral("mesh"), QJsonArray()},
+                {QStringLiteral("bytesIn"), 0},
+                {QStringLiteral("bytesOut"), 0},
+                {QStringLiteral("blocked"), true}};
+    return {{QStringLiteral("peerId"), p.peerId},
+            {QStringLiteral("address"), p.address},
+            {QStringLiteral("addresses"), QJsonArray::fromStringList(p.addresses)},
+            {QStringLiteral("direction"), p.direction},
+            {QStringLiteral("connections"), p.connections},
+            {QStringLiteral("rttMs"), p.rttMicros < 0 ? QJsonValue(-1) : QJsonValue(double(p.rttMicros) / 1000.0)},
+            {QStringLiteral("agentVersion"), p.agentVersion},
+            {QStringLiteral("protocols"), QJsonArray::fromStringList(p.protocols)},
+            {QStringLiteral("topics"), QJsonArray::fromStringList(p.topics)},
+            {QStringLiteral("mesh"), QJsonArray::fromStringList(p.meshTopics)},
+            {QStringLiteral("bytesIn"), qint64(p.bytesIn)},
+            {QStringLiteral("bytesOut"), qint64(p.bytesOut)},
+            {QStringLiteral("blocked"), false}};
+}
+
 QJsonObject executeResult(const ExecuteResult &r) {
     return {{QStringLiteral("output"), valueOrText(r.output)},
             {QStringLiteral("logs"), QJsonArray::fromStringList(r.logs)},

@@ -1,6 +1,7 @@
 #pragma once
 // JSON forms of the engine's values for the client API (docs/API.md): camelCase
 // fields, base58 ids, times in milliseconds since the epoch.
+#include "api/NodeServices.h"
 #include "context/EngineTypes.h"
 #include "crypto/Hash32.h"
 #include "util/ErrorCode.h"
@@ -38,7 +39,12 @@ QJsonArray ids(const std::vector<Hash32> &hashes);
 QJsonObject app(const AppRecord &a);
 QJsonObject context(const ContextInfo &c);
 QJsonArray events(const std::vector<Event> &events);
+// Events as a StateMutation push carries them: {kind, data}, data as
+// valueOrText gives it except that empty data is "" (not null).
+QJsonArray pushedEvents(const std::vector<Event> &events);
 QJsonObject executeResult(const ExecuteResult &r);
+// One entry of GET /admin-api/peers (a blocked peer has fewer fields).
+QJsonObject peer(const PeerInfo &p);
 QJsonObject stateItem(const StateItem &item);
 
 }  // namespace dn::apijson

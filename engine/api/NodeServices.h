@@ -3,15 +3,15 @@
 // Implemented by Node; lives on the node thread, and every method must be
 // called there. Signals are emitted on the node thread.
 #include "blob/BlobCache.h"
+#include "context/EngineTypes.h"
 #include "crypto/Hash32.h"
 #include "util/Result.h"
 #include <QByteArray>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <vector>
 
 namespace dn {
 
@@ -26,6 +26,24 @@ struct NodeStatus {
     QString version;
     qint64 uptimeSeconds = 0;
     int peers = 0;
+};
+
+// One peer as the node sees it: connected, or blocked (then only peerId and
+// blocked are set). The API and the monitor each render it their own way.
+struct PeerInfo {
+    QString peerId;           // base58
+    QString address;          // the first connection's remote address, with /p2p/<id>
+    QStringList addresses;    // listen addresses it announced (Identify)
+    QString direction;        // "inbound" / "outbound"
+    int connections = 0;
+    qint64 rttMicros = -1;    // -1: not measured yet
+    QString agentVersion;
+    QStringList protocols;
+    QStringList topics;       // the topics it subscribes to
+    QStringList meshTopics;   // our topics where it is in our mesh
+    quint64 bytesIn = 0;
+    quint64 bytesOut = 0;
+    bool blocked = false;
 };
 
 class NodeServices : public QObject {
@@ -52,8 +70,9 @@ public:
     // Invitations and peers come with the network layer; until then invite
     // produces an invitation without reachable addresses and join/peers report that.
     virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
-    virtual void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) = 0;
-    virtual QJsonArray peers() const = 0;
+    // Answers with the joined context (already synced or not).
+    virtual void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) = 0;
+    virtual std::vector<PeerInfo> peers() const = 0;
     // Admin actions on a peer (base58 peer id): close its connections (it
     // may reconnect), or block it (closed and refused until unblocked).
     virtual Result<void> disconnectPeer(const QString &peerId) {
@@ -67,10 +86,10 @@ public:
     virtual void recordWebsocketLatency(int64_t micros) {}
 
 signals:
-    // A delta was merged into a context's state (local or remote). `events`
-    // holds {kind, data} objects as the WebSocket API pushes them.
+    // A delta was merged into a context's state (local or remote), with the
+    // app events it carries. Emitted and received on the node thread.
     void stateMutated(const dn::Hash32 &contextId, const dn::Hash32 &deltaId, const dn::Hash32 &newRoot,
-                      const QJsonArray &events);
+                      const std::vector<dn::Event> &events);
 };
 
 }  // namespace dn

@@ -136,7 +136,7 @@ void WsHub::subscribe(QWebSocket *ws, const QJsonValue &id, const QJsonObject &p
 }
 
 void WsHub::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, const Hash32 &newRoot,
-                           const QJsonArray &events) {
+                           const std::vector<Event> &events) {
     QElapsedTimer timer;
     timer.start();
     const auto it = subscribers_.constFind(contextId);
@@ -146,7 +146,7 @@ void WsHub::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, const
                                        {QStringLiteral("type"), QStringLiteral("StateMutation")},
                                        {QStringLiteral("data"), QJsonObject{{QStringLiteral("newRoot"), newRoot.toBase58()},
                                                                             {QStringLiteral("deltaId"), deltaId.toBase58()},
-                                                                            {QStringLiteral("events"), events}}}}}};
+                                                                            {QStringLiteral("events"), apijson::pushedEvents(events)}}}}}};
     const QString text = QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact));
     const QSet<QWebSocket *> targets = *it;  // a drop edits the index
     for (QWebSocket *ws : targets) {

@@ -5,6 +5,7 @@
 // queued to every subscriber; a client whose unsent data passes the backlog
 // limit (8 MiB) is dropped and counted, so a client that stops reading never
 // makes the node's memory grow. Lives on the node thread.
+#include "codec/Delta.h"
 #include "crypto/Hash32.h"
 #include <QHash>
 #include <QJsonArray>
@@ -13,6 +14,7 @@
 #include <QSet>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 class QWebSocket;
 
@@ -39,7 +41,8 @@ private:
     };
     void onMessage(QWebSocket *ws, const QString &text);
     void subscribe(QWebSocket *ws, const QJsonValue &id, const QJsonObject &params, bool on);
-    void onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, const Hash32 &newRoot, const QJsonArray &events);
+    void onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, const Hash32 &newRoot,
+                        const std::vector<Event> &events);
     // Queues `text`; false if that pushed the client over the backlog limit (it is dropped then).
     bool send(QWebSocket *ws, const QString &text);
     void reply(QWebSocket *ws, const QJsonValue &id, const QJsonObject &resultOrError, bool isError);

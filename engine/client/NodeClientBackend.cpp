@@ -17,7 +17,7 @@ constexpr qint64 kMaxWasmBytes = 64ll << 20;  // far above any sane module; keep
 constexpr qint64 kJoinSyncTimeoutMs = 30'000;
 constexpr int kMaxDagDeltas = 10'000;
 
-ClientReply success(QJsonObject data = {}) {
+ClientReply success(QVariantMap data = {}) {
     ClientReply r;
     r.ok = true;
     r.data = std::move(data);
@@ -46,8 +46,8 @@ NodeClientBackend::NodeClientBackend(NodeServices *node, PhaseHistogramSource ph
     timer_.setParent(this);  // moves with us to the node thread
     connect(&timer_, &QTimer::timeout, this, &NodeClientBackend::tick);
     connect(node_, &NodeServices::stateMutated, this,
-            [this](const Hash32 &ctx, const Hash32 &delta, const Hash32 &, const QJsonArray &events) {
-                if (!events.isEmpty()) builder_.addEvents(ctx.toBase58(), delta.toBase58(), events);
+            [this](const Hash32 &ctx, const Hash32 &delta, const Hash32 &, const std::vector<Event> &events) {
+                if (!events.empty()) builder_.addEvents(ctx.toBase58(), delta.toBase58(), events);
             });
 }
 
@@ -87,12 +87,13 @@ void NodeClientBackend::countMembers(qint64 nowMs) {
 void NodeClientBackend::watchJoins(const NodeSnapshot &s) {
     for (int i = joins_.size() - 1; i >= 0; --i) {
         const JoinWatch &w = joins_[i];
+        const QString contextId = w.context.id.toBase58();
         bool synced = false;
         for (const auto &c : s.contexts)
-            if (c.id == w.contextId) synced = c.applied > 0 && c.pending == 0;
+            if (c.id == contextId) synced = c.applied > 0 && c.pending == 0;
         const bool late = s.takenAtMs > w.deadlineMs;
         if (!synced && !late) continue;
-        QJsonObject data = w.data;
+        QVariantMap data = views::contextMap(w.context);
         data.insert(QStringLiteral("synced"), synced);
         emit progress(w.id, synced ? QStringLiteral("Synced") : QStringLiteral("Still syncing in the background"), 1.0);
         emit finished(w.id, success(data));
@@ -125,7 +126,7 @@ void NodeClientBackend::installApp(quint64 id, const QString &path, const QStrin
         auto app = engine->installApp(f.readAll(), appName);
         if (!app) return failure(app.error());
         qCInfo(lcClient) << "installed app" << appName << app->id.toBase58();
-        return success(views::appJson(*app));
+        return success(views::appMap(*app));
     });
 }
 
@@ -137,7 +138,7 @@ void NodeClientBackend::createContext(quint64 id, const QString &appId, const QS
         auto ctx = engine->createContextSync(app, name, args);
         if (!ctx) return failure(ctx.error());
         qCInfo(lcClient) << "created context" << name << ctx->id.toBase58();
-        return success(views::contextJson(*ctx));
+        return success(views::contextMap(*ctx));
     });
 }
 
@@ -153,14 +154,12 @@ void NodeClientBackend::join(quint64 id, const QString &invitation) {
     const QString text = invitation.trimmed();
     if (text.isEmpty()) return fail(id, ErrorCode::InvalidInvitation, QStringLiteral("paste an invitation (dn1…) first"));
     emit progress(id, QStringLiteral("Joining: verifying, fetching the app"), 0.2);
-    node_->join(text, [this, id](Result<QJsonObject> r) {
+    node_->join(text, [this, id](Result<ContextInfo> r) {
         // The node calls back on its own thread, where we live.
         if (!r) return fail(id, r.error().code, r.error().message);
-        QJsonObject data = r->contains(QStringLiteral("context")) ? r->value(QStringLiteral("context")).toObject() : *r;
-        const QString ctx = data.value(QStringLiteral("contextId")).toString();
-        qCInfo(lcClient) << "joined context" << ctx;
+        qCInfo(lcClient) << "joined context" << r->id.toBase58();
         emit progress(id, QStringLiteral("Syncing history"), 0.6);
-        joins_.push_back({id, ctx, data, QDateTime::currentMSecsSinceEpoch() + kJoinSyncTimeoutMs});
+        joins_.push_back({id, std::move(*r), QDateTime::currentMSecsSinceEpoch() + kJoinSyncTimeoutMs});
     });
 }
 
@@ -183,7 +182,7 @@ void NodeClientBackend::call(quint64 id, const QString &contextId, const QString
     offload(id, [engine, ctx = *ctx, method = method.toUtf8(), args = args.isEmpty() ? QByteArray("{}") : args.toUtf8()] {
         auto r = engine->executeSync(ctx, method, args);
         if (!r) return failure(r.error());
-        return success(views::executeJson(*r));
+        return success(views::executeMap(*r));
     });
 }
 

@@ -9,6 +9,7 @@
 #include "client/NodeSnapshot.h"
 #include "client/NodeSnapshotBuilder.h"
 #include "util/ErrorCode.h"
+#include "context/EngineTypes.h"
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -48,8 +49,7 @@ signals:
 private:
     struct JoinWatch {
         quint64 id = 0;
-        QString contextId;
-        QJsonObject data;
+        ContextInfo context;
         qint64 deadlineMs = 0;
     };
     void tick();

@@ -4,10 +4,10 @@
 // in one batch, so they hold only Qt value types: ui/ and qml/ include this
 // header and NodeClient.h, never an engine internal. Ids are base58 strings,
 // as the API and deltactl show them.
-#include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 #include <QVector>
 
 namespace dn {
@@ -168,7 +168,7 @@ struct ClientReply {
     bool ok = false;
     QString code;     // machine-readable failure kind
     QString message;  // readable sentence (failures)
-    QJsonObject data; // what the operation produced
+    QVariantMap data; // what the operation produced (plain values: QML reads it as is)
 };
 
 }  // namespace dn

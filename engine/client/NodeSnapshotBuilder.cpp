@@ -4,8 +4,8 @@
 #include "context/Engine.h"
 #include "metrics/Histogram.h"
 #include "client/NodeLogBuffer.h"
+#include "client/NodeViews.h"
 #include <QDateTime>
-#include <QJsonDocument>
 
 namespace dn {
 namespace {
@@ -28,19 +28,6 @@ HistogramView viewOf(const QString &phase, const Histogram *h) {
     return v;
 }
 
-QString jsonText(const QJsonValue &v) {
-    if (v.isString()) return v.toString();
-    if (v.isObject()) return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-    if (v.isArray()) return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-    return v.toVariant().toString();
-}
-
-QStringList stringList(const QJsonValue &v) {
-    QStringList out;
-    for (const auto &x : v.toArray()) out << (x.isObject() ? x.toObject().value(QStringLiteral("topic")).toString() : x.toString());
-    return out;
-}
-
 }  // namespace
 
 const QStringList &NodeSnapshotBuilder::phaseNames() {
@@ -58,7 +45,7 @@ const Histogram *NodeSnapshotBuilder::nodePhase(const QString &phase) const {
     return phases_ ? phases_(phase) : nullptr;
 }
 
-void NodeSnapshotBuilder::addEvents(const QString &contextId, const QString &deltaId, const QJsonArray &events) {
+void NodeSnapshotBuilder::addEvents(const QString &contextId, const QString &deltaId, const std::vector<Event> &events) {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const auto &e : events) {
         ++eventSeq_;
@@ -68,9 +55,8 @@ void NodeSnapshotBuilder::addEvents(const QString &contextId, const QString &del
             events_.removeFirst();
             ++droppedEvents_;
         }
-        const QJsonObject o = e.toObject();
-        events_.push_back({eventSeq_, now, contextId, deltaId, o.value(QStringLiteral("kind")).toString(),
-                           jsonText(o.value(QStringLiteral("data")))});
+        // The data as the app emitted it (UTF-8 text, else base64).
+        events_.push_back({eventSeq_, now, contextId, deltaId, QString::fromUtf8(e.kind), views::displayBytes(e.data)});
     }
 }
 
@@ -126,7 +112,7 @@ NodeSnapshot NodeSnapshotBuilder::build() {
         it = roots.contains(it.key()) ? std::next(it) : members_.erase(it);
     rootOf_ = std::move(roots);
 
-    for (const auto &p : node_.peers()) s.peers.push_back(peerFromJson(p.toObject()));
+    for (const PeerInfo &p : node_.peers()) s.peers.push_back(views::peerView(p));
 
     const BlobCacheSnapshot cache = node_.blobCacheSnapshot();
     const BlobCacheStats &cs = cache.stats;
@@ -171,26 +157,6 @@ void NodeSnapshotBuilder::setMembers(const QString &contextId, int members) {
     if (it == members_.end()) return;  // deleted meanwhile
     it->members = members;
     it->counting = false;
-}
-
-PeerView NodeSnapshotBuilder::peerFromJson(const QJsonObject &o) {
-    // Tolerant of the field spellings of the peers API (docs/API.md, camelCase).
-    PeerView p;
-    p.peerId = o.value(QStringLiteral("peerId")).toString();
-    p.address = o.value(QStringLiteral("address")).toString();
-    if (p.address.isEmpty()) {
-        const QJsonArray addrs = o.value(QStringLiteral("addresses")).toArray();
-        if (!addrs.isEmpty()) p.address = addrs.first().toString();
-    }
-    p.direction = o.value(QStringLiteral("direction")).toString();
-    const QJsonValue rtt = o.value(QStringLiteral("rttMs"));
-    p.rttMs = rtt.isDouble() ? rtt.toDouble() : -1;
-    p.protocols = stringList(o.value(QStringLiteral("protocols")));
-    p.topics = stringList(o.contains(QStringLiteral("topics")) ? o.value(QStringLiteral("topics"))
-                                                                : o.value(QStringLiteral("meshTopics")));
-    p.bytesIn = quint64(o.value(QStringLiteral("bytesIn")).toDouble());
-    p.bytesOut = quint64(o.value(QStringLiteral("bytesOut")).toDouble());
-    return p;
 }
 
 }  // namespace dn

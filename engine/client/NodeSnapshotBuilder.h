@@ -5,9 +5,10 @@
 // microseconds. Member counts need a state scan, which the caller runs
 // elsewhere and hands back with setMembers().
 #include "client/NodeSnapshot.h"
+#include "codec/Delta.h"
 #include <QHash>
-#include <QJsonArray>
 #include <functional>
+#include <vector>
 
 namespace dn {
 
@@ -27,15 +28,13 @@ public:
     NodeSnapshotBuilder(NodeServices &node, PhaseHistogramSource phases);
 
     // Collects app events (from NodeServices::stateMutated) until the next build().
-    void addEvents(const QString &contextId, const QString &deltaId, const QJsonArray &events);
+    void addEvents(const QString &contextId, const QString &deltaId, const std::vector<Event> &events);
     NodeSnapshot build();
 
     // Contexts whose member count is stale (their root changed since it was
     // counted, at most once per `minIntervalMs`); marks them as being counted.
     QStringList contextsNeedingMemberCount(qint64 nowMs, qint64 minIntervalMs);
     void setMembers(const QString &contextId, int members);
-
-    static PeerView peerFromJson(const QJsonObject &o);
 
 private:
     struct MemberCount {

@@ -1,6 +1,5 @@
 #include "client/NodeViews.h"
 #include "crypto/PeerId.h"
-#include <QJsonArray>
 #include <QStringDecoder>
 
 namespace dn::views {
@@ -55,9 +54,9 @@ StateEntryView stateEntry(const StateItem &item) {
     return v;
 }
 
-QJsonObject contextJson(const ContextInfo &c) {
-    QJsonArray heads;
-    for (const auto &h : c.heads) heads.append(h.toBase58());
+QVariantMap contextMap(const ContextInfo &c) {
+    QStringList heads;
+    for (const auto &h : c.heads) heads << h.toBase58();
     return {{QStringLiteral("contextId"), c.id.toBase58()},
             {QStringLiteral("applicationId"), c.appId.toBase58()},
             {QStringLiteral("name"), c.name},
@@ -68,26 +67,38 @@ QJsonObject contextJson(const ContextInfo &c) {
             {QStringLiteral("isOwner"), c.isOwner}};
 }
 
-QJsonObject appJson(const AppRecord &a) {
+QVariantMap appMap(const AppRecord &a) {
     return {{QStringLiteral("applicationId"), a.id.toBase58()},
             {QStringLiteral("name"), a.name},
             {QStringLiteral("size"), double(a.size)},
-            {QStringLiteral("methods"), QJsonArray::fromStringList(a.methods)},
+            {QStringLiteral("methods"), a.methods},
             {QStringLiteral("hasInit"), a.hasInit}};
 }
 
-QJsonObject executeJson(const ExecuteResult &r) {
-    QJsonArray events;
+QVariantMap executeMap(const ExecuteResult &r) {
+    QVariantList events;
     for (const auto &e : r.events)
-        events.append(QJsonObject{{QStringLiteral("kind"), QString::fromUtf8(e.kind)},
-                                  {QStringLiteral("data"), displayBytes(e.data)}});
-    QJsonObject o{{QStringLiteral("output"), displayBytes(r.output, 1 << 20)},
-                  {QStringLiteral("logs"), QJsonArray::fromStringList(r.logs)},
+        events << QVariantMap{{QStringLiteral("kind"), QString::fromUtf8(e.kind)}, {QStringLiteral("data"), displayBytes(e.data)}};
+    QVariantMap o{{QStringLiteral("output"), displayBytes(r.output, 1 << 20)},
+                  {QStringLiteral("logs"), r.logs},
                   {QStringLiteral("events"), events},
                   {QStringLiteral("rootHash"), r.rootHash.toBase58()},
                   {QStringLiteral("elapsedUs"), double(r.elapsedUs)}};
     if (r.deltaId) o.insert(QStringLiteral("deltaId"), r.deltaId->toBase58());
     return o;
+}
+
+PeerView peerView(const PeerInfo &p) {
+    PeerView v;
+    v.peerId = p.peerId;
+    v.address = p.address.isEmpty() && !p.addresses.isEmpty() ? p.addresses.first() : p.address;
+    v.direction = p.direction;
+    v.rttMs = p.rttMicros < 0 ? -1 : double(p.rttMicros) / 1000.0;
+    v.protocols = p.protocols;
+    v.topics = p.topics;
+    v.bytesIn = p.bytesIn;
+    v.bytesOut = p.bytesOut;
+    return v;
 }
 
 }  // namespace dn::views

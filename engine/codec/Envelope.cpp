@@ -120,15 +120,24 @@ SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArra
 OpenResult openEnvelope(QByteArrayView envelopeBytes, QByteArrayView contextKey32,
                         const Hash32 &expectedContext, const CodecLimits &limits) {
     pb::DeltaEnvelope msg;
-    EnvelopeHeader h;
-    if (auto err = parseHeader(envelopeBytes, limits, msg, h)) return *err;
+    ParsedEnvelope e;
+    if (auto err = parseHeader(envelopeBytes, limits, msg, e.header)) return *err;
+    e.nonce = std::move(*msg.mutable_nonce());
+    e.ciphertext = std::move(*msg.mutable_ciphertext());
+    e.signature = std::move(*msg.mutable_signature());
+    return openEnvelope(e, contextKey32, expectedContext, limits);
+}
+
+OpenResult openEnvelope(const ParsedEnvelope &e, QByteArrayView contextKey32, const Hash32 &expectedContext,
+                        const CodecLimits &limits) {
+    const EnvelopeHeader &h = e.header;
     if (h.contextId != expectedContext)
         return reject(RejectReason::WrongContext, QStringLiteral("envelope is for context %1, expected %2")
                                                       .arg(h.contextId.toBase58(), expectedContext.toBase58()));
-    if (!ed25519Verify(h.author, signedMessage(h.contextId, h.id), QByteArrayView(msg.signature())))
+    if (!ed25519Verify(h.author, signedMessage(h.contextId, h.id), QByteArrayView(e.signature)))
         return reject(RejectReason::BadSignature, QStringLiteral("signature of delta %1 does not verify for author %2")
                                                       .arg(h.id.toBase58(), h.author.toBase58()));
-    auto plain = aeadOpen(contextKey32, QByteArrayView(msg.nonce()), QByteArrayView(msg.ciphertext()),
+    auto plain = aeadOpen(contextKey32, QByteArrayView(e.nonce), QByteArrayView(e.ciphertext),
                           contextAndId(h.contextId, h.id));
     if (!plain)
         return reject(RejectReason::DecryptFailed,
@@ -157,6 +166,18 @@ Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLim
     if (auto err = parseHeader(envelopeBytes, limits, msg, h))
         return Error{errorCodeOf(err->reason), err->message};
     return h;
+}
+
+Result<ParsedEnvelope> parseEnvelope(const QByteArray &envelopeBytes, const CodecLimits &limits) {
+    pb::DeltaEnvelope msg;
+    ParsedEnvelope e;
+    if (auto err = parseHeader(envelopeBytes, limits, msg, e.header))
+        return Error{QString::fromLatin1(rejectReasonName(err->reason)), err->message};
+    e.bytes = envelopeBytes;
+    e.nonce = std::move(*msg.mutable_nonce());
+    e.ciphertext = std::move(*msg.mutable_ciphertext());
+    e.signature = std::move(*msg.mutable_signature());
+    return e;
 }
 
 }  // namespace dn

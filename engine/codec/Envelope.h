@@ -20,6 +20,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -59,5 +60,22 @@ struct EnvelopeHeader {
 // Parses and size-checks only; nothing is verified. Error codes are
 // ErrorCode::Oversized or ErrorCode::Malformed.
 Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLimits &limits = {});
+
+// An envelope parsed once on the receive path (routing by its header, then
+// opening on a worker) instead of once per step. `bytes` is kept as received:
+// it is what is stored and served to peers.
+struct ParsedEnvelope {
+    EnvelopeHeader header;
+    QByteArray bytes;
+    std::string nonce;
+    std::string ciphertext;
+    std::string signature;
+};
+
+// The checks of peekEnvelope, keeping what openEnvelope needs.
+Result<ParsedEnvelope> parseEnvelope(const QByteArray &envelopeBytes, const CodecLimits &limits = {});
+// openEnvelope's checks from `expectedContext` on (the parse is done).
+OpenResult openEnvelope(const ParsedEnvelope &envelope, QByteArrayView contextKey32, const Hash32 &expectedContext,
+                        const CodecLimits &limits = {});
 
 }  // namespace dn

@@ -356,20 +356,26 @@ Result<ExecuteResult> Engine::executeSync(const Hash32 &contextId, const QByteAr
 }
 
 void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
-    auto header = peekEnvelope(envelope);
-    if (!header) {
+    auto parsed = parseEnvelope(envelope);
+    if (!parsed) {
         d->rejects.add(RejectReason::Malformed);
-        return done(Error{ErrorCode::Malformed, header.error().message});
+        return done(Error{ErrorCode::Malformed, parsed.error().message});
     }
-    auto rt = d->find(header->contextId);
+    receive(std::move(*parsed), std::move(done));
+}
+
+void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
+    auto rt = d->find(parsed.header.contextId);
     if (!rt)
         return done(Error{ErrorCode::ContextNotFound,
-                          QStringLiteral("delta for unknown context %1").arg(header->contextId.toBase58())});
+                          QStringLiteral("delta for unknown context %1").arg(parsed.header.contextId.toBase58())});
     Impl *impl = d.get();
-    d->pool->post(rt->worker(), [impl, rt, envelope, done = std::move(done)](Worker &w) {
+    auto env = std::make_shared<const ParsedEnvelope>(std::move(parsed));
+    d->pool->post(rt->worker(), [impl, rt, env, done = std::move(done)](Worker &w) {
+        const QByteArray &envelope = env->bytes;
         QElapsedTimer t;
         t.start();
-        auto opened = openEnvelope(envelope, rt->record().key, rt->record().id);
+        auto opened = openEnvelope(*env, rt->record().key, rt->record().id);
         if (auto *err = std::get_if<OpenError>(&opened)) {
             impl->rejects.add(err->reason);
             if (impl->listener) impl->listener->deltaRejected(rt->record().id, rejectReasonName(err->reason), err->message);

@@ -67,6 +67,9 @@ public:
     // A delta envelope from another member: verify, decrypt, add to the DAG,
     // then run the event handlers it asks for (each producing its own delta).
     void receive(const QByteArray &envelope, Callback<ReceiveResult> done);
+    // The same, for an envelope the caller parsed already (the network
+    // routes by its header): it is not parsed again.
+    void receive(ParsedEnvelope envelope, Callback<ReceiveResult> done);
     Result<ReceiveResult> receiveSync(const QByteArray &envelope);
 
     // Queries (run on the context's worker, wait for it).

@@ -41,4 +41,19 @@ std::optional<Hash32> publicKeyFromPeerId(QStringView peerId) {
     return publicKeyFromPeerIdBytes(*raw);
 }
 
+std::optional<PeerId> PeerId::fromBytes(QByteArrayView multihash) {
+    if (!publicKeyFromPeerIdBytes(multihash)) return std::nullopt;
+    return PeerId(multihash.toByteArray());
+}
+
+std::optional<PeerId> PeerId::fromBase58(QStringView text) {
+    auto raw = base58Decode(text, 64);
+    if (!raw) return std::nullopt;
+    return fromBytes(*raw);
+}
+
+Hash32 PeerId::publicKey() const { return publicKeyFromPeerIdBytes(bytes_).value_or(Hash32{}); }
+
+QString PeerId::toBase58() const { return isNull() ? QString() : base58Encode(bytes_); }
+
 }  // namespace dn

@@ -8,8 +8,10 @@
 #include "crypto/Hash32.h"
 
 #include <QByteArray>
+#include <QHashFunctions>
 #include <QString>
 #include <QStringView>
+#include <functional>
 #include <optional>
 
 namespace dn {
@@ -25,4 +27,39 @@ std::optional<Hash32> publicKeyFromPeerIdBytes(QByteArrayView multihash);
 // The same for the base58 text form.
 std::optional<Hash32> publicKeyFromPeerId(QStringView peerId);
 
+// A peer id as a value: the multihash bytes, compared and hashed as bytes,
+// so code that keys maps by peer or passes peers along never encodes them.
+// Text (base58) is for people and the API: toBase58() at that edge only.
+// Only Ed25519 identity multihashes are valid; a default-constructed PeerId
+// is null and names no peer.
+class PeerId {
+public:
+    PeerId() = default;
+    static PeerId fromPublicKey(const Hash32 &publicKey) { return PeerId(peerIdBytes(publicKey)); }
+    // nullopt unless `multihash` is an Ed25519 identity multihash.
+    static std::optional<PeerId> fromBytes(QByteArrayView multihash);
+    // nullopt unless `text` is the base58 form of one ("12D3KooW…").
+    static std::optional<PeerId> fromBase58(QStringView text);
+
+    bool isNull() const { return bytes_.isEmpty(); }
+    const QByteArray &bytes() const { return bytes_; }
+    Hash32 publicKey() const;  // zero for a null id
+    QString toBase58() const;
+
+    friend bool operator==(const PeerId &a, const PeerId &b) { return a.bytes_ == b.bytes_; }
+    friend bool operator!=(const PeerId &a, const PeerId &b) { return !(a == b); }
+    friend bool operator<(const PeerId &a, const PeerId &b) { return a.bytes_ < b.bytes_; }
+
+private:
+    explicit PeerId(QByteArray bytes) : bytes_(std::move(bytes)) {}
+    QByteArray bytes_;
+};
+
+inline size_t qHash(const PeerId &p, size_t seed = 0) noexcept { return qHash(p.bytes(), seed); }
+
 }  // namespace dn
+
+template <>
+struct std::hash<dn::PeerId> {
+    size_t operator()(const dn::PeerId &p) const noexcept { return qHash(p.bytes()); }
+};

@@ -1,42 +1,32 @@
 #include "network/HeartbeatTracker.h"
-#include "crypto/Sha256.h"
-#include "deltanode.pb.h"
 #include <algorithm>
 
 namespace dn {
 
-QByteArray HeartbeatTracker::encode(const ContextInfo &info) {
-    ::deltanode::pb::HashHeartbeat hb;
-    hb.set_context_id(info.id.data(), 32);
-    hb.set_root_hash(info.rootHash.data(), 32);
-    std::vector<Hash32> heads = info.heads;
-    std::sort(heads.begin(), heads.end());  // one encoding per set of heads
-    for (const Hash32 &h : heads) hb.add_heads(h.data(), 32);
-    std::string bytes;
-    hb.SerializeToString(&bytes);
-    return QByteArray::fromStdString(bytes);
+Heartbeat HeartbeatTracker::of(const ContextInfo &info) {
+    Heartbeat hb{info.id, info.rootHash, info.heads};
+    std::sort(hb.heads.begin(), hb.heads.end());
+    return hb;
 }
 
-std::vector<HeartbeatTracker::Beat> HeartbeatTracker::due(const std::vector<ContextInfo> &contexts) {
-    std::vector<Beat> out;
-    std::unordered_map<Hash32, Hash32> seen;
+std::vector<Heartbeat> HeartbeatTracker::due(const std::vector<ContextInfo> &contexts) {
+    std::vector<Heartbeat> out;
+    std::unordered_map<Hash32, Heartbeat> seen;
     for (const ContextInfo &info : contexts) {
-        QByteArray message = encode(info);
-        const Hash32 digest = sha256(message);
-        seen.emplace(info.id, digest);
-        auto last = lastDigest_.find(info.id);
-        const bool changed = last == lastDigest_.end() || last->second != digest;
+        Heartbeat hb = of(info);
+        auto last = last_.find(info.id);
+        const bool changed = last == last_.end() || last->second != hb;
         if (changed || requested_.count(info.id)) {
-            out.push_back({info.id, std::move(message)});
+            out.push_back(hb);
             ++sent_;
         } else {
             ++skipped_;
         }
+        seen.emplace(info.id, std::move(hb));
     }
-    lastDigest_ = std::move(seen);
+    last_ = std::move(seen);
     requested_.clear();
     return out;
 }
 
 }  // namespace dn
-

@@ -5,32 +5,36 @@
 // Unchanged contexts are skipped, so an idle node stays quiet on the network.
 // Node-thread only.
 #include "context/EngineTypes.h"
-#include <QByteArray>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 namespace dn {
 
+// A HashHeartbeat (codec/sync.proto) as the node handles it; encoded only
+// when published, decoded once when received.
+struct Heartbeat {
+    Hash32 contextId;
+    Hash32 rootHash;
+    std::vector<Hash32> heads;  // sorted: one form per set of heads
+    friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
+};
+
 class HeartbeatTracker {
 public:
-    struct Beat {
-        Hash32 contextId;
-        QByteArray message;  // encoded pb::HashHeartbeat, ready to publish
-    };
     // The heartbeats due now; remembers what they carried. Contexts no longer
     // listed are forgotten.
-    std::vector<Beat> due(const std::vector<ContextInfo> &contexts);
+    std::vector<Heartbeat> due(const std::vector<ContextInfo> &contexts);
     // A peer asked (e.g. its heartbeat showed different heads): beat next time
     // even if nothing changed.
     void request(const Hash32 &contextId) { requested_.insert(contextId); }
     uint64_t sent() const { return sent_; }
     uint64_t skipped() const { return skipped_; }
 
-    static QByteArray encode(const ContextInfo &info);
+    static Heartbeat of(const ContextInfo &info);
 
 private:
-    std::unordered_map<Hash32, Hash32> lastDigest_;  // digest of (root, heads) last sent
+    std::unordered_map<Hash32, Heartbeat> last_;  // what was last sent per context
     std::unordered_set<Hash32> requested_;
     uint64_t sent_ = 0;
     uint64_t skipped_ = 0;

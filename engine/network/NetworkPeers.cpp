@@ -4,7 +4,6 @@
 #include "net/Host.h"
 #include "network/NetworkService.h"
 #include "network/PeerDiscovery.h"
-#include <QJsonObject>
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcNetwork)
@@ -19,56 +18,39 @@ Result<void> checkPeerId(const QString &peerId) {
 }
 }  // namespace
 
-QJsonArray NetworkService::peers() const {
-    QJsonArray out;
+std::vector<PeerInfo> NetworkService::peers() const {
+    std::vector<PeerInfo> out;
     const QStringList ourTopics = gossip_->topics();
     for (const QString &peer : host_->connectedPeers()) {
         const auto conns = host_->connectionsTo(peer);
         if (conns.isEmpty()) continue;
         Connection *c = conns.first();
-        quint64 in = 0, outBytes = 0;
+        PeerInfo p;
+        p.peerId = peer;
         for (Connection *k : conns) {
-            in += k->bytesIn();
-            outBytes += k->bytesOut();
+            p.bytesIn += k->bytesIn();
+            p.bytesOut += k->bytesOut();
         }
-        const auto rec = host_->peerStore().get(peer);
-        QJsonArray addrs, protocols;
-        if (rec) {
-            for (const Multiaddr &a : rec->addresses) addrs.append(a.toString());
-            for (const QString &p : rec->protocols) protocols.append(p);
+        if (const auto rec = host_->peerStore().get(peer)) {
+            for (const Multiaddr &a : rec->addresses) p.addresses << a.toString();
+            p.protocols = rec->protocols;
+            p.agentVersion = rec->agentVersion;
         }
-        QJsonArray mesh;
         for (const QString &t : ourTopics)
-            if (gossip_->meshPeers(t).contains(peer)) mesh.append(t);
-        const qint64 rtt = host_->peerStore().rtt(peer);
-        out.append(QJsonObject{
-            {QStringLiteral("peerId"), peer},
-            {QStringLiteral("address"), c->remoteAddress().withPeerId(peer).toString()},
-            {QStringLiteral("addresses"), addrs},
-            {QStringLiteral("direction"), directionName(c->direction())},
-            {QStringLiteral("connections"), int(conns.size())},
-            {QStringLiteral("rttMs"), rtt < 0 ? QJsonValue(-1) : QJsonValue(double(rtt) / 1000.0)},
-            {QStringLiteral("agentVersion"), rec ? rec->agentVersion : QString()},
-            {QStringLiteral("protocols"), protocols},
-            {QStringLiteral("topics"), QJsonArray::fromStringList(gossip_->peerTopics(peer))},
-            {QStringLiteral("mesh"), mesh},
-            {QStringLiteral("bytesIn"), qint64(in)},
-            {QStringLiteral("bytesOut"), qint64(outBytes)},
-            {QStringLiteral("blocked"), false},
-        });
+            if (gossip_->meshPeers(t).contains(peer)) p.meshTopics << t;
+        p.address = c->remoteAddress().withPeerId(peer).toString();
+        p.direction = directionName(c->direction());
+        p.connections = int(conns.size());
+        p.rttMicros = host_->peerStore().rtt(peer);
+        p.topics = gossip_->peerTopics(peer);
+        out.push_back(std::move(p));
     }
-    // Blocked peers are listed too (not connected), so they can be unblocked.
-    for (const QString &peer : host_->blockedPeers())
-        out.append(QJsonObject{{QStringLiteral("peerId"), peer},
-                               {QStringLiteral("address"), QString()},
-                               {QStringLiteral("direction"), QString()},
-                               {QStringLiteral("rttMs"), -1},
-                               {QStringLiteral("protocols"), QJsonArray()},
-                               {QStringLiteral("topics"), QJsonArray()},
-                               {QStringLiteral("mesh"), QJsonArray()},
-                               {QStringLiteral("bytesIn"), 0},
-                               {QStringLiteral("bytesOut"), 0},
-                               {QStringLiteral("blocked"), true}});
+    for (const QString &peer : host_->blockedPeers()) {
+        PeerInfo p;
+        p.peerId = peer;
+        p.blocked = true;
+        out.push_back(std::move(p));
+    }
     return out;
 }
 

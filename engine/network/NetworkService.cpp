@@ -34,6 +34,12 @@ int64_t microsSince(uint64_t hlc) {
     return int64_t(((d >> 16) * 1000000u) >> 16);
 }
 
+bool toHash(const std::string &s, Hash32 &out) {
+    auto h = Hash32::fromBytes(QByteArray::fromRawData(s.data(), qsizetype(s.size())));
+    if (h) out = *h;
+    return bool(h);
+}
+
 // Topics are reconciled with the engine's contexts this often (new contexts
 // subscribe at once through publishDelta; this catches joins and deletions).
 constexpr int kTopicCheckMs = 2000;
@@ -195,11 +201,14 @@ void NetworkService::publishDelta(const Hash32 &contextId, const QByteArray &env
     ++deltasPublished_;
 }
 
-void NetworkService::publishHeartbeats(const std::vector<HeartbeatTracker::Beat> &beats) {
+void NetworkService::publishHeartbeats(const std::vector<Heartbeat> &beats) {
     if (!started_) return;
     for (const auto &b : beats) {
         pb::GossipPayload payload;
-        if (!payload.mutable_heartbeat()->ParseFromArray(b.message.constData(), int(b.message.size()))) continue;
+        pb::HashHeartbeat *hb = payload.mutable_heartbeat();
+        hb->set_context_id(b.contextId.data(), 32);
+        hb->set_root_hash(b.rootHash.data(), 32);
+        for (const Hash32 &h : b.heads) hb->add_heads(h.data(), 32);
         std::string bytes;
         payload.SerializeToString(&bytes);
         if (gossip_->publish(topicOf(b.contextId), QByteArray::fromStdString(bytes))) ++heartbeatsPublished_;
@@ -232,9 +241,17 @@ void NetworkService::onMessage(const QString &topic, const QByteArray &data, con
     case pb::GossipPayload::kEnvelope:
         return onEnvelope(it.value(), QByteArray::fromStdString(payload.envelope()), from);
     case pb::GossipPayload::kHeartbeat: {
-        std::string hb;
-        payload.heartbeat().SerializeToString(&hb);
-        return onHeartbeat(it.value(), QByteArray::fromStdString(hb), from);
+        const pb::HashHeartbeat &hb = payload.heartbeat();
+        auto heads = syncwire::ids(hb.heads(), syncwire::kMaxHeads);
+        Heartbeat beat;
+        if (!heads || !toHash(hb.context_id(), beat.contextId) || beat.contextId != it.value()) {
+            ++badPayloads_;
+            return;
+        }
+        toHash(hb.root_hash(), beat.rootHash);  // informational: not checked, as before
+        beat.heads = std::move(*heads);
+        std::sort(beat.heads.begin(), beat.heads.end());
+        return onHeartbeat(it.value(), beat, from);
     }
     case pb::GossipPayload::KIND_NOT_SET:
         ++badPayloads_;
@@ -243,16 +260,17 @@ void NetworkService::onMessage(const QString &topic, const QByteArray &data, con
 }
 
 void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from) {
-    auto header = peekEnvelope(envelope);
-    if (!header || header->contextId != contextId) {
+    // Parsed once here; the engine routes and opens this parsed form.
+    auto parsed = parseEnvelope(envelope);
+    if (!parsed || parsed->header.contextId != contextId) {
         ++badPayloads_;
         qCDebug(lcNetwork) << "envelope on the wrong topic or malformed, from" << from;
         return;
     }
     ++deltasReceived_;
-    if (deps_.broadcast) deps_.broadcast->record(microsSince(header->hlc));
+    if (deps_.broadcast) deps_.broadcast->record(microsSince(parsed->header.hlc));
     BlockingJobs *jobs = jobs_.get();
-    deps_.engine->receive(envelope, [this, jobs, contextId, from](Result<ReceiveResult> r) {
+    deps_.engine->receive(std::move(*parsed), [this, jobs, contextId, from](Result<ReceiveResult> r) {
         // An executor thread: back to the node thread for the network.
         auto result = std::make_shared<Result<ReceiveResult>>(std::move(r));
         jobs->post([this, contextId, from, result] {
@@ -266,26 +284,18 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
     });
 }
 
-void NetworkService::onHeartbeat(const Hash32 &contextId, const QByteArray &heartbeat, const QString &from) {
-    pb::HashHeartbeat hb;
-    if (!hb.ParseFromArray(heartbeat.constData(), int(heartbeat.size()))) return;
-    auto heads = syncwire::ids(hb.heads(), syncwire::kMaxHeads);
-    if (!heads || QByteArray::fromStdString(hb.context_id()) != contextId.toByteArray()) {
-        ++badPayloads_;
-        return;
-    }
+void NetworkService::onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const QString &from) {
     ++heartbeatsReceived_;
     const auto info = deps_.engine->context(contextId);
     if (!info) return;
     std::vector<Hash32> ours = info->heads;
     std::sort(ours.begin(), ours.end());
-    std::sort(heads->begin(), heads->end());
-    if (ours == *heads) return;
+    if (ours == heartbeat.heads) return;
     // They may lack ours: beat next period even if nothing changes here.
     if (deps_.heartbeats) deps_.heartbeats->request(contextId);
     Engine *engine = deps_.engine;
     jobs_->run<std::vector<Hash32>>(
-        [engine, contextId, theirs = *heads] {
+        [engine, contextId, theirs = heartbeat.heads] {
             auto unknown = engine->unknownDeltas(contextId, theirs);
             return unknown ? std::move(*unknown) : std::vector<Hash32>{};
         },

@@ -14,13 +14,12 @@
 //  * A heartbeat naming heads we lack triggers a sync with its sender.
 //  * Sync (SyncManager) runs on join, on missing parents, on heartbeats, on
 //    (re)connection and on the periodic tick.
-#include "api/NodeServices.h"
 #include "context/EngineTypes.h"
 #include "network/HeartbeatTracker.h"
+#include "network/Network.h"
 #include "network/NetworkConfig.h"
 #include "util/Result.h"
 #include <QHash>
-#include <QJsonArray>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -41,8 +40,9 @@ class PeerDiscovery;
 class SyncManager;
 class SyncServer;
 struct InvitationData;
+struct ParsedEnvelope;
 
-class NetworkService : public QObject {
+class NetworkService : public QObject, public Network {
     Q_OBJECT
 public:
     struct Deps {
@@ -62,25 +62,24 @@ public:
     // the node still dials out), starts gossip, sync and blob service, dials
     // the bootstrap peers and subscribes to every context's topic.
     Result<void> start();
-    void stop();
+    void stop() override;
 
-    QStringList listenAddresses() const;  // with /p2p/<our id>
-    int peerCount() const;
-    // For GET /admin-api/peers: peerId, address, direction, rttMs, protocols,
-    // topics, mesh (topics where the peer is in our mesh), bytesIn, bytesOut.
-    QJsonArray peers() const;
-    Result<void> disconnectPeer(const QString &peerId);
-    Result<void> setPeerBlocked(const QString &peerId, bool blocked);
+    QStringList listenAddresses() const override;  // with /p2p/<our id>
+    int peerCount() const override;
+    // Connected peers, then blocked ones (so they can be unblocked).
+    std::vector<PeerInfo> peers() const override;
+    Result<void> disconnectPeer(const QString &peerId) override;
+    Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
 
-    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds);
+    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     // Verifies the invitation, dials the inviter, fetches the app if missing,
     // joins, subscribes, syncs and writes our membership entry (JoinFlow).
-    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done);
+    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
 
     // Node thread.
-    void publishDelta(const Hash32 &contextId, const QByteArray &envelope);
-    void publishHeartbeats(const std::vector<HeartbeatTracker::Beat> &beats);
-    void syncTick();
+    void publishDelta(const Hash32 &contextId, const QByteArray &envelope) override;
+    void publishHeartbeats(const std::vector<Heartbeat> &beats) override;
+    void syncTick() override;
     // Subscribes to the topics of new contexts and leaves those of deleted ones.
     void reconcileTopics();
 
@@ -96,7 +95,7 @@ public:
 private:
     void onMessage(const QString &topic, const QByteArray &data, const QString &from);
     void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from);
-    void onHeartbeat(const Hash32 &contextId, const QByteArray &heartbeat, const QString &from);
+    void onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const QString &from);
     QStringList syncPeers(const Hash32 &contextId) const;
     void setupMetrics();  // NetworkMetrics.cpp
     void registerTopicMetrics(const QString &topic);

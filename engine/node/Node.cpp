@@ -1,15 +1,13 @@
 #include "node/Node.h"
-#include "codec/Invitation.h"
 #include "context/Engine.h"
 #include "node/ApiToken.h"
 #include "node/NodeResources.h"
 #include "network/NetworkService.h"
+#include "network/NullNetwork.h"
 #include "node/NodeTimers.h"
 #include "state/Hlc.h"
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QPointer>
@@ -24,17 +22,6 @@ namespace dn {
 
 namespace {
 
-// Event data as the WebSocket API pushes it: JSON when it is JSON (any JSON
-// value, not only objects and arrays), else the text.
-QJsonObject eventJson(const Event &e) {
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson("[" + e.data + "]", &err);
-    QJsonValue data = (err.error == QJsonParseError::NoError && doc.array().size() == 1)
-                          ? doc.array().at(0)
-                          : QJsonValue(QString::fromUtf8(e.data));
-    return {{QStringLiteral("kind"), QString::fromUtf8(e.kind)}, {QStringLiteral("data"), data}};
-}
-
 // Microseconds from an HLC stamp (NTP64, Unix epoch) until now; 0 when the
 // stamp is ahead (clock skew between authors).
 int64_t microsSince(uint64_t hlc) {
@@ -42,20 +29,6 @@ int64_t microsSince(uint64_t hlc) {
     if (hlc >= now) return 0;
     const uint64_t d = now - hlc;
     return int64_t(((d >> 16) * 1000000u) >> 16);
-}
-
-QJsonObject contextJson(const ContextInfo &c) {
-    QJsonArray heads;
-    for (const Hash32 &h : c.heads) heads.append(h.toBase58());
-    return {{QStringLiteral("contextId"), c.id.toBase58()},
-            {QStringLiteral("applicationId"), c.appId.toBase58()},
-            {QStringLiteral("name"), c.name},
-            {QStringLiteral("heads"), heads},
-            {QStringLiteral("rootHash"), c.rootHash.toBase58()},
-            {QStringLiteral("appliedCount"), qint64(c.appliedCount)},
-            {QStringLiteral("pendingCount"), qint64(c.pendingCount)},
-            {QStringLiteral("createdAt"), qint64(c.createdAtMs)},
-            {QStringLiteral("isOwner"), c.isOwner}};
 }
 
 }  // namespace
@@ -76,9 +49,7 @@ public:
     void localDeltaDurable(const Hash32 &contextId, const Hash32 &, const QByteArray &envelope) override {
         QMetaObject::invokeMethod(
             node_,
-            [n = node_, contextId, envelope] {
-                if (n->network_) n->network_->publishDelta(contextId, envelope);
-            },
+            [n = node_, contextId, envelope] { n->network_->publishDelta(contextId, envelope); },
             Qt::QueuedConnection);
     }
     void deltaRejected(const Hash32 &contextId, const QString &reason, const QString &message) override {
@@ -111,6 +82,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig &config) {
     if (!engine) return engine.error();
     n->engine_ = std::move(*engine);
     n->engine_->setListener(n->forwarder_.get());
+    n->network_ = std::make_unique<NullNetwork>(*n->engine_, config.p2p.listen);
     n->uptime_.start();
     n->setupMetrics();
     n->setupTimers();
@@ -122,10 +94,11 @@ Node::~Node() { shutdown(); }
 BlobStore &Node::blobs() { return engine_->blobs(); }
 
 Result<void> Node::start() {
-    network_ = std::make_unique<NetworkService>(
+    auto net = std::make_unique<NetworkService>(
         config_.networkConfig(), NetworkService::Deps{engine_.get(), &metrics_, &heartbeats_, broadcast_,
                                       [this](const Hash32 &app) { return appModule(app); }});
-    if (auto r = network_->start(); !r) return r;
+    if (auto r = net->start(); !r) return r;
+    network_ = std::move(net);
 #ifdef DN_HAVE_API_SERVER
     api_ = std::make_unique<ApiServer>(*this);
     const QHostAddress host(config_.api.host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : config_.api.host);
@@ -149,7 +122,7 @@ void Node::shutdown() {
     stopped_ = true;
     if (timers_) timers_->stop();
     api_.reset();                // no new requests
-    if (network_) network_->stop();
+    if (network_) network_->stop();  // null only when open() failed before the engine was up
     background_.waitForDone();   // GC / cleanup jobs hold the engine
     if (engine_) engine_->flush();
     qCInfo(lcNode) << "node stopped; everything is durable";
@@ -158,13 +131,11 @@ void Node::shutdown() {
 NodeStatus Node::status() const {
     NodeStatus s;
     s.peerId = engine_->identity().peerId();
-    if (network_) s.addresses = network_->listenAddresses();
-    else
-        for (const QString &a : config_.p2p.listen) s.addresses << a + QStringLiteral("/p2p/") + s.peerId;
+    s.addresses = network_->listenAddresses();
     s.apiUrl = apiUrl_.toString();
     s.version = QString::fromLatin1(kNodeVersion);
     s.uptimeSeconds = uptime_.elapsed() / 1000;
-    s.peers = network_ ? network_->peerCount() : 0;
+    s.peers = network_->peerCount();
     return s;
 }
 
@@ -177,67 +148,25 @@ std::optional<QByteArray> Node::appModule(const Hash32 &appId) {
 }
 
 Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
-    const auto info = engine_->context(contextId);
-    const auto key = engine_->contextKey(contextId);
-    if (!info || !key) return errors::contextNotFound(contextId);
-    if (network_) return network_->invite(contextId, expiresInSeconds);
-    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
-    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
-    InvitationData d;
-    d.contextId = contextId;
-    d.appId = info->appId;
-    d.contextKey = *key;
-    // No addresses until the p2p network runs: an address nobody listens on
-    // would only make the joiner wait for a timeout.
-    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
-    d.contextName = info->name;
-    if (const auto app = engine_->app(info->appId)) d.appName = app->name;
-    return encodeInvitation(d, engine_->identity().key());
+    return network_->invite(contextId, expiresInSeconds);
 }
 
-void Node::join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) {
-    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
-    if (!inv) {
-        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
-                                                                                : ErrorCode::InvalidInvitation;
-        return done(Error{code, inv.error().message});
-    }
-    if (network_)
-        return network_->join(invitation, [done](Result<ContextInfo> r) {
-            if (!r) return done(r.error());
-            done(contextJson(*r));
-        });
-    if (auto existing = engine_->context(inv->contextId)) return done(contextJson(*existing));
-    // Without the network the app cannot be fetched from the inviter.
-    if (!engine_->app(inv->appId))
-        return done(Error{ErrorCode::AppNotFound, QStringLiteral("the invitation is valid, but application %1 is not installed "
-                                                              "here and this node cannot fetch it yet (no p2p network); "
-                                                              "install it, then join again").arg(inv->appId.toBase58())});
-    // The local half of joining: the context record and key. Its history
-    // arrives by sync once the network runs; until then calls answer not_synced.
-    auto joined = engine_->joinContext(inv->contextId, inv->appId, inv->contextKey, QString());
-    if (!joined) return done(joined.error());
-    done(contextJson(*joined));
+void Node::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
+    network_->join(invitation, std::move(done));
 }
 
-QJsonArray Node::peers() const { return network_ ? network_->peers() : QJsonArray(); }
+std::vector<PeerInfo> Node::peers() const { return network_->peers(); }
 
-Result<void> Node::disconnectPeer(const QString &peerId) {
-    if (!network_) return NodeServices::disconnectPeer(peerId);
-    return network_->disconnectPeer(peerId);
-}
+Result<void> Node::disconnectPeer(const QString &peerId) { return network_->disconnectPeer(peerId); }
 
 Result<void> Node::setPeerBlocked(const QString &peerId, bool blocked) {
-    if (!network_) return NodeServices::setPeerBlocked(peerId, blocked);
     return network_->setPeerBlocked(peerId, blocked);
 }
 
 void Node::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64_t hlc, const Hash32 &newRoot,
                           const std::vector<Event> &events, bool local) {
-    QJsonArray list;
-    for (const Event &e : events) list.append(eventJson(e));
     (local ? mutationsLocal_ : mutationsRemote_)->fetch_add(1, std::memory_order_relaxed);
-    emit stateMutated(contextId, deltaId, newRoot, list);
+    emit stateMutated(contextId, deltaId, newRoot, events);
     // Author's transaction time → every client of this node told.
     endToEnd_->record(microsSince(hlc));
 }
@@ -263,7 +192,7 @@ void Node::heartbeat() {
     const auto beats = heartbeats_.due(engine_->contexts());
     metrics_.counter("deltanode_heartbeats_total", {{"result", "sent"}}).store(heartbeats_.sent());
     metrics_.counter("deltanode_heartbeats_total", {{"result", "skipped"}}).store(heartbeats_.skipped());
-    if (network_) network_->publishHeartbeats(beats);
+    network_->publishHeartbeats(beats);
 }
 
 void Node::setupTimers() {
@@ -277,9 +206,7 @@ void Node::setupTimers() {
                         [this](uint64_t dropped) { metrics_.counter("deltanode_pending_dropped_total").fetch_add(dropped); });
     });
     timers_->add(QStringLiteral("heartbeat"), seconds(t.heartbeatS), [this] { heartbeat(); });
-    timers_->add(QStringLiteral("sync"), seconds(config_.sync.frequencyS), [this] {
-        if (network_) network_->syncTick();
-    });
+    timers_->add(QStringLiteral("sync"), seconds(config_.sync.frequencyS), [this] { network_->syncTick(); });
     // Pings run in the libp2p host (one per peer every ping_s); this counts the period.
     timers_->add(QStringLiteral("ping"), seconds(t.pingS), [] {});
     timers_->add(QStringLiteral("tombstone_gc"), hours(t.tombstoneGcIntervalH), [this] {

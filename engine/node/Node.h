@@ -19,7 +19,7 @@
 namespace dn {
 
 class ApiServer;
-class NetworkService;
+class Network;
 class NodeTimers;
 
 class Node : public NodeServices {
@@ -45,8 +45,8 @@ public:
     QString apiToken() const override { return token_; }
     MetricsRegistry &metrics() override { return metrics_; }
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
-    void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override;
-    QJsonArray peers() const override;
+    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
+    std::vector<PeerInfo> peers() const override;
     Result<void> disconnectPeer(const QString &peerId) override;
     Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
     void recordWebsocketLatency(int64_t micros) override;
@@ -70,7 +70,8 @@ public:
     const NodeConfig &config() const { return config_; }
     NodeTimers &timers() { return *timers_; }
     HeartbeatTracker &heartbeats() { return heartbeats_; }
-    NetworkService *network() { return network_.get(); }  // null before start()
+    // A NullNetwork until start() brings up the p2p network.
+    Network &network() { return *network_; }
     QUrl apiUrl() const { return apiUrl_; }
     QString apiTokenFile() const { return tokenFile_; }
     // Background jobs still running (pending cleanup, tombstone GC).
@@ -110,7 +111,7 @@ private:
     std::atomic<uint64_t> *mutationsRemote_ = nullptr;
     std::vector<ContextInfo> contextsSnapshot_;  // taken once per scrape
     bool stopped_ = false;
-    std::unique_ptr<NetworkService> network_;  // declared last: destroyed before the engine
+    std::unique_ptr<Network> network_;  // declared last: destroyed before the engine
 };
 
 }  // namespace dn

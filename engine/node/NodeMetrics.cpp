@@ -3,7 +3,7 @@
 #include "blob/BlobStore.h"
 #include "codec/RejectCounters.h"
 #include "context/Engine.h"
-#include "network/NetworkService.h"
+#include "network/Network.h"
 #include "node/Node.h"
 #include "node/NodeResources.h"
 #include <QFile>
@@ -130,7 +130,7 @@ void Node::setupMetrics() {
     m.family("deltanode_applications", T::Gauge, "Applications installed.");
     m.value("deltanode_applications", {}, [e] { return double(e->apps().size()); });
     m.family("deltanode_peers", T::Gauge, "Connected peers.");
-    m.value("deltanode_peers", {}, [this] { return network_ ? double(network_->peerCount()) : 0.0; });
+    m.value("deltanode_peers", {}, [this] { return double(network_->peerCount()); });
 
     m.family("deltanode_store_synced_writes_total", T::Counter, "Synced LevelDB writes (group commits).");
     m.value("deltanode_store_synced_writes_total", {}, [e] { return double(e->storeStats().syncedWrites); });

@@ -9,6 +9,7 @@
 #include "blob/BlobStore.h"
 #include "context/Engine.h"
 #include "metrics/MetricsRegistry.h"
+#include "crypto/Sha256.h"
 #include <QMetaObject>
 #include <QPointer>
 #include <atomic>
@@ -19,6 +20,7 @@ namespace dn::test {
 class FakeNode : public NodeServices, public EngineListener {
 public:
     static constexpr const char *kToken = "test-token-0123456789";
+    static inline const Hash32 kJoinedContext = sha256("joined");
 
     explicit FakeNode(const QString &dir) {
         Engine::Options o;
@@ -54,17 +56,37 @@ public:
         lastInviteExpiry = expires;
         return QStringLiteral("dn1fake") + contextId.toBase58();
     }
-    void join(const QString &invitation, std::function<void(Result<QJsonObject>)> done) override {
-        if (invitation == QLatin1String("dn1good"))
-            return done(QJsonObject{{QStringLiteral("contextId"), QStringLiteral("joined")}});
+    void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override {
+        if (invitation == QLatin1String("dn1good")) {
+            ContextInfo c;
+            c.id = kJoinedContext;
+            c.name = QStringLiteral("joined");
+            return done(c);
+        }
         done(Error{ErrorCode::InvalidInvitation, QStringLiteral("that is not an invitation")});
     }
-    QJsonArray peers() const override { return QJsonArray{QJsonObject{{QStringLiteral("peerId"), QStringLiteral("p1")}}}; }
+    std::vector<PeerInfo> peers() const override {
+        PeerInfo connected;
+        connected.peerId = QStringLiteral("p1");
+        connected.address = QStringLiteral("/ip4/127.0.0.1/tcp/4001/p2p/p1");
+        connected.direction = QStringLiteral("outbound");
+        connected.connections = 1;
+        connected.rttMicros = 1500;
+        connected.protocols = {QStringLiteral("/ipfs/ping/1.0.0")};
+        connected.topics = {QStringLiteral("t1"), QStringLiteral("t2")};
+        connected.meshTopics = {QStringLiteral("t1")};
+        connected.bytesIn = 10;
+        connected.bytesOut = 20;
+        PeerInfo blocked;
+        blocked.peerId = QStringLiteral("p2");
+        blocked.blocked = true;
+        return {connected, blocked};
+    }
     void recordWebsocketLatency(int64_t) override { ++websocketSamples; }
 
     // EngineListener (executor/committer threads): hop to the node thread.
     void stateMutated(const Hash32 &ctx, const Delta &delta, const Hash32 &root, bool) override {
-        const QJsonArray events = apijson::events(delta.body.events);
+        const std::vector<Event> events = delta.body.events;
         const Hash32 id = delta.id;
         QMetaObject::invokeMethod(this, [this, ctx, id, root, events] { emit NodeServices::stateMutated(ctx, id, root, events); },
                                   Qt::QueuedConnection);

@@ -211,13 +211,35 @@ private slots:
 
         const auto good = f->postJson(QStringLiteral("/admin-api/contexts/join"), {{"invitation", "dn1good"}});
         QCOMPARE(good.status, 200);
-        QCOMPARE(good.json().value("context").toObject().value("contextId").toString(), QStringLiteral("joined"));
+        const QJsonObject joined = good.json().value("context").toObject();
+        QCOMPARE(joined.value("contextId").toString(), FakeNode::kJoinedContext.toBase58());
+        QCOMPARE(joined.value("name").toString(), QStringLiteral("joined"));
+        QVERIFY(joined.contains("createdAt") && joined.contains("heads") && joined.contains("isOwner"));
         const auto bad = f->postJson(QStringLiteral("/admin-api/contexts/join"), {{"invitation", "garbage"}});
         QCOMPARE(bad.status, 400);
         QCOMPARE(bad.errorCode(), QStringLiteral("invalid_invitation"));
 
         const auto peers = f->get(QStringLiteral("/admin-api/peers"));
-        QCOMPARE(peers.json().value("peers").toArray().size(), 1);
+        const QJsonArray list = peers.json().value("peers").toArray();
+        QCOMPARE(list.size(), 2);
+        const QJsonObject connected{{"peerId", "p1"},
+                                    {"address", "/ip4/127.0.0.1/tcp/4001/p2p/p1"},
+                                    {"addresses", QJsonArray()},
+                                    {"direction", "outbound"},
+                                    {"connections", 1},
+                                    {"rttMs", 1.5},
+                                    {"agentVersion", ""},
+                                    {"protocols", QJsonArray{"/ipfs/ping/1.0.0"}},
+                                    {"topics", QJsonArray{"t1", "t2"}},
+                                    {"mesh", QJsonArray{"t1"}},
+                                    {"bytesIn", 10},
+                                    {"bytesOut", 20},
+                                    {"blocked", false}};
+        QCOMPARE(list.at(0).toObject(), connected);
+        const QJsonObject blocked{{"peerId", "p2"}, {"address", ""}, {"direction", ""}, {"rttMs", -1},
+                                  {"protocols", QJsonArray()}, {"topics", QJsonArray()}, {"mesh", QJsonArray()},
+                                  {"bytesIn", 0}, {"bytesOut", 0}, {"blocked", true}};
+        QCOMPARE(list.at(1).toObject(), blocked);
     }
 };
 

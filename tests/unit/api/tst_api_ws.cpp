@@ -198,7 +198,7 @@ private slots:
         QVERIFY(good.next());
 
         const Hash32 id = *apijson::parseId(ctx);
-        const QJsonArray events{QJsonObject{{"kind", "Big"}, {"data", QString(256 * 1024, QLatin1Char('e'))}}};
+        const std::vector<Event> events{Event{"Big", QByteArray(256 * 1024, 'e'), {}}};
         int pushes = 0;
         const auto dropped = [&] { return f->server.stats().webSocketDropped == 1; };
         // 256 KiB a push: the drop must come well before 200 pushes (50 MiB).

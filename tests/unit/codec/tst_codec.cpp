@@ -115,6 +115,19 @@ void TestCodec::peekHeader() {
     auto big = peekEnvelope(sealed_.envelopeBytes, tiny);
     QVERIFY(!big.ok());
     QCOMPARE(big.error().code, ErrorCode::Oversized);
+
+    // Parsed once, opened later (the receive path): the same header, the
+    // bytes kept as received, and the same delta as opening the bytes.
+    auto parsed = parseEnvelope(sealed_.envelopeBytes);
+    QVERIFY(parsed.ok());
+    QCOMPARE(parsed->header.id, h->id);
+    QCOMPARE(parsed->header.parents, h->parents);
+    QCOMPARE(parsed->bytes, sealed_.envelopeBytes);
+    auto opened = openEnvelope(*parsed, key_, ctx_);
+    QVERIFY(std::holds_alternative<Delta>(opened));
+    QCOMPARE(std::get<Delta>(opened).body, body_);
+    QCOMPARE(parseEnvelope("not an envelope at all").error().code, ErrorCode::Malformed);
+    QCOMPARE(parseEnvelope(sealed_.envelopeBytes, tiny).error().code, ErrorCode::Oversized);
 }
 
 void TestCodec::rejects_data() {
@@ -206,6 +219,15 @@ void TestCodec::rejects() {
                                                     .arg(QLatin1String(rejectReasonName(err->reason)), err->message,
                                                          QLatin1String(rejectReasonName(reason)))));
     QVERIFY(!err->message.isEmpty());
+    // The parse-once path refuses it for the same reason, at parse or at open.
+    auto parsed = parseEnvelope(envelope, limits);
+    if (!parsed) {
+        QCOMPARE(parsed.error().code, QString::fromLatin1(rejectReasonName(reason)));
+    } else {
+        auto again = openEnvelope(*parsed, key, expectedContext, limits);
+        QVERIFY(std::holds_alternative<OpenError>(again));
+        QCOMPARE(std::get<OpenError>(again).reason, reason);
+    }
 }
 
 void TestCodec::oversizedValue() {

@@ -46,6 +46,7 @@ private slots:
     void peerIdSpecVector();
     void peerIdRoundTrip();
     void peerIdRejects();
+    void peerIdValue();
 };
 
 void TestCrypto::sha256Abc() {
@@ -313,6 +314,34 @@ void TestCrypto::peerIdRejects() {
     QVERIFY(!publicKeyFromPeerId(QStringLiteral("12D3KooW0000")));
     QVERIFY(!publicKeyFromPeerId(QString()));
     QVERIFY(!publicKeyFromPeerId(QString(200, QLatin1Char('z'))));
+}
+
+void TestCrypto::peerIdValue() {
+    auto key = Ed25519Key::fromSeed(hex("7e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d"));
+    QVERIFY(key);
+    const PeerId id = PeerId::fromPublicKey(key->publicKey());
+    QVERIFY(!id.isNull());
+    QCOMPARE(id.bytes(), peerIdBytes(key->publicKey()));
+    QCOMPARE(id.toBase58(), QStringLiteral("12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"));
+    QCOMPARE(id.publicKey(), key->publicKey());
+    QCOMPARE(PeerId::fromBase58(id.toBase58()), id);
+    QCOMPARE(PeerId::fromBytes(id.bytes()), id);
+    // Checked: only Ed25519 identity multihashes, canonical text.
+    QVERIFY(!PeerId::fromBytes(hex("1220") + sha256("x").toByteArray()));
+    QVERIFY(!PeerId::fromBytes(id.bytes().left(37)));
+    QVERIFY(!PeerId::fromBase58(QStringLiteral("1") + id.toBase58()));
+    QVERIFY(!PeerId::fromBase58(QStringLiteral("12D3KooW0000")));
+    QVERIFY(!PeerId::fromBase58(QString()));
+    // Null, ordering and hashing follow the bytes.
+    QVERIFY(PeerId().isNull());
+    QCOMPARE(PeerId().toBase58(), QString());
+    const PeerId other = PeerId::fromPublicKey(Ed25519Key::generate().publicKey());
+    QVERIFY(id != other);
+    QCOMPARE(id < other, id.bytes() < other.bytes());
+    QCOMPARE(qHash(id), qHash(PeerId::fromPublicKey(key->publicKey())));
+    QCOMPARE(std::hash<PeerId>{}(id), std::hash<PeerId>{}(*PeerId::fromBase58(id.toBase58())));
+    QSet<PeerId> set{id, other, id};
+    QCOMPARE(set.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestCrypto)

@@ -31,12 +31,16 @@ struct Side {
     std::unique_ptr<NetworkService> net;
 
     explicit Side(const QStringList &bootstrap = {}) {
-        NodeConfig c = nodeConfig(dir.path());
-        c.p2p.listen = {QStringLiteral("/ip4/127.0.0.1/tcp/0")};
-        c.p2p.bootstrap = bootstrap;
-        c.p2p.mdns = false;
-        c.sync.intervalS = 0;  // heartbeat-triggered syncs are not held back here
-        auto e = Engine::open(c.engineOptions());
+        // The network's own config (this test links dn_network, not the node).
+        NetworkConfig c;
+        c.listen = {QStringLiteral("/ip4/127.0.0.1/tcp/0")};
+        c.bootstrap = bootstrap;
+        c.mdns = false;
+        c.sync.intervalMs = 0;  // heartbeat-triggered syncs are not held back here
+        Engine::Options o;
+        o.dataDir = dir.path();
+        o.workers = 1;  // tests run on 2 cores next to other tests
+        auto e = Engine::open(o);
         if (!e) qFatal("engine: %s", qPrintable(e.error().message));
         engine = std::move(*e);
         net = std::make_unique<NetworkService>(c, NetworkService::Deps{engine.get(), &metrics, &heartbeats, &broadcast});
@@ -106,12 +110,15 @@ private slots:
         QVERIFY(b.broadcast.count() >= 1);  // the broadcast phase was measured on receipt
 
         // Peers as the admin API lists them.
-        const QJsonArray peers = b.net->peers();
-        QCOMPARE(peers.size(), 1);
-        const QJsonObject p = peers.first().toObject();
-        QCOMPARE(p.value(QStringLiteral("peerId")).toString(), a.net->host().peerId());
-        QVERIFY(p.value(QStringLiteral("topics")).toArray().contains(topic));
-        QVERIFY(p.value(QStringLiteral("bytesIn")).toDouble() > 0);
+        const std::vector<PeerInfo> peers = b.net->peers();
+        QCOMPARE(peers.size(), size_t(1));
+        const PeerInfo &p = peers.front();
+        QCOMPARE(p.peerId, a.net->host().peerId());
+        QVERIFY(!p.blocked);
+        QCOMPARE(p.direction, QStringLiteral("outbound"));
+        QVERIFY(p.address.endsWith(QStringLiteral("/p2p/") + p.peerId));
+        QVERIFY(p.topics.contains(topic));
+        QVERIFY(p.bytesIn > 0);
         QCOMPARE(b.net->peerCount(), 1);
         // Bad peer ids are refused clearly.
         QCOMPARE(b.net->disconnectPeer(QStringLiteral("nope")).error().code, ErrorCode::InvalidId);

@@ -189,7 +189,7 @@ private slots:
         QFETCH(QString, why);
         auto r = WasmBinary::parse(bytes);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("compilation_error"));
+        QCOMPARE(r.error().code, ErrorCode::CompilationError);
         QVERIFY2(errorOf(r).contains(why), qPrintable(errorOf(r)));
     }
 
@@ -225,7 +225,7 @@ private slots:
         QFETCH(QByteArray, bytes);
         auto s = ModuleShape::read(bytes);
         QVERIFY(!s);
-        QCOMPARE(s.error().code, QStringLiteral("compilation_error"));
+        QCOMPARE(s.error().code, ErrorCode::CompilationError);
         QVERIFY2(s.error().message.startsWith("malformed module"), qPrintable(errorOf(s)));
     }
 

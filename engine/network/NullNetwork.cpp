@@ -1,0 +1,57 @@
+#include "network/NullNetwork.h"
+#include "codec/Invitation.h"
+#include "context/Engine.h"
+#include <QDateTime>
+
+namespace dn {
+
+namespace {
+Error noNetwork() { return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")}; }
+}  // namespace
+
+QStringList NullNetwork::listenAddresses() const {
+    QStringList out;
+    const QString self = engine_.identity().peerId();
+    for (const QString &a : listen_) out << a + QStringLiteral("/p2p/") + self;
+    return out;
+}
+
+Result<void> NullNetwork::disconnectPeer(const QString &) { return noNetwork(); }
+
+Result<void> NullNetwork::setPeerBlocked(const QString &, bool) { return noNetwork(); }
+
+Result<QString> NullNetwork::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
+    const auto info = engine_.context(contextId);
+    const auto key = engine_.contextKey(contextId);
+    if (!info || !key) return errors::contextNotFound(contextId);
+    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
+    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
+    InvitationData d;
+    d.contextId = contextId;
+    d.appId = info->appId;
+    d.contextKey = *key;
+    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
+    d.contextName = info->name;
+    if (const auto app = engine_.app(info->appId)) d.appName = app->name;
+    return encodeInvitation(d, engine_.identity().key());
+}
+
+void NullNetwork::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
+    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
+    if (!inv) {
+        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
+                                                                                : ErrorCode::InvalidInvitation;
+        return done(Error{code, inv.error().message});
+    }
+    if (auto existing = engine_.context(inv->contextId)) return done(*existing);
+    // Without the network the app cannot be fetched from the inviter.
+    if (!engine_.app(inv->appId))
+        return done(Error{ErrorCode::AppNotFound, QStringLiteral("the invitation is valid, but application %1 is not installed "
+                                                              "here and this node cannot fetch it yet (no p2p network); "
+                                                              "install it, then join again").arg(inv->appId.toBase58())});
+    auto joined = engine_.joinContext(inv->contextId, inv->appId, inv->contextKey, QString());
+    if (!joined) return done(joined.error());
+    done(*joined);
+}
+
+}  // namespace dn
