@@ -1,5 +1,5 @@
 #pragma once
-// The desktop mode of deltanode (DESIGN §1): the monitor window over the
+// The desktop mode of deltanode (ARCHITECTURE §1): the monitor window over the
 // embedded node, which keeps running on its own thread.
 #include <QCoreApplication>
 #include <memory>

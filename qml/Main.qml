@@ -1,4 +1,4 @@
-// The monitor window: a navigation rail and seven pages (DESIGN §13).
+// The monitor window: a navigation rail and seven pages (ARCHITECTURE §13).
 // Ctrl+1…7 switch pages; geometry and the last page are remembered.
 import QtQuick
 import QtQuick.Controls

@@ -1,5 +1,5 @@
 #pragma once
-// Latency per pipeline phase (Latency page, DESIGN §13): one row per phase
+// Latency per pipeline phase (Latency page, ARCHITECTURE §13): one row per phase
 // with its histogram buckets and p50/p90/p99 over a selectable window. The
 // node sends cumulative histograms; the model keeps one per second for the
 // longest window and subtracts, so a window costs no extra node work.

@@ -1,5 +1,5 @@
 #pragma once
-// The monitor's data, as the QML singleton `Monitor` (DESIGN §13): the node's
+// The monitor's data, as the QML singleton `Monitor` (ARCHITECTURE §13): the node's
 // status and every model the pages show. It takes NodeClient's snapshots
 // through a SnapshotFeed (≤ 4 batches a second) and spreads each batch over
 // the models, which update row by row. It also keeps the DAG page's and the

@@ -1,5 +1,5 @@
 #pragma once
-// The diff every snapshot-fed model uses, written once (DESIGN §3). A model
+// The diff every snapshot-fed model uses, written once (ARCHITECTURE §3). A model
 // holds its rows in a RowSync; a new snapshot is applied as removals, moves,
 // inserts and dataChanged ranges — never a reset — so QML views keep their
 // scroll position and selection and only touched delegates update.

@@ -1,5 +1,5 @@
 #pragma once
-// The GUI side of the ≤ 4 Hz rule (DESIGN §3): snapshots may be pushed at
+// The GUI side of the ≤ 4 Hz rule (ARCHITECTURE §3): snapshots may be pushed at
 // any rate (NodeClient already sends ≤ 4 a second; a test source sends a
 // thousand), and batch() fires at most once per interval with the newest
 // snapshot, the log lines and events of every push since the last batch

@@ -1,4 +1,4 @@
-// cache, cache evict [ID]: the in-memory blob cache (DESIGN §10).
+// cache, cache evict [ID]: the in-memory blob cache (ARCHITECTURE §10).
 #include "Commands.h"
 #include "Output.h"
 #include "Session.h"

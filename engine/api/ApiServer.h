@@ -1,5 +1,5 @@
 #pragma once
-// The client API of a node (DESIGN §12, docs/API.md) on one QHttpServer:
+// The client API of a node (ARCHITECTURE §12, docs/API.md) on one QHttpServer:
 // POST /jsonrpc, /admin-api/…, GET /ws (WebSocket), GET /metrics, /health.
 // Lives on the node thread and never blocks it: engine calls are asynchronous
 // or run on a small offload pool, and their results come back as queued calls.

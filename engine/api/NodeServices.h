@@ -81,7 +81,7 @@ public:
     virtual Result<void> setPeerBlocked(const QString &peerId, bool blocked) {
         return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")};
     }
-    // The `websocket` pipeline phase (DESIGN §13): time from a stateMutated
+    // The `websocket` pipeline phase (ARCHITECTURE §13): time from a stateMutated
     // signal until the API server has queued the frame for one subscriber.
     virtual void recordWebsocketLatency(int64_t micros) {}
 

@@ -1,5 +1,5 @@
 #pragma once
-// In-memory cache of blob bytes (DESIGN §10): app modules and hot small blobs.
+// In-memory cache of blob bytes (ARCHITECTURE §10): app modules and hot small blobs.
 // Keys are any 32-byte id (blob id, or app id for module bytes).
 //
 // Eviction follows the reference node: a periodic run (the node's timer, every

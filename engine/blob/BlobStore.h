@@ -1,5 +1,5 @@
 #pragma once
-// Content-addressed blobs in the profile database (DESIGN §10).
+// Content-addressed blobs in the profile database (ARCHITECTURE §10).
 // A blob is cut into 1 MiB chunks; chunk_id = SHA-256(chunk) and
 // blob_id = SHA-256(chunk_id ‖ chunk_id ‖ …). Chunks are keyed by their own id
 // (k/<chunk_id>), so a chunk shared by two blobs is stored once.

@@ -1,5 +1,5 @@
 #pragma once
-// NodeClient: the one door from the desktop monitor into a node (DESIGN §2,
+// NodeClient: the one door from the desktop monitor into a node (ARCHITECTURE §2,
 // §3). It lives on the GUI thread; the node lives on its own thread. Every
 // request is queued to the node thread and answered by a queued signal, and
 // the node's state arrives as one NodeSnapshot per interval (≥ 250 ms), so

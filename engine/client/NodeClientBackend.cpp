@@ -76,7 +76,7 @@ void NodeClientBackend::countMembers(qint64 nowMs) {
         auto id = parseId(ctx);
         if (!id) continue;
         pool_.start([this, engine, ctx, id = *id] {
-            // Membership is CRDT state under the node's reserved prefix (DESIGN §4).
+            // Membership is CRDT state under the node's reserved prefix (ARCHITECTURE §4).
             auto items = engine->stateItems(id, QByteArray("\0members/", 9), 100'000);
             const int n = items ? int(items->size()) : 0;
             QMetaObject::invokeMethod(this, [this, ctx, n] { builder_.setMembers(ctx, n); }, Qt::QueuedConnection);

@@ -1,5 +1,5 @@
 #pragma once
-// The node-thread half of NodeClient (DESIGN §3). It lives on the thread of
+// The node-thread half of NodeClient (ARCHITECTURE §3). It lives on the thread of
 // the node it serves: a timer there builds one NodeSnapshot per interval
 // (≥ 250 ms, so the GUI gets at most 4 batches a second however fast the
 // node works), and requests arrive as queued calls. Work that may take a

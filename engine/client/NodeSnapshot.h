@@ -1,5 +1,5 @@
 #pragma once
-// Plain values the desktop monitor receives through NodeClient (DESIGN §3,
+// Plain values the desktop monitor receives through NodeClient (ARCHITECTURE §3,
 // §13). They are copies made on the node thread and handed to the GUI thread
 // in one batch, so they hold only Qt value types: ui/ and qml/ include this
 // header and NodeClient.h, never an engine internal. Ids are base58 strings,

@@ -1,5 +1,5 @@
 #pragma once
-// Builds the monitor's NodeSnapshot from a running node (DESIGN §13). Runs on
+// Builds the monitor's NodeSnapshot from a running node (ARCHITECTURE §13). Runs on
 // the node thread: everything it reads there is in memory (status, peers,
 // contexts, the blob cache, lock-free histograms), so one snapshot costs
 // microseconds. Member counts need a state scan, which the caller runs

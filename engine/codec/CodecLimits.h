@@ -2,7 +2,7 @@
 // Upper bounds on everything a peer can make us decode. Checked before any
 // allocation that depends on a peer-supplied size, so a hostile delta costs
 // at most a bounded amount of memory and time. The defaults follow the WASM
-// runtime's own limits (DESIGN §7: key ≤ 1 MiB, value ≤ 10 MiB, ≤ 100 events
+// runtime's own limits (ARCHITECTURE §7: key ≤ 1 MiB, value ≤ 10 MiB, ≤ 100 events
 // per call) so that anything an app can legally produce also decodes.
 #include <QtGlobal>
 

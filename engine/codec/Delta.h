@@ -1,5 +1,5 @@
 #pragma once
-// The in-memory form of a delta and its parts (DESIGN §4, §5). The wire and
+// The in-memory form of a delta and its parts (ARCHITECTURE §4, §5). The wire and
 // storage forms are protobuf (deltanode.proto); codec/DeltaCodec converts.
 #include "crypto/Hash32.h"
 #include <QByteArray>
@@ -31,7 +31,7 @@ struct Event {
     friend bool operator==(const Event &, const Event &) = default;
 };
 
-// Hybrid logical clock stamp (DESIGN §4): NTP-style 64-bit time whose low 16
+// Hybrid logical clock stamp (ARCHITECTURE §4): NTP-style 64-bit time whose low 16
 // bits are a logical counter, with the author key as tie-break.
 struct HlcStamp {
     uint64_t time = 0;

@@ -172,7 +172,7 @@ Result<ParsedEnvelope> parseEnvelope(const QByteArray &envelopeBytes, const Code
     pb::DeltaEnvelope msg;
     ParsedEnvelope e;
     if (auto err = parseHeader(envelopeBytes, limits, msg, e.header))
-        return Error{QString::fromLatin1(rejectReasonName(err->reason)), err->message};
+        return Error{errorCodeOf(err->reason), err->message};
     e.bytes = envelopeBytes;
     e.nonce = std::move(*msg.mutable_nonce());
     e.ciphertext = std::move(*msg.mutable_ciphertext());

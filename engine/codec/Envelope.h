@@ -1,5 +1,5 @@
 #pragma once
-// The wire form of a delta (DESIGN §4): the body encrypted with the context
+// The wire form of a delta (ARCHITECTURE §4): the body encrypted with the context
 // key and signed by its author.
 //
 //   body_bytes = encodeBody(body)            id = SHA-256(body_bytes)

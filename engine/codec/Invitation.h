@@ -1,5 +1,5 @@
 #pragma once
-// Invitations to a context (DESIGN §4): "dn1" + base58(protobuf Invitation),
+// Invitations to a context (ARCHITECTURE §4): "dn1" + base58(protobuf Invitation),
 // signed by the inviter. Holding one grants the context key, so it is secret;
 // the signature only proves who issued it and that nothing was altered.
 #include "crypto/Ed25519.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Rejected envelopes counted by reason (DESIGN §13: "deltas rejected by
+// Rejected envelopes counted by reason (ARCHITECTURE §13: "deltas rejected by
 // reason"). Lock-free: receivers on any worker thread add, the metrics
 // endpoint reads.
 #include "codec/RejectReason.h"

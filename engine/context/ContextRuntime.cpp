@@ -57,7 +57,7 @@ bool ContextRuntime::applyDelta(const Delta &delta, const std::vector<Hash32> &h
 void ContextRuntime::deltaApplied(const Delta &delta, bool cascaded) {
     metrics_.deltasApplied.fetch_add(1, std::memory_order_relaxed);
     const bool local = delta.body.author == self_;
-    // Handlers run on the receiving members only (DESIGN §7), never on the author.
+    // Handlers run on the receiving members only (ARCHITECTURE §7), never on the author.
     if (!local) {
         for (const Event &e : delta.body.events)
             if (!e.handler.isEmpty()) handlerJobs_.push_back({e.handler, e.data});

@@ -208,7 +208,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
             actions = std::move(out.actions);
             events = std::move(out.events);
         }
-        // The creator is the first member (DESIGN §4: membership is CRDT state).
+        // The creator is the first member (ARCHITECTURE §4: membership is CRDT state).
         const QString peer = impl->identity->peerId();
         actions.push_back(Action::put(QByteArray("\0members/", 9) + peer.toUtf8(),
                                       QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}").arg(peer).arg(nowMs()).toUtf8()));

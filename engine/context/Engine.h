@@ -1,5 +1,5 @@
 #pragma once
-// The engine core (DESIGN §4–§8): apps, contexts, method calls, and deltas in
+// The engine core (ARCHITECTURE §4–§8): apps, contexts, method calls, and deltas in
 // and out. Thread-safe. Work on a context runs on the executor worker the
 // context is pinned to; callbacks run on executor or committer threads.
 // The *Sync helpers block the calling thread and must not be called from an

@@ -1,5 +1,5 @@
 #pragma once
-// Latency per pipeline phase (DESIGN §13) and engine counters. Lock-free, so
+// Latency per pipeline phase (ARCHITECTURE §13) and engine counters. Lock-free, so
 // every thread records directly.
 #include "metrics/Histogram.h"
 #include <atomic>

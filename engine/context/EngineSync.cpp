@@ -1,4 +1,4 @@
-// The engine's side of the network (DESIGN §9): serving history to peers
+// The engine's side of the network (ARCHITECTURE §9): serving history to peers
 // (deltaPage, exportSnapshot), taking a peer's state (importSnapshot),
 // pruning, and deltas the node itself authors (membership). Every call runs
 // on the context's worker, like the rest of a context's work, so it sees and

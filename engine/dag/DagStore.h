@@ -1,5 +1,5 @@
 #pragma once
-// The causal DAG of one context (DESIGN §6; semantics of Calimero's DagStore).
+// The causal DAG of one context (ARCHITECTURE §6; semantics of Calimero's DagStore).
 //
 // A delta applies once every parent is applied (or is the genesis sentinel,
 // or was pruned); until then it waits as pending, indexed by the parents it

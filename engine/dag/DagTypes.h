@@ -1,5 +1,5 @@
 #pragma once
-// Value types of the DAG's interface (DESIGN §6).
+// Value types of the DAG's interface (ARCHITECTURE §6).
 #include "crypto/Hash32.h"
 #include <QByteArray>
 #include <QString>

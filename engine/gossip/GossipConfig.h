@@ -1,5 +1,5 @@
 #pragma once
-// Gossipsub router parameters. The defaults are DESIGN §9: a small-cluster
+// Gossipsub router parameters. The defaults are ARCHITECTURE §9: a small-cluster
 // tuning (D=4, D_lo=2, D_hi=8, D_out=1, 1 s backoff) because our clusters have
 // 2-20 peers and the spec's D_lo=4..5 would never be reached ("mesh low" on
 // every heartbeat). specDefaults() gives the spec / go-libp2p-pubsub values for

@@ -1,5 +1,5 @@
 #pragma once
-// The node's metrics (DESIGN §13) rendered as Prometheus text format 0.0.4.
+// The node's metrics (ARCHITECTURE §13) rendered as Prometheus text format 0.0.4.
 // Pull-based: families are declared once and their samples are either owned
 // here (counters and histograms the node updates) or read through a function
 // at scrape time (engine counters, gauges). So nothing is copied on the hot

@@ -1,5 +1,5 @@
 #pragma once
-// Decides which contexts get a hash heartbeat (DESIGN §9, §11): every period,
+// Decides which contexts get a hash heartbeat (ARCHITECTURE §9, §11): every period,
 // each context whose root hash or heads changed since its last heartbeat, or
 // for which a peer asked, gets one HashHeartbeat{context_id, root_hash, heads}.
 // Unchanged contexts are skipped, so an idle node stays quiet on the network.

@@ -1,5 +1,5 @@
 #pragma once
-// Joining a context from an invitation (DESIGN §4), one step after the other
+// Joining a context from an invitation (ARCHITECTURE §4), one step after the other
 // on the node thread, each step logged:
 //   1. dial the inviter (its addresses from the invitation, first that works)
 //   2. fetch the app module over /deltanode/blob/1.0.0 if it is not

@@ -1,4 +1,4 @@
-// NetworkService::setupMetrics: the network's families on /metrics (DESIGN
+// NetworkService::setupMetrics: the network's families on /metrics (ARCHITECTURE
 // §13). Values are read at scrape time on the node thread.
 #include "gossip/GossipService.h"
 #include "net/Host.h"

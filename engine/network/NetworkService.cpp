@@ -5,6 +5,7 @@
 #include "gossip/GossipService.h"
 #include "metrics/Histogram.h"
 #include "net/Host.h"
+#include "network/Invitations.h"
 #include "network/JoinFlow.h"
 #include "network/PeerDiscovery.h"
 #include "state/Hlc.h"
@@ -25,14 +26,6 @@ namespace dn {
 namespace pb = ::deltanode::pb;
 
 namespace {
-
-// Microseconds from an HLC stamp (NTP64) until now; 0 when it is ahead.
-int64_t microsSince(uint64_t hlc) {
-    const uint64_t now = systemNtp64();
-    if (hlc >= now) return 0;
-    const uint64_t d = now - hlc;
-    return int64_t(((d >> 16) * 1000000u) >> 16);
-}
 
 bool toHash(const std::string &s, Hash32 &out) {
     auto h = Hash32::fromBytes(QByteArray::fromRawData(s.data(), qsizetype(s.size())));
@@ -131,35 +124,22 @@ int NetworkService::peerCount() const { return int(host_->connectedPeers().size(
 
 Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
     Engine &engine = *deps_.engine;
-    const auto info = engine.context(contextId);
-    const auto key = engine.contextKey(contextId);
-    if (!info || !key) return errors::contextNotFound(contextId);
-    if (info->heads.empty())
+    auto terms = invitationTerms(engine, contextId, expiresInSeconds);
+    if (!terms) return terms.error();
+    if (const auto info = engine.context(contextId); info && info->heads.empty())
         return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
                                        .arg(contextId.toBase58())};
-    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
-    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
-    InvitationData d;
-    d.contextId = contextId;
-    d.appId = info->appId;
-    d.contextKey = *key;
+    InvitationData &d = *terms;
     d.inviterPeerId = host_->peerId();
     d.inviterAddrs = listenAddresses();
-    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
-    d.contextName = info->name;
-    if (const auto app = engine.app(info->appId)) d.appName = app->name;
     if (d.inviterAddrs.isEmpty())
         qCWarning(lcNetwork) << "inviting to" << contextId.toBase58() << "while not listening: the invitation has no address";
     return encodeInvitation(d, engine.identity().key());
 }
 
 void NetworkService::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
-    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
-    if (!inv) {
-        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
-                                                                                : ErrorCode::InvalidInvitation;
-        return done(Error{code, inv.error().message});
-    }
+    auto inv = readInvitation(invitation);
+    if (!inv) return done(inv.error());
     auto *flow = new JoinFlow(*this, std::move(*inv), std::move(done), this);
     flow->start();
 }
@@ -268,7 +248,7 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
         return;
     }
     ++deltasReceived_;
-    if (deps_.broadcast) deps_.broadcast->record(microsSince(parsed->header.hlc));
+    if (deps_.broadcast) deps_.broadcast->record(microsSinceNtp64(parsed->header.hlc));
     BlockingJobs *jobs = jobs_.get();
     deps_.engine->receive(std::move(*parsed), [this, jobs, contextId, from](Result<ReceiveResult> r) {
         // An executor thread: back to the node thread for the network.

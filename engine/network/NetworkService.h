@@ -1,5 +1,5 @@
 #pragma once
-// The node's network (DESIGN §9): the libp2p Host, gossipsub, sync, blob
+// The node's network (ARCHITECTURE §9): the libp2p Host, gossipsub, sync, blob
 // transfer and discovery, wired to the engine. Lives on the node thread,
 // owned by Node.
 //

@@ -1,5 +1,5 @@
 #include "network/NullNetwork.h"
-#include "codec/Invitation.h"
+#include "network/Invitations.h"
 #include "context/Engine.h"
 #include <QDateTime>
 
@@ -21,28 +21,14 @@ Result<void> NullNetwork::disconnectPeer(const QString &) { return noNetwork(); 
 Result<void> NullNetwork::setPeerBlocked(const QString &, bool) { return noNetwork(); }
 
 Result<QString> NullNetwork::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
-    const auto info = engine_.context(contextId);
-    const auto key = engine_.contextKey(contextId);
-    if (!info || !key) return errors::contextNotFound(contextId);
-    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
-    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
-    InvitationData d;
-    d.contextId = contextId;
-    d.appId = info->appId;
-    d.contextKey = *key;
-    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
-    d.contextName = info->name;
-    if (const auto app = engine_.app(info->appId)) d.appName = app->name;
-    return encodeInvitation(d, engine_.identity().key());
+    auto terms = invitationTerms(engine_, contextId, expiresInSeconds);
+    if (!terms) return terms.error();
+    return encodeInvitation(*terms, engine_.identity().key());
 }
 
 void NullNetwork::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
-    auto inv = decodeInvitation(invitation, uint64_t(QDateTime::currentSecsSinceEpoch()));
-    if (!inv) {
-        const ErrorCode code = inv.error().code == ErrorCode::InvitationExpired ? ErrorCode::InvitationExpired
-                                                                                : ErrorCode::InvalidInvitation;
-        return done(Error{code, inv.error().message});
-    }
+    auto inv = readInvitation(invitation);
+    if (!inv) return done(inv.error());
     if (auto existing = engine_.context(inv->contextId)) return done(*existing);
     // Without the network the app cannot be fetched from the inviter.
     if (!engine_.app(inv->appId))

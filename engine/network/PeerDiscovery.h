@@ -1,5 +1,5 @@
 #pragma once
-// Keeps the node connected (DESIGN §9 discovery): dials the bootstrap
+// Keeps the node connected (ARCHITECTURE §9 discovery): dials the bootstrap
 // multiaddrs, remembers the peers worth keeping (bootstrap peers, peers
 // that shared a context with us, an inviter) and redials them when they go
 // away, with a backoff of 1 s doubling to 60 s, reset once connected.

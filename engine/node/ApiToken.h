@@ -1,5 +1,5 @@
 #pragma once
-// The bearer token of the client API (DESIGN §12): 32 random bytes, hex, in
+// The bearer token of the client API (ARCHITECTURE §12): 32 random bytes, hex, in
 // <data dir>/api.token with mode 0600, created at first start and kept
 // across restarts so that scripts and deltactl keep working.
 #include "util/Result.h"

@@ -20,19 +20,6 @@ Q_LOGGING_CATEGORY(lcNode, "dn.node")
 
 namespace dn {
 
-namespace {
-
-// Microseconds from an HLC stamp (NTP64, Unix epoch) until now; 0 when the
-// stamp is ahead (clock skew between authors).
-int64_t microsSince(uint64_t hlc) {
-    const uint64_t now = systemNtp64();
-    if (hlc >= now) return 0;
-    const uint64_t d = now - hlc;
-    return int64_t(((d >> 16) * 1000000u) >> 16);
-}
-
-}  // namespace
-
 // Engine callbacks → queued calls on the node thread. Copies only what the
 // node needs, so executor threads never touch node state.
 class Node::Forwarder : public EngineListener {
@@ -168,7 +155,7 @@ void Node::onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64
     (local ? mutationsLocal_ : mutationsRemote_)->fetch_add(1, std::memory_order_relaxed);
     emit stateMutated(contextId, deltaId, newRoot, events);
     // Author's transaction time → every client of this node told.
-    endToEnd_->record(microsSince(hlc));
+    endToEnd_->record(microsSinceNtp64(hlc));
 }
 
 void Node::runInBackground(const QString &job, std::function<uint64_t()> work, std::function<void(uint64_t)> then) {

@@ -1,5 +1,5 @@
 #pragma once
-// The node: everything one deltanode runs, on the node thread (DESIGN §3).
+// The node: everything one deltanode runs, on the node thread (ARCHITECTURE §3).
 // Owns the engine, the blob cache, the metrics, the timers and the client API
 // server. Engine callbacks arrive on executor/committer threads and are
 // forwarded here as queued calls, so everything else in Node is

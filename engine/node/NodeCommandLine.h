@@ -1,5 +1,5 @@
 #pragma once
-// The node options of DESIGN §1 shared by both node modes, and how they turn
+// The node options of ARCHITECTURE §1 shared by both node modes, and how they turn
 // into a NodeConfig: data dir from --data-dir or --profile (XDG data dir),
 // then the config file (--config, else <data dir>/config.toml, written with
 // the documented defaults at first start), then the flags on top.

@@ -1,5 +1,5 @@
 #pragma once
-// Every tunable of the node (DESIGN §1, §9–§11), read from a TOML file.
+// Every tunable of the node (ARCHITECTURE §1, §9–§11), read from a TOML file.
 // The documented defaults live in resources/deltanode.toml, which is compiled
 // in (defaultToml()) and written to <data dir>/config.toml at first start, so
 // the file a person edits always explains itself. The member defaults below
@@ -26,7 +26,7 @@ struct NodeConfig {
     struct P2p {
         QStringList listen{QStringLiteral("/ip4/0.0.0.0/tcp/2428")};
         QStringList bootstrap;
-        bool mdns = false;  // LAN discovery: not implemented yet (optional in DESIGN §9)
+        bool mdns = false;  // LAN discovery: not implemented yet (optional in ARCHITECTURE §9)
         bool operator==(const P2p &) const = default;
     } p2p;
     struct Sync {

@@ -1,4 +1,4 @@
-// Node::setupMetrics: every family /metrics shows (DESIGN §13). Kept apart
+// Node::setupMetrics: every family /metrics shows (ARCHITECTURE §13). Kept apart
 // from Node.cpp because it is a long, flat list.
 #include "blob/BlobStore.h"
 #include "codec/RejectCounters.h"
@@ -108,7 +108,7 @@ void Node::setupMetrics() {
     m.family("deltanode_blob_cache_bytes", T::Gauge, "Bytes held in the blob cache.");
     m.value("deltanode_blob_cache_bytes", {}, [cache] { return double(cache->stats().bytes); });
 
-    m.family("deltanode_timer_runs_total", T::Counter, "Runs of each periodic job of the node (DESIGN 11).");
+    m.family("deltanode_timer_runs_total", T::Counter, "Runs of each periodic job of the node (ARCHITECTURE §11).");
     m.family("deltanode_heartbeats_total", T::Counter, "Hash heartbeats due (sent) or skipped because nothing changed.");
     m.counter("deltanode_heartbeats_total", {{"result", "sent"}});
     m.counter("deltanode_heartbeats_total", {{"result", "skipped"}});

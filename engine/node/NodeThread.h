@@ -1,5 +1,5 @@
 #pragma once
-// Runs a Node on its own QThread named "node" (DESIGN §3): the node is
+// Runs a Node on its own QThread named "node" (ARCHITECTURE §3): the node is
 // created, started, shut down and destroyed on that thread, so its sockets
 // and timers belong to it. The owner (app/main.cpp, the desktop UI, tests)
 // stays on its own thread and reaches the node only through call().

@@ -8,7 +8,7 @@ namespace dn {
 
 NodeTimers::NodeTimers(MetricsRegistry &metrics, QObject *parent) : QObject(parent), metrics_(metrics) {
     metrics_.family("deltanode_timer_runs_total", MetricsRegistry::Type::Counter,
-                    "Runs of each periodic job of the node (DESIGN 11).");
+                    "Runs of each periodic job of the node (ARCHITECTURE §11).");
 }
 
 NodeTimers::~NodeTimers() { stop(); }

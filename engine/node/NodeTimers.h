@@ -1,5 +1,5 @@
 #pragma once
-// The node's periodic work (DESIGN §11) on the node thread: one QTimer per
+// The node's periodic work (ARCHITECTURE §11) on the node thread: one QTimer per
 // job, every run counted in deltanode_timer_runs_total{timer="…"} so that
 // jobs without a visible effect yet (ping, sync tick without peers) are still
 // observable. A job that must block (it waits on the executor workers) hands

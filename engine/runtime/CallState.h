@@ -1,6 +1,6 @@
 #pragma once
 // The state of one running method call and the semantics of every host
-// function (DESIGN §7 + storage_scan), independent of V8: HostBindings
+// function (ARCHITECTURE §7 + storage_scan), independent of V8: HostBindings
 // converts the wasm arguments and hands over a fresh GuestMemory view.
 //
 // Each host function returns false after recording a fatal error (trap,

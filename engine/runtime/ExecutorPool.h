@@ -1,5 +1,5 @@
 #pragma once
-// The executor pool (DESIGN §3): N worker threads, each with its own V8
+// The executor pool (ARCHITECTURE §3): N worker threads, each with its own V8
 // isolate. A context is pinned to one worker (workerFor) so its transactions
 // run in order; tasks posted to a worker run FIFO on its thread. Compiled
 // modules are shared by all isolates.

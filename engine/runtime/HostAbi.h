@@ -1,5 +1,5 @@
 #pragma once
-// The host functions an app may import from module `env` (DESIGN §7 plus
+// The host functions an app may import from module `env` (ARCHITECTURE §7 plus
 // storage_scan), with their exact wasm signatures. Every parameter is i64
 // (pointers, lengths and register ids are u64 on the ABI).
 #include "runtime/ModuleShape.h"

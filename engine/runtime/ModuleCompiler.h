@@ -1,5 +1,5 @@
 #pragma once
-// Validates and compiles application modules (DESIGN §7) on a dedicated
+// Validates and compiles application modules (ARCHITECTURE §7) on a dedicated
 // isolate, so compiling never waits behind, or blocks, the executor workers.
 // The result is shared by all workers' isolates. Thread-safe.
 #include "runtime/RuntimeLimits.h"

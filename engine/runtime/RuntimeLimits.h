@@ -1,5 +1,5 @@
 #pragma once
-// Per-call resource limits of the WASM runtime (DESIGN §7, reference §4.3).
+// Per-call resource limits of the WASM runtime (ARCHITECTURE §7, reference §4.3).
 // Exceeding any of them aborts the call with CallErrorKind::LimitExceeded and
 // nothing of the call is committed.
 #include <chrono>

@@ -16,7 +16,7 @@ v8::ArrayBuffer::Allocator *g_allocator = nullptr;
 void ensureV8(uint32_t maxMemoryPages) {
     static std::once_flag once;
     std::call_once(once, [maxMemoryPages] {
-        // --wasm-max-mem-pages: memory.grow past the cap returns -1 (DESIGN §7).
+        // --wasm-max-mem-pages: memory.grow past the cap returns -1 (ARCHITECTURE §7).
         // No exception handling in wasm: a host error thrown into the module
         // must not be catchable by it (the call is failed anyway, see CallState).
         // Liftoff first, TurboFan tier-up for hot functions: fast startup,
@@ -39,7 +39,7 @@ v8::Isolate *newIsolate() {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = g_allocator;
     // Apps keep their state in the host, not in the JS heap; a small heap keeps
-    // the per-worker footprint low (DESIGN §14 memory targets).
+    // the per-worker footprint low (ARCHITECTURE §14 memory targets).
     params.constraints.ConfigureDefaultsFromHeapSize(0, size_t(256) << 20);
     return v8::Isolate::New(params);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The write buffer a method runs against (DESIGN §7): it overlays the
+// The write buffer a method runs against (ARCHITECTURE §7): it overlays the
 // context's committed StorageView for the duration of one call, so the call
 // reads its own writes, removes and counter adds, and it records the actions
 // that become the call's delta if (and only if) the call succeeds.

@@ -1,8 +1,8 @@
 #pragma once
-// The CRDT state of one context (DESIGN §5), kept in LevelDB, never wholly in
+// The CRDT state of one context (ARCHITECTURE §5), kept in LevelDB, never wholly in
 // memory: a context may hold millions of keys.
 //
-// Layout (DESIGN §8), two namespaces under the context's state prefix so that a
+// Layout (ARCHITECTURE §8), two namespaces under the context's state prefix so that a
 // register and a counter with the same app key never collide:
 //   s/<ctx>/r<key>   LWW register or its tombstone   (StateEntry.h: stored form)
 //   s/<ctx>/c<key>   PN-counter, per-author totals
@@ -82,7 +82,7 @@ public:
     void forEachWithTombstones(const std::function<bool(const StateEntry &)> &fn) const;
 
     // Deletes up to `max` tombstones whose stamp is older than `olderThanNtp64`
-    // (DESIGN §5: kept 24 h). Returns how many it removed.
+    // (ARCHITECTURE §5: kept 24 h). Returns how many it removed.
     size_t gcTombstones(uint64_t olderThanNtp64, size_t max, Batch &batch);
 
     // Every stored entry incl. tombstones as deterministic bytes: for each

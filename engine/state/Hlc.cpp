@@ -4,6 +4,13 @@
 
 namespace dn {
 
+int64_t microsSinceNtp64(uint64_t ntp64) {
+    const uint64_t now = systemNtp64();
+    if (ntp64 >= now) return 0;
+    const uint64_t d = now - ntp64;
+    return int64_t(((d >> 16) * 1000000u) >> 16);
+}
+
 uint64_t systemNtp64() {
     using namespace std::chrono;
     const auto ns = duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();

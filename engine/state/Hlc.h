@@ -1,5 +1,5 @@
 #pragma once
-// Hybrid logical clock (DESIGN §4). Times are NTP64-style: the high 32 bits are
+// Hybrid logical clock (ARCHITECTURE §4). Times are NTP64-style: the high 32 bits are
 // Unix seconds, the low 32 bits the fraction of a second, and the low 16 bits
 // of the fraction are reused as a logical counter. So a stamp is close to wall
 // time (useful for latency metrics and tombstone GC) yet strictly increasing
@@ -15,6 +15,9 @@ uint64_t systemNtp64();
 // Conversions used for metrics and GC thresholds. Round-trips exactly for ms.
 uint64_t ntp64FromUnixMs(int64_t unixMs);  // negative times clamp to 0
 int64_t unixMsFromNtp64(uint64_t ntp64);
+// Microseconds from a stamp until now; 0 when the stamp is ahead (clock skew
+// between authors). The latency phases measured from a delta's HLC use it.
+int64_t microsSinceNtp64(uint64_t ntp64);
 
 class Hlc {
 public:

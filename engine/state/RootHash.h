@@ -1,5 +1,5 @@
 #pragma once
-// The state root hash (DESIGN §5): the sum, modulo 2^256, of the SHA-256 of
+// The state root hash (ARCHITECTURE §5): the sum, modulo 2^256, of the SHA-256 of
 // every live entry's hash form (StateEntry.h), each digest read as a 256-bit
 // BIG-endian unsigned integer (byte 0 most significant). The result is stored
 // the same way.

@@ -1,5 +1,5 @@
 #pragma once
-// Key layout of the database (DESIGN §8). Ids are raw 32 bytes, so every key
+// Key layout of the database (ARCHITECTURE §8). Ids are raw 32 bytes, so every key
 // of one kind has a fixed length and prefixes never collide.
 #include "crypto/Hash32.h"
 #include <QByteArray>

@@ -1,5 +1,5 @@
 #pragma once
-// The profile's LevelDB database (DESIGN §8) with group commit.
+// The profile's LevelDB database (ARCHITECTURE §8) with group commit.
 //
 // commit() queues a Batch and returns at once; a committer thread merges every
 // batch queued meanwhile into one leveldb::WriteBatch written with sync=true,

@@ -1,5 +1,5 @@
 #pragma once
-// Fetches one blob from a peer over /deltanode/blob/1.0.0 (DESIGN §10) into
+// Fetches one blob from a peer over /deltanode/blob/1.0.0 (ARCHITECTURE §10) into
 // the local blob store. The header's chunk ids must hash to the blob id
 // (and to the id asked for), and every chunk must hash to its id as it
 // arrives, so nothing unverified is ever stored; BlobWriter recomputes the

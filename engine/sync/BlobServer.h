@@ -1,5 +1,5 @@
 #pragma once
-// Serves /deltanode/blob/1.0.0 (DESIGN §10): one BlobRequest per stream,
+// Serves /deltanode/blob/1.0.0 (ARCHITECTURE §10): one BlobRequest per stream,
 // answered with a BlobHeader (size and chunk ids, whose hash is the blob id,
 // so the receiver can check every chunk as it arrives) and then the chunks in
 // order. Requests must prove a context key (SyncWire::authTag); an app module

@@ -1,5 +1,5 @@
 #pragma once
-// Sync tunables (DESIGN §9; reference SyncConfig): how often and how
+// Sync tunables (ARCHITECTURE §9; reference SyncConfig): how often and how
 // hard a node catches up with its peers.
 #include <QtGlobal>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Decides when to sync which context with which peer (DESIGN §9) and runs
+// Decides when to sync which context with which peer (ARCHITECTURE §9) and runs
 // the sessions (SyncSession):
 //
 //   trigger            interval   backoff   what

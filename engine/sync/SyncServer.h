@@ -1,5 +1,5 @@
 #pragma once
-// Serves /deltanode/sync/1.0.0 (DESIGN §9): heads, pages of history and
+// Serves /deltanode/sync/1.0.0 (ARCHITECTURE §9): heads, pages of history and
 // snapshots of the contexts this node is a member of, to peers that prove
 // they hold the context key (SyncWire::authTag).
 //

@@ -1,5 +1,5 @@
 #pragma once
-// One sync of one context with one peer, as the requester (DESIGN §9):
+// One sync of one context with one peer, as the requester (ARCHITECTURE §9):
 //
 //   Full:    HeadsRequest → the peer's heads. Equal to ours: done. Otherwise
 //            fetch what we lack (their unknown heads plus the parents our
@@ -9,7 +9,7 @@
 //            parents still missing. Ends when nothing is missing or the peer
 //            has nothing more.
 //   Parents: the same walk, starting from given missing parents (a delta
-//            arrived whose parents we lack: fetched at once, DESIGN §9).
+//            arrived whose parents we lack: fetched at once, ARCHITECTURE §9).
 //
 // Falls back to a snapshot when the peer reports history we lack as
 // pruned, when the walk grows beyond SyncConfig::deltaSyncThreshold, or when

@@ -1,5 +1,5 @@
 #pragma once
-// Shared pieces of the node-to-node protocols (DESIGN §9, §10; messages in
+// Shared pieces of the node-to-node protocols (ARCHITECTURE §9, §10; messages in
 // codec/sync.proto): protocol ids, frame bounds, the request authenticator,
 // and conversions between wire messages and engine values. Every decoder
 // checks sizes before it trusts anything, so a hostile peer's frame can at
@@ -29,7 +29,7 @@ constexpr qsizetype kMaxSyncFrame = 20 * 1024 * 1024;
 constexpr qsizetype kMaxBlobFrame = (1 << 20) + 4096;
 constexpr int kMaxBlobChunks = 16 * 1024;  // 16 GiB blobs
 constexpr int kMaxIdsPerRequest = 1000;     // ids and have of one DeltasRequest
-constexpr int kMaxEnvelopesPerPage = 1000;  // DESIGN §9
+constexpr int kMaxEnvelopesPerPage = 1000;  // ARCHITECTURE §9
 constexpr size_t kMaxPageBytes = 4 * 1024 * 1024;
 constexpr int kMaxHeads = 1000;
 

@@ -10,7 +10,7 @@ using namespace dn::test;
 
 namespace {
 constexpr int kDeadlineMs = 30000;
-constexpr qint64 kHealBudgetMs = 1000;  // DESIGN §14: convergence after heal ≤ 1 s
+constexpr qint64 kHealBudgetMs = 1000;  // ARCHITECTURE §14: convergence after heal ≤ 1 s
 }  // namespace
 
 class TestClusterPartition : public QObject {

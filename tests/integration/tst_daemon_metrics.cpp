@@ -1,6 +1,6 @@
 // Issue 3, acceptance 6: after a few calls, a real daemon's /metrics passes
 // `promtool check metrics` and has a latency histogram for every pipeline
-// phase of DESIGN §13, with samples for transaction and application.
+// phase of ARCHITECTURE §13, with samples for transaction and application.
 #include "DaemonHarness.h"
 
 #include <QJsonArray>
@@ -130,7 +130,7 @@ private slots:
         QList<Sample> samples;
         parseExposition(m.body, &types, &samples);
         QVERIFY(!samples.isEmpty());
-        // DESIGN §13's pipeline phases all have a histogram; on one node
+        // ARCHITECTURE §13's pipeline phases all have a histogram; on one node
         // without peers only some have samples.
         for (const char *phase : {"transaction", "broadcast", "reception", "application", "event_handlers", "websocket"})
             QVERIFY2(histogramCount(types, samples, QLatin1String(phase)) >= 0, phase);

@@ -70,7 +70,7 @@ const node = await createLibp2p({
       emitSelf: false,
       allowPublishToZeroTopicPeers: true,
       floodPublish: true,
-      // Small test networks: as deltanode's defaults (DESIGN §9).
+      // Small test networks: as deltanode's defaults (ARCHITECTURE §9).
       D: 4,
       Dlo: 2,
       Dhi: 8,

@@ -1,4 +1,4 @@
-// The host ABI (DESIGN §7 + storage_scan): every host function, driven through
+// The host ABI (ARCHITECTURE §7 + storage_scan): every host function, driven through
 // tests/wasm/abi_all.wat scripts on a real ExecutorPool, with checked results.
 #include "RuntimeFixture.h"
 

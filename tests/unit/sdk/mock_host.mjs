@@ -1,4 +1,4 @@
-// A stand-in for the node's host ABI (DESIGN §7) so the sample apps and the
+// A stand-in for the node's host ABI (ARCHITECTURE §7) so the sample apps and the
 // C SDK can be exercised before/without the engine. It is deliberately
 // simple: one in-memory store, a fresh instance per call, writes committed
 // only when the call neither traps nor returns an error.

@@ -21,7 +21,7 @@ using dn::test::WasmModuleInfo;
 
 namespace {
 
-// The host ABI (DESIGN §7 + storage_scan): every pointer/length is u64.
+// The host ABI (ARCHITECTURE §7 + storage_scan): every pointer/length is u64.
 const QMap<QString, QString> kAbi = {
     {"register_len", "(i64)->(i64)"},      {"read_register", "(i64,i64)->(i32)"},
     {"input", "(i64)->()"},                {"value_return", "(i64)->()"},

@@ -1,4 +1,4 @@
-// Hybrid logical clock (DESIGN §4): monotonic stamps, the logical counter,
+// Hybrid logical clock (ARCHITECTURE §4): monotonic stamps, the logical counter,
 // remote adoption and the 5 s drift refusal, ms conversions.
 #include "state/Hlc.h"
 

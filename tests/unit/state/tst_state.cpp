@@ -1,4 +1,4 @@
-// ContextState (DESIGN §5) merge rules: LWW registers and tombstones,
+// ContextState (ARCHITECTURE §5) merge rules: LWW registers and tombstones,
 // PN-counters, and the incremental order-independent root hash.
 #include "StateTestUtil.h"
 #include "state/ContextState.h"

@@ -181,7 +181,7 @@ void TstStateStore::persistsAcrossReopen() {
 }
 
 void TstStateStore::applyCostStaysSmall() {
-    // DESIGN §14 targets <= 50 us median per merged Put incl. the batch write;
+    // ARCHITECTURE §14 targets <= 50 us median per merged Put incl. the batch write;
     // the bound here is loose (shared machines) and catches an O(state) apply.
     ContextState s(*store_, ctx_);
     constexpr int kN = 20000;
