@@ -32,6 +32,7 @@ Rectangle {
                     text: cell.modelData.title + (header.proxy && header.proxy.sortRoleName === cell.modelData.role
                                                   ? (header.proxy.descending ? "  ▼" : "  ▲") : "")
                     font.bold: true
+                    rightPadding: 8  // as the cells below: a gap before the next column's title
                     color: cell.activeFocus ? Theme.accent : Theme.mutedText
                     elide: Text.ElideRight
                     verticalAlignment: Text.AlignVCenter

@@ -107,7 +107,12 @@ void GuiWalkthrough::initTestCase() {
     auto loaded = window_->load();
     QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
     QQuickWindow *w = window_->window();
-    w->resize(1440, 900);
+    // DN_GUI_WINDOW_SIZE=WxH walks the same pages in another window size
+    // (e.g. 960x600, the smallest the window allows) for screenshots.
+    QSize size(1440, 900);
+    if (const QStringList wh = qEnvironmentVariable("DN_GUI_WINDOW_SIZE").split(QLatin1Char('x')); wh.size() == 2)
+        size = QSize(wh[0].toInt(), wh[1].toInt()).expandedTo(QSize(320, 240));
+    w->resize(size);
     w->show();
     w->requestActivate();  // the page shortcuts (Ctrl+1…7) go to the active window
     QVERIFY(QTest::qWaitForWindowActive(w));
