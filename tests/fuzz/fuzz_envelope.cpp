@@ -54,6 +54,19 @@ void fuzzEnvelope(QByteArrayView in) {
         if (!again || !(*again == d->body)) std::abort();
         if (d->body.parents.empty()) std::abort();
     }
+    // The receive path parses once and opens the parsed form: it must accept
+    // exactly what the one-step open accepts, with the same delta.
+    const QByteArray bytes = in.toByteArray();
+    auto parsed = parseEnvelope(bytes);
+    const Delta *direct = std::get_if<Delta>(&r);
+    if (!parsed) {
+        if (direct) std::abort();
+        return;
+    }
+    const OpenResult viaParsed = openEnvelope(*parsed, contextKey(), contextId());
+    const Delta *d2 = std::get_if<Delta>(&viaParsed);
+    if (bool(direct) != bool(d2)) std::abort();
+    if (direct && (d2->id != direct->id || d2->bodyBytes != direct->bodyBytes)) std::abort();
 }
 
 void fuzzBody(QByteArrayView in) {
