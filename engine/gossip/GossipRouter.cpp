@@ -45,7 +45,7 @@ QByteArray seqnoBytes(quint64 v) {
 GossipRouter::GossipRouter(GossipConfig config, Ed25519Key identity, GossipTransport *transport, Clock clock)
     : config_(config),
       key_(std::move(identity)),
-      selfId_(peerIdBytes(key_.publicKey())),
+      selfId_(PeerId::fromPublicKey(key_.publicKey())),
       transport_(transport),
       clock_(clock ? std::move(clock) : Clock(steadyMs)),
       rng_(seedFrom(config.seed)),
@@ -59,48 +59,42 @@ GossipRouter::~GossipRouter() = default;
 
 // --- helpers ---
 
-bool GossipRouter::supportsV11(const QByteArray &peer) const {
+bool GossipRouter::supportsV11(const PeerId &peer) const {
     auto it = peers_.find(peer);
     return it != peers_.end() && it->second.protocol != kMeshsubV10;
 }
 
-std::vector<QByteArray> GossipRouter::pickRandom(std::vector<QByteArray> candidates, int count) {
-    std::shuffle(candidates.begin(), candidates.end(), rng_);
-    if (count >= 0 && static_cast<int>(candidates.size()) > count) candidates.resize(static_cast<size_t>(count));
-    return candidates;
-}
-
-std::vector<QByteArray> GossipRouter::topicPeersWhere(const QString &topic,
-                                                      const std::function<bool(const QByteArray &)> &keep) const {
-    std::vector<QByteArray> out;
+std::vector<PeerId> GossipRouter::topicPeersWhere(const QString &topic,
+                                                  const std::function<bool(const PeerId &)> &keep) const {
+    std::vector<PeerId> out;
     auto it = topicPeers_.find(topic);
     if (it == topicPeers_.end()) return out;
-    for (const QByteArray &p : it->second)
+    for (const PeerId &p : it->second)
         if (keep(p)) out.push_back(p);
     return out;
 }
 
-void GossipRouter::addBackoff(const QString &topic, const QByteArray &peer, qint64 ms) {
+void GossipRouter::addBackoff(const QString &topic, const PeerId &peer, qint64 ms) {
     qint64 &until = backoff_[{topic, peer}];
     until = std::max(until, now() + ms);
 }
 
-bool GossipRouter::backoffActive(const QString &topic, const QByteArray &peer, qint64 slackMs) const {
+bool GossipRouter::backoffActive(const QString &topic, const PeerId &peer, qint64 slackMs) const {
     auto it = backoff_.find({topic, peer});
     return it != backoff_.end() && now() < it->second + slackMs;
 }
 
-bool GossipRouter::inBackoff(const QString &topic, const QByteArray &peerId) const {
+bool GossipRouter::inBackoff(const QString &topic, const PeerId &peerId) const {
     return backoffActive(topic, peerId, 0);
 }
 
 // --- sending ---
 
-void GossipRouter::sendData(const QByteArray &peer, const QByteArray &rpc) {
+void GossipRouter::sendData(const PeerId &peer, const QByteArray &rpc) {
     if (!transport_->sendRpc(peer, rpc, false)) ++counters_.droppedRpcs;
 }
 
-void GossipRouter::sendControl(const QByteArray &peer, const ControlOut &out) {
+void GossipRouter::sendControl(const PeerId &peer, const ControlOut &out) {
     if (out.empty()) return;
     const bool v11 = supportsV11(peer);
     pb::ControlMessage ctl;
@@ -147,13 +141,13 @@ void GossipRouter::announce(const QString &topic, bool subscribe) {
         if (!transport_->sendRpc(peer, bytes, true)) ++counters_.droppedRpcs;
 }
 
-void GossipRouter::forward(const QString &topic, const QByteArray &encoded, const QByteArray &source,
-                           const QByteArray &author) {
+void GossipRouter::forward(const QString &topic, const QByteArray &encoded, const PeerId &source,
+                           const PeerId &author) {
     auto it = mesh_.find(topic);
     if (it == mesh_.end()) return;
     const PeerSet targets = it->second;  // a send never re-enters, but stay safe against handlers
     const QByteArray rpc = gossip_rpc::withMessages({encoded});
-    for (const QByteArray &p : targets)
+    for (const PeerId &p : targets)
         if (p != source && p != author) sendData(p, rpc);
 }
 
@@ -176,21 +170,21 @@ void GossipRouter::join(const QString &topic) {
     PeerSet mesh;
     // Fanout peers already carry our messages on this topic: keep them.
     if (auto f = fanout_.find(topic); f != fanout_.end()) {
-        for (const QByteArray &p : f->second)
+        for (const PeerId &p : f->second)
             if (!backoffActive(topic, p, config_.heartbeatIntervalMs)) mesh.insert(p);
         fanout_.erase(f);
         lastPublish_.erase(topic);
     }
     const int missing = config_.d - static_cast<int>(mesh.size());
     if (missing > 0) {
-        auto candidates = topicPeersWhere(topic, [&](const QByteArray &p) {
+        auto candidates = topicPeersWhere(topic, [&](const PeerId &p) {
             return !mesh.count(p) && !backoffActive(topic, p, config_.heartbeatIntervalMs);
         });
-        for (const QByteArray &p : pickRandom(std::move(candidates), missing)) mesh.insert(p);
+        for (const PeerId &p : pickRandom(std::move(candidates), missing)) mesh.insert(p);
     }
     mesh_[topic] = mesh;
     qCDebug(lcGossip) << "joined" << topic << "with" << mesh.size() << "mesh peers";
-    for (const QByteArray &p : mesh) {
+    for (const PeerId &p : mesh) {
         ControlOut out;
         out.graft.insert(topic);
         sendControl(p, out);
@@ -202,7 +196,7 @@ void GossipRouter::leave(const QString &topic) {
     if (it == mesh_.end()) return;
     const PeerSet mesh = std::move(it->second);
     mesh_.erase(it);
-    for (const QByteArray &p : mesh) {
+    for (const PeerId &p : mesh) {
         addBackoff(topic, p, config_.unsubscribeBackoffMs);
         ControlOut out;
         out.prune[topic] = config_.unsubscribeBackoffMs;
@@ -232,27 +226,27 @@ Result<QByteArray> GossipRouter::publish(const QString &topic, const QByteArray 
     mcache_.put(id, topic, encoded);
     ++counters_.published;
 
-    std::vector<QByteArray> targets;
+    std::vector<PeerId> targets;
     if (config_.floodPublish) {
-        targets = topicPeersWhere(topic, [](const QByteArray &) { return true; });
+        targets = topicPeersWhere(topic, [](const PeerId &) { return true; });
     } else if (auto m = mesh_.find(topic); m != mesh_.end()) {
         targets.assign(m->second.begin(), m->second.end());
     } else {
         PeerSet &fan = fanout_[topic];
         if (fan.empty()) {
-            auto candidates = topicPeersWhere(topic, [](const QByteArray &) { return true; });
-            for (const QByteArray &p : pickRandom(std::move(candidates), config_.d)) fan.insert(p);
+            auto candidates = topicPeersWhere(topic, [](const PeerId &) { return true; });
+            for (const PeerId &p : pickRandom(std::move(candidates), config_.d)) fan.insert(p);
         }
         lastPublish_[topic] = now();
         targets.assign(fan.begin(), fan.end());
     }
-    for (const QByteArray &p : targets) sendData(p, rpc);
+    for (const PeerId &p : targets) sendData(p, rpc);
     return id;
 }
 
 // --- peers ---
 
-void GossipRouter::peerAdded(const QByteArray &peerId, const QString &protocol, bool outbound) {
+void GossipRouter::peerAdded(const PeerId &peerId, const QString &protocol, bool outbound) {
     if (!protocol.startsWith(QLatin1String("/meshsub/1."))) {
         qCWarning(lcGossip) << "ignoring peer with protocol" << protocol;
         return;
@@ -270,7 +264,7 @@ void GossipRouter::peerAdded(const QByteArray &peerId, const QString &protocol, 
     if (!transport_->sendRpc(peerId, gossip_rpc::encode(hello), true)) ++counters_.droppedRpcs;
 }
 
-void GossipRouter::peerRemoved(const QByteArray &peerId) {
+void GossipRouter::peerRemoved(const PeerId &peerId) {
     auto it = peers_.find(peerId);
     if (it == peers_.end()) return;
     for (const QString &t : it->second.topics) {
@@ -285,15 +279,15 @@ void GossipRouter::peerRemoved(const QByteArray &peerId) {
     peers_.erase(it);
 }
 
-void GossipRouter::noteOversizedRpc(const QByteArray &) { ++counters_.tooLarge; }
+void GossipRouter::noteOversizedRpc(const PeerId &) { ++counters_.tooLarge; }
 
 // --- queries ---
 
 namespace {
-QList<QByteArray> listOf(const std::map<QString, std::set<QByteArray>> &m, const QString &topic) {
-    QList<QByteArray> out;
+QList<PeerId> listOf(const std::map<QString, std::set<PeerId>> &m, const QString &topic) {
+    QList<PeerId> out;
     if (auto it = m.find(topic); it != m.end())
-        for (const QByteArray &p : it->second) out.append(p);
+        for (const PeerId &p : it->second) out.append(p);
     return out;
 }
 }  // namespace
@@ -304,19 +298,19 @@ QStringList GossipRouter::topics() const {
     return out;
 }
 
-QList<QByteArray> GossipRouter::meshPeers(const QString &topic) const { return listOf(mesh_, topic); }
-QList<QByteArray> GossipRouter::fanoutPeers(const QString &topic) const { return listOf(fanout_, topic); }
-QList<QByteArray> GossipRouter::topicPeers(const QString &topic) const { return listOf(topicPeers_, topic); }
+QList<PeerId> GossipRouter::meshPeers(const QString &topic) const { return listOf(mesh_, topic); }
+QList<PeerId> GossipRouter::fanoutPeers(const QString &topic) const { return listOf(fanout_, topic); }
+QList<PeerId> GossipRouter::topicPeers(const QString &topic) const { return listOf(topicPeers_, topic); }
 
-QStringList GossipRouter::peerTopics(const QByteArray &peerId) const {
+QStringList GossipRouter::peerTopics(const PeerId &peerId) const {
     QStringList out;
     if (auto it = peers_.find(peerId); it != peers_.end())
         for (const QString &t : it->second.topics) out.append(t);
     return out;
 }
 
-QList<QByteArray> GossipRouter::peers() const {
-    QList<QByteArray> out;
+QList<PeerId> GossipRouter::peers() const {
+    QList<PeerId> out;
     for (const auto &[p, _] : peers_) out.append(p);
     return out;
 }

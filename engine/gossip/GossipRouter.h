@@ -12,6 +12,7 @@
 // deliver asynchronously. Containers are ordered so that, with a fixed seed
 // and clock, every run makes the same choices (the tests rely on it).
 #include "crypto/Ed25519.h"
+#include "crypto/PeerId.h"
 #include "gossip/GossipConfig.h"
 #include "gossip/GossipTransport.h"
 #include "gossip/GossipTypes.h"
@@ -23,6 +24,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <random>
@@ -41,7 +43,7 @@ public:
     // A first, verified copy of a message on a topic we subscribe to. The
     // handler may call back into the router (publish, subscribe, ...).
     using MessageHandler = std::function<void(const QString &topic, const QByteArray &data,
-                                              const QByteArray &fromPeer, const QByteArray &msgId)>;
+                                              const PeerId &fromPeer, const QByteArray &msgId)>;
 
     // `transport` must outlive the router. An empty clock means the steady clock.
     GossipRouter(GossipConfig config, Ed25519Key identity, GossipTransport *transport, Clock clock = {});
@@ -64,16 +66,16 @@ public:
     Result<QByteArray> publish(const QString &topic, const QByteArray &data);
 
     QStringList topics() const;                             // our subscriptions
-    QList<QByteArray> meshPeers(const QString &topic) const;
-    QList<QByteArray> fanoutPeers(const QString &topic) const;
-    QList<QByteArray> topicPeers(const QString &topic) const; // peers subscribed to topic
-    QStringList peerTopics(const QByteArray &peerId) const;
-    QList<QByteArray> peers() const;
+    QList<PeerId> meshPeers(const QString &topic) const;
+    QList<PeerId> fanoutPeers(const QString &topic) const;
+    QList<PeerId> topicPeers(const QString &topic) const;  // peers subscribed to topic
+    QStringList peerTopics(const PeerId &peerId) const;
+    QList<PeerId> peers() const;
     bool isSubscribed(const QString &topic) const { return subscriptions_.count(topic) != 0; }
     // True while we would refuse a GRAFT from `peerId` on `topic` (or not graft it).
-    bool inBackoff(const QString &topic, const QByteArray &peerId) const;
+    bool inBackoff(const QString &topic, const PeerId &peerId) const;
     const GossipCounters &counters() const { return counters_; }
-    const QByteArray &localPeerId() const { return selfId_; }
+    const PeerId &localPeerId() const { return selfId_; }
     const GossipConfig &config() const { return config_; }
     int seenCount() const { return seen_.size(); }
     int cachedMessages() const { return mcache_.size(); }
@@ -82,12 +84,12 @@ public:
     // A peer that speaks `protocol` ("/meshsub/1.1.0" or "/meshsub/1.0.0");
     // `outbound` when we dialed it (counts towards D_out). Sends it our
     // subscriptions. A second call for a known peer only updates it.
-    void peerAdded(const QByteArray &peerId, const QString &protocol, bool outbound);
-    void peerRemoved(const QByteArray &peerId);
+    void peerAdded(const PeerId &peerId, const QString &protocol, bool outbound);
+    void peerRemoved(const PeerId &peerId);
     // One RPC (no length prefix) received from peerId.
-    void handleRpc(const QByteArray &peerId, const QByteArray &rpcBytes);
+    void handleRpc(const PeerId &peerId, const QByteArray &rpcBytes);
     // A frame the transport refused to read because it was over maxMessageSize.
-    void noteOversizedRpc(const QByteArray &peerId);
+    void noteOversizedRpc(const PeerId &peerId);
     // Mesh and fanout maintenance, gossip emission, cache aging. Every
     // heartbeatIntervalMs (GossipService drives it with a QTimer).
     void heartbeat();
@@ -108,37 +110,41 @@ private:
         QList<QByteArray> iwant;
         bool empty() const { return graft.empty() && prune.empty() && ihave.empty() && iwant.empty(); }
     };
-    using PeerSet = std::set<QByteArray>;
+    using PeerSet = std::set<PeerId>;
 
     qint64 now() const { return clock_(); }
-    bool supportsV11(const QByteArray &peer) const;
-    std::vector<QByteArray> pickRandom(std::vector<QByteArray> candidates, int count);
-    std::vector<QByteArray> topicPeersWhere(const QString &topic,
-                                            const std::function<bool(const QByteArray &)> &keep) const;
-    void addBackoff(const QString &topic, const QByteArray &peer, qint64 ms);
-    bool backoffActive(const QString &topic, const QByteArray &peer, qint64 slackMs) const;
+    bool supportsV11(const PeerId &peer) const;
+    // Up to `count` of `candidates` (all when negative) in random order.
+    template <typename T>
+    std::vector<T> pickRandom(std::vector<T> candidates, int count) {
+        std::shuffle(candidates.begin(), candidates.end(), rng_);
+        if (count >= 0 && static_cast<int>(candidates.size()) > count) candidates.resize(static_cast<size_t>(count));
+        return candidates;
+    }
+    std::vector<PeerId> topicPeersWhere(const QString &topic, const std::function<bool(const PeerId &)> &keep) const;
+    void addBackoff(const QString &topic, const PeerId &peer, qint64 ms);
+    bool backoffActive(const QString &topic, const PeerId &peer, qint64 slackMs) const;
 
     void join(const QString &topic);
     void leave(const QString &topic);
     void announce(const QString &topic, bool subscribe);
-    void sendData(const QByteArray &peer, const QByteArray &rpc);
-    void sendControl(const QByteArray &peer, const ControlOut &out);
-    void forward(const QString &topic, const QByteArray &encoded, const QByteArray &source,
-                 const QByteArray &author);
+    void sendData(const PeerId &peer, const QByteArray &rpc);
+    void sendControl(const PeerId &peer, const ControlOut &out);
+    void forward(const QString &topic, const QByteArray &encoded, const PeerId &source, const PeerId &author);
 
     // Receive path (GossipRouterReceive.cpp).
-    void handleSubscriptions(const QByteArray &peer, PeerState &state, const deltanode::gossipsub::RPC &rpc);
-    void handleMessage(const QByteArray &peer, const deltanode::gossipsub::Message &msg);
-    void handleControl(const QByteArray &peer, PeerState &state, const deltanode::gossipsub::ControlMessage &ctl);
+    void handleSubscriptions(const PeerId &peer, PeerState &state, const deltanode::gossipsub::RPC &rpc);
+    void handleMessage(const PeerId &peer, const deltanode::gossipsub::Message &msg);
+    void handleControl(const PeerId &peer, PeerState &state, const deltanode::gossipsub::ControlMessage &ctl);
 
     // Heartbeat parts (GossipRouterHeartbeat.cpp).
-    void maintainMesh(const QString &topic, PeerSet &mesh, std::map<QByteArray, ControlOut> &out);
-    void maintainFanout(qint64 nowMs, std::map<QByteArray, ControlOut> &out);
-    void emitGossip(const QString &topic, const PeerSet &exclude, std::map<QByteArray, ControlOut> &out);
+    void maintainMesh(const QString &topic, PeerSet &mesh, std::map<PeerId, ControlOut> &out);
+    void maintainFanout(qint64 nowMs, std::map<PeerId, ControlOut> &out);
+    void emitGossip(const QString &topic, const PeerSet &exclude, std::map<PeerId, ControlOut> &out);
 
     GossipConfig config_;
     Ed25519Key key_;
-    QByteArray selfId_;
+    PeerId selfId_;
     GossipTransport *transport_;
     Clock clock_;
     MessageIdFn msgIdFn_ = defaultMessageId;
@@ -146,14 +152,14 @@ private:
     std::mt19937_64 rng_;
     quint64 nextSeqno_;
 
-    std::map<QByteArray, PeerState> peers_;
+    std::map<PeerId, PeerState> peers_;
     std::map<QString, PeerSet> topicPeers_;
     std::set<QString> subscriptions_;
     std::map<QString, PeerSet> mesh_;    // exactly our subscribed topics
     std::map<QString, PeerSet> fanout_;  // topics we publish to without subscribing
     std::map<QString, qint64> lastPublish_;
-    std::map<std::pair<QString, QByteArray>, qint64> backoff_;  // (topic, peer) -> until (ms)
-    std::map<QByteArray, ControlOut> pendingControl_;          // dropped GRAFT/PRUNE to retry
+    std::map<std::pair<QString, PeerId>, qint64> backoff_;  // (topic, peer) -> until (ms)
+    std::map<PeerId, ControlOut> pendingControl_;          // dropped GRAFT/PRUNE to retry
 
     MessageCache mcache_;
     SeenCache seen_;

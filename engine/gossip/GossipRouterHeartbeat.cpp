@@ -26,12 +26,12 @@ void GossipRouter::heartbeat() {
         st.idsAsked = 0;
     }
 
-    std::map<QByteArray, ControlOut> out;
+    std::map<PeerId, ControlOut> out;
     for (auto &[topic, mesh] : mesh_) maintainMesh(topic, mesh, out);
     maintainFanout(nowMs, out);
 
     // GRAFT/PRUNE the transport dropped earlier, if still true.
-    std::map<QByteArray, ControlOut> retry;
+    std::map<PeerId, ControlOut> retry;
     retry.swap(pendingControl_);
     for (auto &[peer, r] : retry) {
         if (!peers_.count(peer)) continue;
@@ -48,28 +48,28 @@ void GossipRouter::heartbeat() {
     seen_.expire(nowMs);
 }
 
-void GossipRouter::maintainMesh(const QString &topic, PeerSet &mesh, std::map<QByteArray, ControlOut> &out) {
+void GossipRouter::maintainMesh(const QString &topic, PeerSet &mesh, std::map<PeerId, ControlOut> &out) {
     const qint64 slack = config_.heartbeatIntervalMs;
-    auto graftable = [&](const QByteArray &p) { return !mesh.count(p) && !backoffActive(topic, p, slack); };
-    auto isOutbound = [&](const QByteArray &p) {
+    auto graftable = [&](const PeerId &p) { return !mesh.count(p) && !backoffActive(topic, p, slack); };
+    auto isOutbound = [&](const PeerId &p) {
         auto it = peers_.find(p);
         return it != peers_.end() && it->second.outbound;
     };
-    auto graft = [&](const QByteArray &p) {
+    auto graft = [&](const PeerId &p) {
         mesh.insert(p);
         out[p].graft.insert(topic);
     };
 
     if (static_cast<int>(mesh.size()) < config_.dLo) {
         const int missing = config_.d - static_cast<int>(mesh.size());
-        for (const QByteArray &p : pickRandom(topicPeersWhere(topic, graftable), missing)) graft(p);
+        for (const PeerId &p : pickRandom(topicPeersWhere(topic, graftable), missing)) graft(p);
     }
 
     if (static_cast<int>(mesh.size()) > config_.dHi) {
         // Keep D at random, but with at least D_out outbound peers among them:
         // inbound peers at the end of the kept part make room for outbound
         // ones from the pruned part.
-        std::vector<QByteArray> order = pickRandom(std::vector<QByteArray>(mesh.begin(), mesh.end()), -1);
+        std::vector<PeerId> order = pickRandom(std::vector<PeerId>(mesh.begin(), mesh.end()), -1);
         const size_t keep = static_cast<size_t>(std::max(0, config_.d));
         int outbound = 0;
         for (size_t i = 0; i < keep; ++i) outbound += isOutbound(order[i]) ? 1 : 0;
@@ -92,17 +92,17 @@ void GossipRouter::maintainMesh(const QString &topic, PeerSet &mesh, std::map<QB
 
     if (static_cast<int>(mesh.size()) >= config_.dLo) {
         int outbound = 0;
-        for (const QByteArray &p : mesh) outbound += isOutbound(p) ? 1 : 0;
+        for (const PeerId &p : mesh) outbound += isOutbound(p) ? 1 : 0;
         if (outbound < config_.dOut) {
-            auto candidates = topicPeersWhere(topic, [&](const QByteArray &p) { return graftable(p) && isOutbound(p); });
-            for (const QByteArray &p : pickRandom(std::move(candidates), config_.dOut - outbound)) graft(p);
+            auto candidates = topicPeersWhere(topic, [&](const PeerId &p) { return graftable(p) && isOutbound(p); });
+            for (const PeerId &p : pickRandom(std::move(candidates), config_.dOut - outbound)) graft(p);
         }
     }
 
     emitGossip(topic, mesh, out);
 }
 
-void GossipRouter::maintainFanout(qint64 nowMs, std::map<QByteArray, ControlOut> &out) {
+void GossipRouter::maintainFanout(qint64 nowMs, std::map<PeerId, ControlOut> &out) {
     for (auto it = lastPublish_.begin(); it != lastPublish_.end();) {
         if (it->second + config_.fanoutTtlMs <= nowMs) {
             fanout_.erase(it->first);
@@ -115,21 +115,21 @@ void GossipRouter::maintainFanout(qint64 nowMs, std::map<QByteArray, ControlOut>
         // Peers that unsubscribed or left are removed as it happens; refill.
         const int missing = config_.d - static_cast<int>(fan.size());
         if (missing > 0) {
-            auto candidates = topicPeersWhere(topic, [&](const QByteArray &p) { return !fan.count(p); });
-            for (const QByteArray &p : pickRandom(std::move(candidates), missing)) fan.insert(p);
+            auto candidates = topicPeersWhere(topic, [&](const PeerId &p) { return !fan.count(p); });
+            for (const PeerId &p : pickRandom(std::move(candidates), missing)) fan.insert(p);
         }
         emitGossip(topic, fan, out);
     }
 }
 
-void GossipRouter::emitGossip(const QString &topic, const PeerSet &exclude, std::map<QByteArray, ControlOut> &out) {
+void GossipRouter::emitGossip(const QString &topic, const PeerSet &exclude, std::map<PeerId, ControlOut> &out) {
     const QList<QByteArray> ids = mcache_.gossipIds(topic);
     if (ids.isEmpty()) return;
-    auto candidates = topicPeersWhere(topic, [&](const QByteArray &p) { return !exclude.count(p); });
+    auto candidates = topicPeersWhere(topic, [&](const PeerId &p) { return !exclude.count(p); });
     // Adaptive gossip (v1.1): a GossipFactor share of the candidates, at least D_lazy.
     const int share = static_cast<int>(std::lround(config_.gossipFactor * static_cast<double>(candidates.size())));
     const int target = std::max(config_.dLazy, share);
-    for (const QByteArray &p : pickRandom(std::move(candidates), target)) {
+    for (const PeerId &p : pickRandom(std::move(candidates), target)) {
         QList<QByteArray> mine = ids;
         if (mine.size() > config_.maxIHaveLength) {
             // Too many to advertise: a random subset per peer, so that

@@ -23,7 +23,7 @@ namespace {
 constexpr quint64 kMaxPeerBackoffSeconds = 24 * 3600;
 }  // namespace
 
-void GossipRouter::handleRpc(const QByteArray &peerId, const QByteArray &rpcBytes) {
+void GossipRouter::handleRpc(const PeerId &peerId, const QByteArray &rpcBytes) {
     auto it = peers_.find(peerId);
     if (it == peers_.end()) {
         ++counters_.unknownPeerRpcs;
@@ -46,7 +46,7 @@ void GossipRouter::handleRpc(const QByteArray &peerId, const QByteArray &rpcByte
     if (it != peers_.end() && rpc.has_control()) handleControl(peerId, it->second, rpc.control());
 }
 
-void GossipRouter::handleSubscriptions(const QByteArray &peer, PeerState &state, const pb::RPC &rpc) {
+void GossipRouter::handleSubscriptions(const PeerId &peer, PeerState &state, const pb::RPC &rpc) {
     for (const pb::RPC::SubOpts &sub : rpc.subscriptions()) {
         if (!sub.has_topicid() || sub.topicid().empty()) continue;
         if (sub.topicid().size() > static_cast<size_t>(config_.maxTopicLength)) continue;
@@ -71,14 +71,22 @@ void GossipRouter::handleSubscriptions(const QByteArray &peer, PeerState &state,
     }
 }
 
-void GossipRouter::handleMessage(const QByteArray &peer, const pb::Message &msg) {
+void GossipRouter::handleMessage(const PeerId &peer, const pb::Message &msg) {
     const QString topic = QString::fromUtf8(toQt(msg.topic()));
     if (!subscriptions_.count(topic)) {
         // go-libp2p-pubsub does the same: we neither deliver nor relay topics we left.
         ++counters_.unsubscribedTopic;
         return;
     }
-    const GossipMessage view{toQt(msg.from()), toQt(msg.seqno()), topic, toQt(msg.data())};
+    // StrictSign needs the author's key inlined in `from`: anything but an
+    // Ed25519 peer id could never verify, so it is refused as such up front.
+    const auto from = PeerId::fromBytes(toQt(msg.from()));
+    if (!from) {
+        ++counters_.invalidSignature;
+        qCDebug(lcGossip) << "rejected message whose author is not an Ed25519 peer id on" << topic;
+        return;
+    }
+    const GossipMessage view{*from, toQt(msg.seqno()), topic, toQt(msg.data())};
     if (view.from == selfId_) {  // our own message coming back around
         ++counters_.duplicates;
         return;
@@ -105,7 +113,7 @@ void GossipRouter::handleMessage(const QByteArray &peer, const pb::Message &msg)
     if (handler_) handler_(topic, view.data, view.from, id);
 }
 
-void GossipRouter::handleControl(const QByteArray &peer, PeerState &state, const pb::ControlMessage &ctl) {
+void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb::ControlMessage &ctl) {
     ControlOut reply;
     std::set<QByteArray> asked;
     QList<QByteArray> answers;

@@ -1,6 +1,5 @@
 #include "gossip/GossipService.h"
 
-#include "crypto/Base58.h"
 #include "gossip/RpcFrameReader.h"
 #include "net/Host.h"
 
@@ -27,9 +26,9 @@ GossipService::GossipService(Host *host, GossipServiceConfig config, QObject *pa
       host_(host),
       config_(config),
       router_(std::make_unique<GossipRouter>(config.router, host->identity(), static_cast<GossipTransport *>(this))) {
-    router_->setMessageHandler([this](const QString &topic, const QByteArray &data, const QByteArray &from,
+    router_->setMessageHandler([this](const QString &topic, const QByteArray &data, const PeerId &from,
                                       const QByteArray &id) {
-        emit message(topic, data, base58Encode(from), id);
+        emit message(topic, data, from.toBase58(), id);
     });
     heartbeat_.setTimerType(Qt::CoarseTimer);
     connect(&heartbeat_, &QTimer::timeout, this, [this] {
@@ -78,11 +77,11 @@ GossipService::Link *GossipService::link(const QString &peer, bool create) {
     auto it = links_.find(peer);
     if (it != links_.end()) return &it->second;
     if (!create) return nullptr;
-    const auto raw = base58Decode(peer);
-    if (!raw) return nullptr;
+    const auto id = PeerId::fromBase58(peer);
+    if (!id) return nullptr;
     Link &l = links_[peer];
     l.peer = peer;
-    l.id = *raw;
+    l.id = *id;
     l.queue = std::make_unique<OutboundQueue>(config_.queue);
     names_.insert(l.id, peer);
     return &l;
@@ -179,7 +178,7 @@ void GossipService::onOutboundLost(const QString &peer) {
     l->queue->clear();
 }
 
-bool GossipService::sendRpc(const QByteArray &peerId, const QByteArray &rpcBytes, bool control) {
+bool GossipService::sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) {
     const QString peer = names_.value(peerId);
     Link *l = peer.isEmpty() ? nullptr : link(peer, false);
     if (!l) return false;
@@ -259,9 +258,9 @@ void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
 // --- queries ---
 
 namespace {
-QStringList textIds(const QList<QByteArray> &ids) {
+QStringList textIds(const QList<PeerId> &ids) {
     QStringList out;
-    for (const QByteArray &id : ids) out.append(base58Encode(id));
+    for (const PeerId &id : ids) out.append(id.toBase58());
     return out;
 }
 }  // namespace
@@ -271,8 +270,8 @@ QStringList GossipService::topicPeers(const QString &topic) const { return textI
 QStringList GossipService::gossipPeers() const { return textIds(router_->peers()); }
 
 QStringList GossipService::peerTopics(const QString &peer) const {
-    const auto raw = base58Decode(peer);
-    return raw ? router_->peerTopics(*raw) : QStringList{};
+    const auto id = PeerId::fromBase58(peer);
+    return id ? router_->peerTopics(*id) : QStringList{};
 }
 
 int GossipService::queuedFrames(const QString &peer) const {

@@ -82,7 +82,7 @@ signals:
 private:
     struct Link {
         QString peer;
-        QByteArray id;
+        PeerId id;
         QPointer<Stream> out;
         bool opening = false;
         int openAttempts = 0;
@@ -90,7 +90,7 @@ private:
         std::unique_ptr<OutboundQueue> queue;
     };
 
-    bool sendRpc(const QByteArray &peerId, const QByteArray &rpcBytes, bool control) override;
+    bool sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) override;
 
     Link *link(const QString &peer, bool create);
     void onPeerIdentified(const QString &peer, const QStringList &protocols);
@@ -108,7 +108,7 @@ private:
     GossipServiceConfig config_;
     std::unique_ptr<GossipRouter> router_;
     std::map<QString, Link> links_;     // by text peer id
-    QHash<QByteArray, QString> names_;  // router peer id bytes -> text
+    QHash<PeerId, QString> names_;  // router peer id -> text
     QTimer heartbeat_;
     GossipServiceCounters serviceCounters_;
     bool started_ = false;

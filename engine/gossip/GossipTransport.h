@@ -3,6 +3,8 @@
 // RPC to one peer. Keeping it this small makes the router testable without
 // sockets (the tests implement it with an in-memory network) and lets the
 // production adapter (GossipService) own streams, framing and queues.
+#include "crypto/PeerId.h"
+
 #include <QByteArray>
 
 namespace dn {
@@ -22,7 +24,7 @@ public:
     //  - When the lane is full the RPC is dropped and false is returned; the
     //    router counts the drop and retries lost GRAFT/PRUNE later.
     //  - RPCs of one lane are written in the order they were queued.
-    virtual bool sendRpc(const QByteArray &peerId, const QByteArray &rpcBytes, bool control) = 0;
+    virtual bool sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) = 0;
 };
 
 }  // namespace dn

@@ -1,5 +1,7 @@
 #pragma once
 // Small value types shared by the gossipsub router, its codec and its adapter.
+#include "crypto/PeerId.h"
+
 #include <QByteArray>
 #include <QString>
 #include <functional>
@@ -14,7 +16,7 @@ inline const QString kMeshsubV10 = QStringLiteral("/meshsub/1.0.0");
 // One pubsub message as the router sees it (decoded, not yet trusted unless it
 // came out of verification).
 struct GossipMessage {
-    QByteArray from;  // author's peer id bytes
+    PeerId from;      // the author (on the wire: its peer id bytes)
     QByteArray seqno; // 8 bytes big endian
     QString topic;
     QByteArray data;
@@ -23,15 +25,13 @@ struct GossipMessage {
 // Message id function: all peers of a topic should agree on it.
 using MessageIdFn = std::function<QByteArray(const GossipMessage &)>;
 // The default, from ‖ seqno (go-libp2p-pubsub's DefaultMsgIdFn).
-inline QByteArray defaultMessageId(const GossipMessage &m) { return m.from + m.seqno; }
+inline QByteArray defaultMessageId(const GossipMessage &m) { return m.from.bytes() + m.seqno; }
 // js-libp2p gossipsub's StrictSign id: the author's PublicKey protobuf ‖ seqno,
-// i.e. `from` without its 2-byte identity-multihash header for Ed25519 ids.
-// Ids only meet on the wire in IHAVE/IWANT, so mixing the two functions costs
-// some redundant IWANTs (answered, then dropped as duplicates), not messages.
-inline QByteArray publicKeyMessageId(const GossipMessage &m) {
-    const bool inlined = m.from.size() == 38 && m.from.startsWith(QByteArrayView("\x00\x24", 2));
-    return (inlined ? m.from.mid(2) : m.from) + m.seqno;
-}
+// i.e. `from` without its 2-byte identity-multihash header (every PeerId is
+// an Ed25519 identity multihash). Ids only meet on the wire in IHAVE/IWANT, so
+// mixing the two functions costs some redundant IWANTs (answered, then
+// dropped as duplicates), not messages.
+inline QByteArray publicKeyMessageId(const GossipMessage &m) { return m.from.bytes().mid(2) + m.seqno; }
 
 // Monotonic counters, exported as Prometheus counters by the node.
 struct GossipCounters {

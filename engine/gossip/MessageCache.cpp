@@ -15,8 +15,7 @@ void MessageCache::put(const QByteArray &id, const QString &topic, const QByteAr
     windows_.front().push_back(WindowItem{id, topic});
 }
 
-std::optional<QByteArray> MessageCache::getForPeer(const QByteArray &id, const QByteArray &peer,
-                                                   int maxTransmissions) {
+std::optional<QByteArray> MessageCache::getForPeer(const QByteArray &id, const PeerId &peer, int maxTransmissions) {
     auto it = entries_.find(id);
     if (it == entries_.end()) return std::nullopt;
     int &count = it->sentTo[peer];

@@ -3,6 +3,8 @@
 // heartbeat windows, so that IWANT requests can be answered, and the ids of
 // the last `gossip` windows, which are advertised in IHAVE. Messages are kept
 // encoded (the pubsub Message protobuf) because they are only ever re-sent.
+#include "crypto/PeerId.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -25,7 +27,7 @@ public:
     // The encoded message for an IWANT from `peer`, counting the request;
     // nullopt when the id is not cached or the peer already got it
     // `maxTransmissions` times (v1.1 IWANT spam limit).
-    std::optional<QByteArray> getForPeer(const QByteArray &id, const QByteArray &peer, int maxTransmissions);
+    std::optional<QByteArray> getForPeer(const QByteArray &id, const PeerId &peer, int maxTransmissions);
 
     // Ids of `topic` in the gossip windows, newest window first.
     QList<QByteArray> gossipIds(const QString &topic) const;
@@ -39,7 +41,7 @@ private:
     struct Entry {
         QString topic;
         QByteArray bytes;
-        std::map<QByteArray, int> sentTo;  // IWANT answers per peer
+        std::map<PeerId, int> sentTo;  // IWANT answers per peer
     };
     struct WindowItem {
         QByteArray id;

@@ -28,7 +28,7 @@ Ed25519Key keyOf(char seed) { return *Ed25519Key::fromSeed(QByteArray(32, seed))
 
 struct NullTransport : GossipTransport {
     int sent = 0;
-    bool sendRpc(const QByteArray &, const QByteArray &, bool control) override {
+    bool sendRpc(const PeerId &, const QByteArray &, bool control) override {
         return control || (++sent % 7 != 0);  // refuse some data, as a full queue would
     }
 };
@@ -45,13 +45,13 @@ struct Harness {
     NullTransport transport;
     qint64 now = 0;
     GossipRouter router{fuzzConfig(), keyOf('\x01'), &transport, [this] { return now; }};
-    QByteArray peer = peerIdBytes(keyOf('\x02').publicKey());
+    PeerId peer = PeerId::fromPublicKey(keyOf('\x02').publicKey());
 
     Harness() {
         router.subscribe(QStringLiteral("t"));
         router.subscribe(QStringLiteral("topic"));
         router.peerAdded(peer, kMeshsubV11, true);
-        router.peerAdded(peerIdBytes(keyOf('\x03').publicKey()), kMeshsubV10, false);
+        router.peerAdded(PeerId::fromPublicKey(keyOf('\x03').publicKey()), kMeshsubV10, false);
     }
 };
 

@@ -22,7 +22,7 @@ namespace gpb = deltanode::gossipsub;
 struct Delivery {
     QString topic;
     QByteArray data;
-    QByteArray from;
+    PeerId from;
     QByteArray msgId;
 };
 
@@ -44,7 +44,7 @@ public:
             seed[0] = static_cast<char>(i + 1);
             seed[1] = static_cast<char>((i + 1) >> 8);
             node->key = *Ed25519Key::fromSeed(seed);
-            node->id = peerIdBytes(node->key.publicKey());
+            node->id = PeerId::fromPublicKey(node->key.publicKey());
             node->transport.net = this;
             node->transport.self = i;
             if (i < routers) {
@@ -53,7 +53,7 @@ public:
                 node->router = std::make_unique<GossipRouter>(c, node->key, &node->transport,
                                                               [this] { return nowMs; });
                 Node *raw = node.get();
-                node->router->setMessageHandler([raw](const QString &t, const QByteArray &d, const QByteArray &f,
+                node->router->setMessageHandler([raw](const QString &t, const QByteArray &d, const PeerId &f,
                                                       const QByteArray &id) {
                     raw->delivered.push_back(Delivery{t, d, f, id});
                 });
@@ -63,12 +63,12 @@ public:
     }
 
     GossipRouter &router(int i) { return *nodes[static_cast<size_t>(i)]->router; }
-    const QByteArray &id(int i) const { return nodes[static_cast<size_t>(i)]->id; }
+    const PeerId &id(int i) const { return nodes[static_cast<size_t>(i)]->id; }
     const Ed25519Key &key(int i) const { return nodes[static_cast<size_t>(i)]->key; }
     std::vector<Delivery> &delivered(int i) { return nodes[static_cast<size_t>(i)]->delivered; }
     std::vector<std::pair<int, gpb::RPC>> &inbox(int i) { return nodes[static_cast<size_t>(i)]->inbox; }
     int size() const { return static_cast<int>(nodes.size()); }
-    int indexOf(const QByteArray &peer) const {
+    int indexOf(const PeerId &peer) const {
         for (int i = 0; i < size(); ++i)
             if (nodes[static_cast<size_t>(i)]->id == peer) return i;
         return -1;
@@ -142,7 +142,7 @@ private:
     struct Transport : GossipTransport {
         SimNetwork *net = nullptr;
         int self = 0;
-        bool sendRpc(const QByteArray &peerId, const QByteArray &rpcBytes, bool control) override {
+        bool sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) override {
             if (net->queueLimit > 0 && static_cast<int>(net->queue.size()) >= net->queueLimit) return false;
             const int to = net->indexOf(peerId);
             if (to < 0) return false;
@@ -152,7 +152,7 @@ private:
     };
     struct Node {
         Ed25519Key key;
-        QByteArray id;
+        PeerId id;
         Transport transport;
         std::unique_ptr<GossipRouter> router;
         std::vector<Delivery> delivered;

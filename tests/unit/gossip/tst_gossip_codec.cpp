@@ -80,14 +80,15 @@ private slots:
 
     void messageIdFunctions() {
         const Ed25519Key key = *Ed25519Key::fromSeed(QByteArray(32, '\x07'));
-        const GossipMessage m{peerIdBytes(key.publicKey()), QByteArray::fromHex("0000000000000005"), "t", "d"};
-        QCOMPARE(defaultMessageId(m), m.from + m.seqno);
+        const GossipMessage m{PeerId::fromPublicKey(key.publicKey()), QByteArray::fromHex("0000000000000005"), "t", "d"};
+        QCOMPARE(defaultMessageId(m), m.from.bytes() + m.seqno);
         // js: PublicKey protobuf {Type: Ed25519, Data} then the seqno.
         QCOMPARE(publicKeyMessageId(m), QByteArray::fromHex("08011220") + key.publicKey().toByteArray() + m.seqno);
     }
 
     void messageCacheWindows() {
         MessageCache mc(5, 3);
+        const PeerId p = PeerId::fromPublicKey(Ed25519Key::fromSeed(QByteArray(32, 'p'))->publicKey());
         mc.put("a", "t", "A");
         mc.put("x", "other", "X");
         mc.shift();
@@ -99,22 +100,24 @@ private slots:
         QCOMPARE(mc.gossipIds("other"), QList<QByteArray>{"x"});
         mc.shift();  // "a" leaves the gossip windows but stays retrievable
         QCOMPARE(mc.gossipIds("t"), (QList<QByteArray>{"c", "b"}));
-        QCOMPARE(mc.getForPeer("a", "p", 3).value_or(QByteArray()), QByteArray("A"));
-        QCOMPARE(mc.getForPeer("c", "p", 3).value_or(QByteArray()), QByteArray("C"));
+        QCOMPARE(mc.getForPeer("a", p, 3).value_or(QByteArray()), QByteArray("A"));
+        QCOMPARE(mc.getForPeer("c", p, 3).value_or(QByteArray()), QByteArray("C"));
         mc.shift();
         mc.shift();  // window of "a" is now the sixth: gone
         QVERIFY(!mc.contains("a"));
         QVERIFY(mc.contains("b"));
-        QVERIFY(!mc.getForPeer("a", "p", 3));
+        QVERIFY(!mc.getForPeer("a", p, 3));
         QCOMPARE(mc.size(), 2);
     }
 
     void messageCacheTransmissionCap() {
         MessageCache mc(5, 3);
+        const PeerId p1 = PeerId::fromPublicKey(Ed25519Key::fromSeed(QByteArray(32, '1'))->publicKey());
+        const PeerId p2 = PeerId::fromPublicKey(Ed25519Key::fromSeed(QByteArray(32, '2'))->publicKey());
         mc.put("m", "t", "M");
-        for (int i = 0; i < 3; ++i) QVERIFY(mc.getForPeer("m", "p1", 3));
-        QVERIFY(!mc.getForPeer("m", "p1", 3));
-        QVERIFY(mc.getForPeer("m", "p2", 3));  // counted per peer
+        for (int i = 0; i < 3; ++i) QVERIFY(mc.getForPeer("m", p1, 3));
+        QVERIFY(!mc.getForPeer("m", p1, 3));
+        QVERIFY(mc.getForPeer("m", p2, 3));  // counted per peer
     }
 
     void seenCacheExpires() {

@@ -91,7 +91,7 @@ private slots:
         net.router(0).subscribe(kTopic);
         net.pump();
         QCOMPARE(countGrafts(net, 1, kTopic), 1);
-        QCOMPARE(net.router(0).meshPeers(kTopic), QList<QByteArray>{net.id(1)});
+        QCOMPARE(net.router(0).meshPeers(kTopic), QList<PeerId>{net.id(1)});
         net.inbox(1).clear();
         net.router(0).unsubscribe(kTopic);
         net.pump();
@@ -120,7 +120,7 @@ private slots:
         }
         net.heartbeatAll();  // t = 6 s: backoff plus one heartbeat of slack is over
         QCOMPARE(countGrafts(net, 1, kTopic), 1);
-        QCOMPARE(net.router(0).meshPeers(kTopic), QList<QByteArray>{net.id(1)});
+        QCOMPARE(net.router(0).meshPeers(kTopic), QList<PeerId>{net.id(1)});
     }
 
     void pruneWithoutBackoffUsesDefault() {

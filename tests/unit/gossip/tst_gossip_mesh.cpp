@@ -26,7 +26,7 @@ void checkMeshes(SimNetwork &net, int routers, const GossipConfig &c) {
         const auto mesh = net.router(i).meshPeers(kTopic);
         QVERIFY2(mesh.size() >= c.dLo && mesh.size() <= c.dHi,
                  qPrintable(QStringLiteral("router %1 mesh size %2").arg(i).arg(mesh.size())));
-        for (const QByteArray &p : mesh) {
+        for (const PeerId &p : mesh) {
             const int j = net.indexOf(p);
             QVERIFY(net.router(j).meshPeers(kTopic).contains(net.id(i)));  // GRAFT is mutual
         }
@@ -133,7 +133,7 @@ private slots:
         QCOMPARE(net.router(0).counters().duplicates, quint64(1));
         QCOMPARE(net.router(0).counters().delivered, quint64(1));
         QCOMPARE(net.delivered(0)[0].from, net.id(1));
-        QCOMPARE(net.delivered(0)[0].msgId, net.id(1) + QByteArray::fromHex("0000000000000001"));
+        QCOMPARE(net.delivered(0)[0].msgId, net.id(1).bytes() + QByteArray::fromHex("0000000000000001"));
     }
 
     void ihaveIwantRecoversMissedMessage() {

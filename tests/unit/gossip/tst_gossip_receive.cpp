@@ -98,7 +98,7 @@ private slots:
         tampered.set_data("changed");
         bad << tampered;
         gpb::Message otherSigner = net.signedMessage(2, kTopic, "x", 2);
-        otherSigner.set_from(net.id(1).toStdString());  // claims 1, signed by 2
+        otherSigner.set_from(net.id(1).bytes().toStdString());  // claims 1, signed by 2
         bad << otherSigner;
         gpb::Message unsigned_ = net.signedMessage(1, kTopic, "x", 3);
         unsigned_.clear_signature();
