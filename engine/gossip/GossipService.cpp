@@ -28,7 +28,7 @@ GossipService::GossipService(Host *host, GossipServiceConfig config, QObject *pa
       router_(std::make_unique<GossipRouter>(config.router, host->identity(), static_cast<GossipTransport *>(this))) {
     router_->setMessageHandler([this](const QString &topic, const QByteArray &data, const PeerId &from,
                                       const QByteArray &id) {
-        emit message(topic, data, from.toBase58(), id);
+        emit message(topic, data, from, id);
     });
     heartbeat_.setTimerType(Qt::CoarseTimer);
     connect(&heartbeat_, &QTimer::timeout, this, [this] {
@@ -47,11 +47,11 @@ void GossipService::start() {
     for (const QString &proto : {kMeshsubV11, kMeshsubV10})
         host_->setStreamHandler(proto, [this](Stream *s) { onInboundStream(s); });
     connect(host_, &Host::peerIdentified, this,
-            [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
+            [this](const PeerId &peer, const QStringList &protocols, const QList<Multiaddr> &) {
                 onPeerIdentified(peer, protocols);
             });
     connect(host_, &Host::peerDisconnected, this, &GossipService::onPeerDisconnected);
-    for (const QString &peer : host_->connectedPeers())
+    for (const PeerId &peer : host_->connectedPeers())
         onPeerIdentified(peer, host_->peerStore().protocols(peer));
     heartbeat_.start(static_cast<int>(config_.router.heartbeatInitialDelayMs));
 }
@@ -64,57 +64,51 @@ void GossipService::stop() {
     host_->removeStreamHandler(kMeshsubV10);
     disconnect(host_, nullptr, this, nullptr);
     for (auto &[peer, l] : links_) {
-        if (l.inRouter) router_->peerRemoved(l.id);
+        if (l.inRouter) router_->peerRemoved(peer);
         if (l.out) l.out->closeWrite();
     }
     links_.clear();
-    names_.clear();
 }
 
 // --- peers ---
 
-GossipService::Link *GossipService::link(const QString &peer, bool create) {
+GossipService::Link *GossipService::link(const PeerId &peer, bool create) {
     auto it = links_.find(peer);
     if (it != links_.end()) return &it->second;
     if (!create) return nullptr;
-    const auto id = PeerId::fromBase58(peer);
-    if (!id) return nullptr;
     Link &l = links_[peer];
     l.peer = peer;
-    l.id = *id;
     l.queue = std::make_unique<OutboundQueue>(config_.queue);
-    names_.insert(l.id, peer);
     return &l;
 }
 
-bool GossipService::isOutboundConnection(const QString &peer) const {
+bool GossipService::isOutboundConnection(const PeerId &peer) const {
     const Connection *c = host_->connectionTo(peer);
     return c && c->direction() == Direction::Outbound;
 }
 
-void GossipService::onPeerIdentified(const QString &peer, const QStringList &protocols) {
+void GossipService::onPeerIdentified(const PeerId &peer, const QStringList &protocols) {
     if (!speaksMeshsub(protocols) || !host_->isConnected(peer)) return;
     Link *l = link(peer, true);
-    if (l && !l->out && !l->opening) openOutbound(peer);
+    if (!l->out && !l->opening) openOutbound(peer);
 }
 
-void GossipService::onPeerDisconnected(const QString &peer) {
+void GossipService::onPeerDisconnected(const PeerId &peer) {
     auto it = links_.find(peer);
     if (it == links_.end()) return;
-    if (it->second.inRouter) router_->peerRemoved(it->second.id);
-    names_.remove(it->second.id);
+    if (it->second.inRouter) router_->peerRemoved(peer);
     links_.erase(it);
 }
 
 void GossipService::addToRouter(Link &l, const QString &protocol) {
     // peerAdded again only updates the protocol and direction.
-    router_->peerAdded(l.id, protocol, isOutboundConnection(l.peer));
+    router_->peerAdded(l.peer, protocol, isOutboundConnection(l.peer));
     l.inRouter = true;
 }
 
 // --- outbound stream ---
 
-void GossipService::openOutbound(const QString &peer) {
+void GossipService::openOutbound(const PeerId &peer) {
     Link *l = link(peer, false);
     if (!l || l->opening || l->out || !host_->isConnected(peer)) return;
     l->opening = true;
@@ -133,7 +127,7 @@ void GossipService::openOutbound(const QString &peer) {
         l->opening = false;
         if (!r) {
             ++self->serviceCounters_.streamOpenFailures;
-            qCDebug(lcGossip) << "meshsub stream to" << peer << "failed:" << r.error().message;
+            qCDebug(lcGossip) << "meshsub stream to" << peer.toBase58() << "failed:" << r.error().message;
             self->onOutboundLost(peer);
             return;
         }
@@ -141,7 +135,7 @@ void GossipService::openOutbound(const QString &peer) {
     });
 }
 
-void GossipService::onOutboundOpened(const QString &peer, Stream *s) {
+void GossipService::onOutboundOpened(const PeerId &peer, Stream *s) {
     Link *l = link(peer, false);
     l->out = s;
     l->openAttempts = 0;
@@ -159,7 +153,7 @@ void GossipService::onOutboundOpened(const QString &peer, Stream *s) {
     flush(*l);
 }
 
-void GossipService::onOutboundLost(const QString &peer) {
+void GossipService::onOutboundLost(const PeerId &peer) {
     Link *l = link(peer, false);
     if (!l) return;
     l->out = nullptr;
@@ -172,15 +166,14 @@ void GossipService::onOutboundLost(const QString &peer) {
         return;
     }
     // We cannot reach it: the router must stop counting on it.
-    qCInfo(lcGossip) << "giving up the meshsub stream to" << peer;
-    if (l->inRouter) router_->peerRemoved(l->id);
+    qCInfo(lcGossip) << "giving up the meshsub stream to" << peer.toBase58();
+    if (l->inRouter) router_->peerRemoved(peer);
     l->inRouter = false;
     l->queue->clear();
 }
 
-bool GossipService::sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) {
-    const QString peer = names_.value(peerId);
-    Link *l = peer.isEmpty() ? nullptr : link(peer, false);
+bool GossipService::sendRpc(const PeerId &peer, const QByteArray &rpcBytes, bool control) {
+    Link *l = link(peer, false);
     if (!l) return false;
     if (!l->queue->push(frameRpc(rpcBytes), control)) {
         ++serviceCounters_.queueDrops;
@@ -212,12 +205,8 @@ void GossipService::flush(Link &l) {
 // --- inbound streams ---
 
 void GossipService::onInboundStream(Stream *s) {
-    const QString peer = s->remotePeer();
+    const PeerId peer = s->remotePeer();
     Link *l = link(peer, true);
-    if (!l) {
-        s->reset();
-        return;
-    }
     if (!l->inRouter) addToRouter(*l, s->protocol());
     if (!l->out && !l->opening) openOutbound(peer);
     auto reader = std::make_shared<RpcFrameReader>(config_.router.maxMessageSize);
@@ -227,7 +216,7 @@ void GossipService::onInboundStream(Stream *s) {
 }
 
 void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
-    const QString peer = s->remotePeer();
+    const PeerId peer = s->remotePeer();
     // A message handler may close the connection (block the peer) under us.
     const QPointer<Stream> alive(s);
     while (alive && !s->isClosed() && s->bytesAvailable() > 0) {
@@ -240,16 +229,16 @@ void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
                 // The length prefix is all that delimits frames: after a bad
                 // or oversized one the rest of the stream is meaningless.
                 const auto *l = link(peer, false);
-                if (st == RpcFrameReader::Status::TooLarge && l) router_->noteOversizedRpc(l->id);
+                if (st == RpcFrameReader::Status::TooLarge && l) router_->noteOversizedRpc(peer);
                 else ++serviceCounters_.badFrames;
-                qCDebug(lcGossip) << "resetting meshsub stream from" << peer << "(bad frame)";
+                qCDebug(lcGossip) << "resetting meshsub stream from" << peer.toBase58() << "(bad frame)";
                 s->reset();
                 return;
             }
             ++serviceCounters_.framesIn;
             const Link *l = link(peer, false);
             if (!l || !l->inRouter) return;  // the peer left while we were reading
-            router_->handleRpc(l->id, frame);
+            router_->handleRpc(peer, frame);
             if (!alive || s->isClosed()) return;
         }
     }
@@ -257,24 +246,7 @@ void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
 
 // --- queries ---
 
-namespace {
-QStringList textIds(const QList<PeerId> &ids) {
-    QStringList out;
-    for (const PeerId &id : ids) out.append(id.toBase58());
-    return out;
-}
-}  // namespace
-
-QStringList GossipService::meshPeers(const QString &topic) const { return textIds(router_->meshPeers(topic)); }
-QStringList GossipService::topicPeers(const QString &topic) const { return textIds(router_->topicPeers(topic)); }
-QStringList GossipService::gossipPeers() const { return textIds(router_->peers()); }
-
-QStringList GossipService::peerTopics(const QString &peer) const {
-    const auto id = PeerId::fromBase58(peer);
-    return id ? router_->peerTopics(*id) : QStringList{};
-}
-
-int GossipService::queuedFrames(const QString &peer) const {
+int GossipService::queuedFrames(const PeerId &peer) const {
     auto it = links_.find(peer);
     return it == links_.end() ? 0 : it->second.queue->size();
 }

@@ -66,23 +66,21 @@ public:
     void unsubscribe(const QString &topic) { router_->unsubscribe(topic); }
     Result<QByteArray> publish(const QString &topic, const QByteArray &data) { return router_->publish(topic, data); }
     QStringList topics() const { return router_->topics(); }
-    // Peer ids in their text form ("12D3KooW…"), as the Host names them.
-    QStringList meshPeers(const QString &topic) const;
-    QStringList topicPeers(const QString &topic) const;
-    QStringList peerTopics(const QString &peer) const;
-    QStringList gossipPeers() const;  // peers the router knows
+    QList<PeerId> meshPeers(const QString &topic) const { return router_->meshPeers(topic); }
+    QList<PeerId> topicPeers(const QString &topic) const { return router_->topicPeers(topic); }
+    QStringList peerTopics(const PeerId &peer) const { return router_->peerTopics(peer); }
+    QList<PeerId> gossipPeers() const { return router_->peers(); }  // peers the router knows
     const GossipCounters &counters() const { return router_->counters(); }
     const GossipServiceCounters &serviceCounters() const { return serviceCounters_; }
-    int queuedFrames(const QString &peer) const;
+    int queuedFrames(const PeerId &peer) const;
 
 signals:
     // A first, verified copy of a message on a topic we subscribe to.
-    void message(const QString &topic, const QByteArray &data, const QString &fromPeer, const QByteArray &msgId);
+    void message(const QString &topic, const QByteArray &data, const dn::PeerId &fromPeer, const QByteArray &msgId);
 
 private:
     struct Link {
-        QString peer;
-        PeerId id;
+        PeerId peer;
         QPointer<Stream> out;
         bool opening = false;
         int openAttempts = 0;
@@ -92,23 +90,22 @@ private:
 
     bool sendRpc(const PeerId &peerId, const QByteArray &rpcBytes, bool control) override;
 
-    Link *link(const QString &peer, bool create);
-    void onPeerIdentified(const QString &peer, const QStringList &protocols);
-    void onPeerDisconnected(const QString &peer);
+    Link *link(const PeerId &peer, bool create);
+    void onPeerIdentified(const PeerId &peer, const QStringList &protocols);
+    void onPeerDisconnected(const PeerId &peer);
     void onInboundStream(Stream *s);
     void readInbound(Stream *s, RpcFrameReader &reader);
-    void openOutbound(const QString &peer);
-    void onOutboundOpened(const QString &peer, Stream *s);
-    void onOutboundLost(const QString &peer);
+    void openOutbound(const PeerId &peer);
+    void onOutboundOpened(const PeerId &peer, Stream *s);
+    void onOutboundLost(const PeerId &peer);
     void addToRouter(Link &l, const QString &protocol);
     void flush(Link &l);
-    bool isOutboundConnection(const QString &peer) const;
+    bool isOutboundConnection(const PeerId &peer) const;
 
     Host *host_;
     GossipServiceConfig config_;
     std::unique_ptr<GossipRouter> router_;
-    std::map<QString, Link> links_;     // by text peer id
-    QHash<PeerId, QString> names_;  // router peer id -> text
+    std::map<PeerId, Link> links_;
     QTimer heartbeat_;
     GossipServiceCounters serviceCounters_;
     bool started_ = false;

@@ -103,13 +103,13 @@ void Connection::feedUpgrade(const QByteArray &raw) {
 void Connection::becomeEstablished() {
     upgradeTimer_.stop();
     remoteKey_ = upgrade_->remote().publicKey;
-    remotePeer_ = peerIdFromPublicKey(remoteKey_);
+    remotePeer_ = PeerId::fromPublicKey(remoteKey_);
     remoteAddr_ = remoteAddr_.withPeerId(remotePeer_);
     established_ = true;
     openedAt_ = QDateTime::currentDateTimeUtc();
     yamux_ = std::make_unique<YamuxSession>(direction_ == Direction::Outbound, config_.yamux);
     if (counters_) ++counters_->connectionsOpened;
-    qCDebug(lcConn) << "established" << directionName(direction_) << remotePeer_ << remoteAddr_.toString();
+    qCDebug(lcConn) << "established" << directionName(direction_) << remotePeer_.toBase58() << remoteAddr_.toString();
     emit established();
     if (closed_) return;  // a handler refused it (blocked peer, limits)
     feedMuxer(upgrade_->takeMuxerBytes());
@@ -299,7 +299,7 @@ void Connection::close(const QString &reason) {
         QTimer::singleShot(2000, sock, [sock] { sock->abort(); sock->deleteLater(); });
         sock->disconnectFromHost();
     }
-    qCDebug(lcConn) << "closed" << remotePeer_ << reason;
+    qCDebug(lcConn) << "closed" << remotePeer_.toBase58() << reason;
     emit closed(reason);
     deleteLater();
 }

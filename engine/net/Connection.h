@@ -8,6 +8,7 @@
 // connection, resets the streams, emits closed() and deletes the object on
 // the next event-loop turn, so it is safe from any signal handler.
 #include "crypto/Ed25519.h"
+#include "crypto/PeerId.h"
 #include "net/ConnectionUpgrade.h"
 #include "net/Direction.h"
 #include "net/Multiaddr.h"
@@ -57,7 +58,7 @@ public:
 
     bool isEstablished() const { return established_; }
     bool isClosed() const { return closed_; }
-    QString remotePeer() const { return remotePeer_; }
+    const PeerId &remotePeer() const { return remotePeer_; }  // null until established
     Hash32 remotePublicKey() const { return remoteKey_; }
     Multiaddr remoteAddress() const { return remoteAddr_; }
     Multiaddr localAddress() const { return localAddr_; }
@@ -128,7 +129,7 @@ private:
     bool established_ = false;
     bool closed_ = false;
     bool dispatchQueued_ = false;
-    QString remotePeer_;
+    PeerId remotePeer_;
     Hash32 remoteKey_;
     Multiaddr remoteAddr_;
     Multiaddr localAddr_;

@@ -1,6 +1,6 @@
 #include "net/Host.h"
 
-#include "crypto/PeerId.h"
+#include "crypto/Base58.h"
 #include "net/IdentifyService.h"
 #include "net/PingService.h"
 
@@ -26,7 +26,7 @@ void later(QObject *ctx, F f) {
 
 Host::Host(Ed25519Key identity, HostConfig config, QObject *parent)
     : QObject(parent), identity_(std::move(identity)), config_(std::move(config)) {
-    peerId_ = peerIdFromPublicKey(identity_.publicKey());
+    peerId_ = PeerId::fromPublicKey(identity_.publicKey());
     identify_ = std::make_unique<IdentifyService>(this);
     ping_ = std::make_unique<PingService>(this);
 }
@@ -134,13 +134,15 @@ void Host::dial(const Multiaddr &addr, DialCallback callback) {
         later(this, [callback, code, msg] { callback(Error{code, msg}); });
     };
     if (!addr.isTcp()) return fail(ErrorCode::BadMultiaddr, QStringLiteral("not a TCP multiaddr: %1").arg(addr.toString()));
-    const QString peer = addr.peerId();
+    const PeerId peer = addr.peerId();
     std::optional<Hash32> expected;
-    if (!peer.isEmpty()) {
-        expected = publicKeyFromPeerId(peer);
-        if (!expected) return fail(ErrorCode::BadPeerId, QStringLiteral("only Ed25519 peer ids are supported: %1").arg(peer));
+    if (addr.hasPeerId()) {
+        if (peer.isNull())
+            return fail(ErrorCode::BadPeerId, QStringLiteral("only Ed25519 peer ids are supported: %1")
+                                                  .arg(base58Encode(addr.components().last().value)));
+        expected = peer.publicKey();
         if (peer == peerId_) return fail(ErrorCode::SelfDial, QStringLiteral("refusing to dial ourselves"));
-        if (blocked_.contains(peer)) return fail(ErrorCode::Blocked, QStringLiteral("peer %1 is blocked").arg(peer));
+        if (blocked_.contains(peer)) return fail(ErrorCode::Blocked, QStringLiteral("peer %1 is blocked").arg(peer.toBase58()));
         if (Connection *c = connectionTo(peer)) {
             QPointer<Connection> g(c);
             later(this, [callback, g] {
@@ -150,7 +152,7 @@ void Host::dial(const Multiaddr &addr, DialCallback callback) {
             return;
         }
     }
-    const QString key = peer.isEmpty() ? QStringLiteral("addr:") + addr.toString() : peer;
+    const DialTarget key = DialTarget::of(addr);
     auto it = dials_.find(key);
     if (it != dials_.end()) {  // join the dial in flight
         it->callbacks.append(std::move(callback));
@@ -175,7 +177,7 @@ void Host::dial(const Multiaddr &addr, DialCallback callback) {
     });
 }
 
-void Host::startDial(const QString &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected) {
+void Host::startDial(const DialTarget &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected) {
     auto it = dials_.find(key);
     if (it == dials_.end()) return;
     auto *sock = new QTcpSocket;
@@ -183,7 +185,7 @@ void Host::startDial(const QString &key, const QHostAddress &ip, quint16 port, s
     sock->connectToHost(ip, port);
 }
 
-void Host::failDial(const QString &key, const Error &e) {
+void Host::failDial(const DialTarget &key, const Error &e) {
     auto it = dials_.find(key);
     if (it == dials_.end()) return;
     const QList<DialCallback> cbs = std::move(it->callbacks);
@@ -193,10 +195,10 @@ void Host::failDial(const QString &key, const Error &e) {
 
 void Host::onEstablished(Connection *conn) {
     upgrading_.remove(conn);
-    const QString peer = conn->remotePeer();
+    const PeerId peer = conn->remotePeer();
     if (blocked_.contains(peer)) {
         counters_.reject(NetReject::BlockedPeer);
-        conn->close(QStringLiteral("peer %1 is blocked").arg(peer));
+        conn->close(QStringLiteral("peer %1 is blocked").arg(peer.toBase58()));
         return;
     }
     if (conns_.size() >= config_.maxConnections) {
@@ -230,7 +232,7 @@ void Host::onClosed(Connection *conn, const QString &reason) {
     upgrading_.remove(conn);
     for (auto it = dials_.begin(); it != dials_.end(); ++it) {
         if (it->conn == conn) {
-            const QString key = it->key;
+            const DialTarget key = it->key;
             const QString addr = it->addr.toString();
             failDial(key, Error{ErrorCode::DialFailed, QStringLiteral("dial %1 failed: %2").arg(addr, reason)});
             break;
@@ -239,7 +241,7 @@ void Host::onClosed(Connection *conn, const QString &reason) {
     const int before = int(conns_.size());
     conns_.removeIf([conn](const QPointer<Connection> &c) { return !c || c == conn; });
     if (int(conns_.size()) == before || !conn->isEstablished()) return;
-    const QString peer = conn->remotePeer();
+    const PeerId peer = conn->remotePeer();
     emit connectionClosed(conn, reason);
     if (!isConnected(peer)) {
         peerStore_.setConnected(peer, false, conn->direction());
@@ -276,41 +278,41 @@ QList<Connection *> Host::connections() const {
     return out;
 }
 
-QList<Connection *> Host::connectionsTo(const QString &peer) const {
+QList<Connection *> Host::connectionsTo(const PeerId &peer) const {
     QList<Connection *> out;
     for (const auto &c : conns_)
         if (c && !c->isClosed() && c->remotePeer() == peer) out.append(c.data());
     return out;
 }
 
-Connection *Host::connectionTo(const QString &peer) const {
+Connection *Host::connectionTo(const PeerId &peer) const {
     for (const auto &c : conns_)
         if (c && !c->isClosed() && c->remotePeer() == peer) return c.data();
     return nullptr;
 }
 
-QStringList Host::connectedPeers() const {
-    QStringList out;
+QList<PeerId> Host::connectedPeers() const {
+    QList<PeerId> out;
     for (const auto &c : conns_)
         if (c && !c->isClosed() && !out.contains(c->remotePeer())) out.append(c->remotePeer());
     return out;
 }
 
-void Host::disconnect(const QString &peer) {
+void Host::disconnect(const PeerId &peer) {
     for (Connection *c : connectionsTo(peer)) c->close(QStringLiteral("disconnected locally"));
 }
 
-void Host::block(const QString &peer) {
+void Host::block(const PeerId &peer) {
     blocked_.insert(peer);
     disconnect(peer);
     // A dial in flight to it ends now (its connection's close fails the dial).
-    auto it = dials_.find(peer);
-    if (it != dials_.end() && it->conn) it->conn->close(QStringLiteral("peer %1 is blocked").arg(peer));
+    auto it = dials_.find(DialTarget{peer, {}});
+    if (it != dials_.end() && it->conn) it->conn->close(QStringLiteral("peer %1 is blocked").arg(peer.toBase58()));
 }
 
-void Host::unblock(const QString &peer) { blocked_.remove(peer); }
+void Host::unblock(const PeerId &peer) { blocked_.remove(peer); }
 
-void Host::newStream(const QString &peer, const QStringList &protocols, StreamCallback callback) {
+void Host::newStream(const PeerId &peer, const QStringList &protocols, StreamCallback callback) {
     if (Connection *c = connectionTo(peer)) {
         c->openStream(protocols, std::move(callback));
         return;
@@ -318,7 +320,7 @@ void Host::newStream(const QString &peer, const QStringList &protocols, StreamCa
     QList<Multiaddr> addrs = peerStore_.addresses(peer);
     if (addrs.isEmpty()) {
         later(this, [callback, peer] {
-            callback(Error{ErrorCode::NotConnected, QStringLiteral("no connection to and no address for %1").arg(peer)});
+            callback(Error{ErrorCode::NotConnected, QStringLiteral("no connection to and no address for %1").arg(peer.toBase58())});
         });
         return;
     }
@@ -328,7 +330,7 @@ void Host::newStream(const QString &peer, const QStringList &protocols, StreamCa
     });
 }
 
-void Host::dialKnownAddresses(const QString &peer, QList<Multiaddr> addrs, DialCallback callback) {
+void Host::dialKnownAddresses(const PeerId &peer, QList<Multiaddr> addrs, DialCallback callback) {
     const Multiaddr next = addrs.takeFirst().withPeerId(peer);
     dial(next, [this, peer, addrs, callback](Result<Connection *> r) {
         if (r || addrs.isEmpty() || blocked_.contains(peer)) callback(r);
@@ -336,6 +338,6 @@ void Host::dialKnownAddresses(const QString &peer, QList<Multiaddr> addrs, DialC
     });
 }
 
-void Host::ping(const QString &peer, PingCallback callback) { ping_->ping(peer, std::move(callback)); }
+void Host::ping(const PeerId &peer, PingCallback callback) { ping_->ping(peer, std::move(callback)); }
 
 }  // namespace dn

@@ -5,9 +5,10 @@
 // PeerStore. Single-threaded: create it on the node thread and call it only
 // there. Callbacks and signals arrive on that thread too.
 //
-// Peer ids are the base58 text form ("12D3KooW…") throughout; convert with
-// crypto/PeerId.h (publicKeyFromPeerId, peerIdBytes) when bytes are needed.
+// Peers are dn::PeerId values throughout; their base58 text is for logs and
+// the API only.
 #include "crypto/Ed25519.h"
+#include "crypto/PeerId.h"
 #include "net/Connection.h"
 #include "net/Direction.h"
 #include "net/Multiaddr.h"
@@ -55,7 +56,7 @@ public:
     explicit Host(Ed25519Key identity, HostConfig config = {}, QObject *parent = nullptr);
     ~Host() override;
 
-    QString peerId() const { return peerId_; }
+    const PeerId &peerId() const { return peerId_; }
     const Ed25519Key &identity() const { return identity_; }
     const HostConfig &config() const { return config_; }
 
@@ -72,28 +73,28 @@ public:
     void dial(const Multiaddr &addr, DialCallback callback);
     // Opens a stream to `peer` on an open connection, dialing the peer's
     // known addresses first when there is none.
-    void newStream(const QString &peer, const QStringList &protocols, StreamCallback callback);
+    void newStream(const PeerId &peer, const QStringList &protocols, StreamCallback callback);
 
     void setStreamHandler(const QString &protocol, StreamHandler handler);
     void removeStreamHandler(const QString &protocol);
     QStringList protocols() const;
 
     QList<Connection *> connections() const;  // established ones
-    QList<Connection *> connectionsTo(const QString &peer) const;
-    Connection *connectionTo(const QString &peer) const;  // oldest, or nullptr
-    bool isConnected(const QString &peer) const { return connectionTo(peer) != nullptr; }
-    QStringList connectedPeers() const;
-    void disconnect(const QString &peer);
+    QList<Connection *> connectionsTo(const PeerId &peer) const;
+    Connection *connectionTo(const PeerId &peer) const;  // oldest, or nullptr
+    bool isConnected(const PeerId &peer) const { return connectionTo(peer) != nullptr; }
+    QList<PeerId> connectedPeers() const;
+    void disconnect(const PeerId &peer);
 
     // A blocked peer's connections are closed, dials to it fail and its
     // inbound connections are refused after the handshake names it.
-    void block(const QString &peer);
-    void unblock(const QString &peer);
-    bool isBlocked(const QString &peer) const { return blocked_.contains(peer); }
-    QStringList blockedPeers() const { return blocked_.values(); }
+    void block(const PeerId &peer);
+    void unblock(const PeerId &peer);
+    bool isBlocked(const PeerId &peer) const { return blocked_.contains(peer); }
+    QList<PeerId> blockedPeers() const { return blocked_.values(); }
 
     // One /ipfs/ping/1.0.0 round trip; also updates the PeerStore.
-    void ping(const QString &peer, PingCallback callback);
+    void ping(const PeerId &peer, PingCallback callback);
 
     PeerStore &peerStore() { return peerStore_; }
     const PeerStore &peerStore() const { return peerStore_; }
@@ -101,18 +102,18 @@ public:
     NetCounters &counters() { return counters_; }
 
 signals:
-    void peerConnected(const QString &peerId, dn::Direction direction);  // first connection
-    void peerDisconnected(const QString &peerId);                        // last one closed
-    void peerIdentified(const QString &peerId, const QStringList &protocols,
+    void peerConnected(const dn::PeerId &peerId, dn::Direction direction);  // first connection
+    void peerDisconnected(const dn::PeerId &peerId);                        // last one closed
+    void peerIdentified(const dn::PeerId &peerId, const QStringList &protocols,
                         const QList<dn::Multiaddr> &listenAddrs);
     void connectionEstablished(dn::Connection *connection);
     void connectionClosed(dn::Connection *connection, const QString &reason);
-    void rttMeasured(const QString &peerId, qint64 micros);
+    void rttMeasured(const dn::PeerId &peerId, qint64 micros);
     void protocolsChanged();
 
 private:
     struct PendingDial {
-        QString key;
+        DialTarget key;
         Multiaddr addr;
         QPointer<Connection> conn;
         QList<DialCallback> callbacks;
@@ -120,9 +121,9 @@ private:
 
     ConnectionConfig connectionConfig(int timeoutMs) const;
     Connection *adopt(QTcpSocket *socket, Direction dir, std::optional<Hash32> expected);
-    void startDial(const QString &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected);
-    void failDial(const QString &key, const Error &e);
-    void dialKnownAddresses(const QString &peer, QList<Multiaddr> addrs, DialCallback callback);
+    void startDial(const DialTarget &key, const QHostAddress &ip, quint16 port, std::optional<Hash32> expected);
+    void failDial(const DialTarget &key, const Error &e);
+    void dialKnownAddresses(const PeerId &peer, QList<Multiaddr> addrs, DialCallback callback);
     void onNewConnection();
     void onEstablished(Connection *conn);
     void onClosed(Connection *conn, const QString &reason);
@@ -130,13 +131,13 @@ private:
 
     Ed25519Key identity_;
     HostConfig config_;
-    QString peerId_;
+    PeerId peerId_;
     QList<QTcpServer *> servers_;
     QList<QPointer<Connection>> conns_;    // established
     QSet<Connection *> upgrading_;         // not yet established
-    QHash<QString, PendingDial> dials_;    // by peer id or address
+    QHash<DialTarget, PendingDial> dials_;  // one per target: later dials join it
     QHash<QString, StreamHandler> handlers_;
-    QSet<QString> blocked_;
+    QSet<PeerId> blocked_;
     PeerStore peerStore_;
     NetCounters counters_;
     std::unique_ptr<IdentifyService> identify_;

@@ -86,10 +86,10 @@ void IdentifyService::collect(Stream *s, bool push) {
 
 void IdentifyService::apply(Stream *s, const QByteArray &bytes, bool push) {
     auto info = IdentifyMessage::decode(bytes);
-    const QString peer = s->remotePeer();
-    if (!info || (info->publicKey && peerIdFromPublicKey(*info->publicKey) != peer)) {
+    const PeerId peer = s->remotePeer();
+    if (!info || (info->publicKey && *info->publicKey != peer.publicKey())) {
         host_->counters().reject(NetReject::IdentifyMalformed);
-        qCInfo(lcIdentify) << "bad identify from" << peer << (info ? QStringLiteral("key mismatch") : info.error().message);
+        qCInfo(lcIdentify) << "bad identify from" << peer.toBase58() << (info ? QStringLiteral("key mismatch") : info.error().message);
         s->reset();
         return;
     }
@@ -102,7 +102,7 @@ void IdentifyService::apply(Stream *s, const QByteArray &bytes, bool push) {
     if (!push || !info->agentVersion.isEmpty()) ps.setAgent(peer, info->agentVersion, info->protocolVersion);
     if (info->observedAddr) ps.setObservedAddr(peer, *info->observedAddr);
     ps.markIdentified(peer);
-    qCDebug(lcIdentify) << "identified" << peer << info->agentVersion << info->protocols;
+    qCDebug(lcIdentify) << "identified" << peer.toBase58() << info->agentVersion << info->protocols;
     emit host_->peerIdentified(peer, info->protocols, info->listenAddrs);
 }
 

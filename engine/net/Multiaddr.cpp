@@ -284,9 +284,11 @@ QAbstractSocket::NetworkLayerProtocol Multiaddr::dnsFamily() const {
     return QAbstractSocket::AnyIPProtocol;
 }
 
-QString Multiaddr::peerId() const {
-    if (parts_.isEmpty() || parts_.last().code != P2p) return {};
-    return base58Encode(parts_.last().value);
+bool Multiaddr::hasPeerId() const { return !parts_.isEmpty() && parts_.last().code == P2p; }
+
+PeerId Multiaddr::peerId() const {
+    if (!hasPeerId()) return {};
+    return PeerId::fromBytes(parts_.last().value).value_or(PeerId());
 }
 
 Multiaddr Multiaddr::withoutPeerId() const {
@@ -295,10 +297,9 @@ Multiaddr Multiaddr::withoutPeerId() const {
     return m;
 }
 
-Multiaddr Multiaddr::withPeerId(const QString &peerId) const {
+Multiaddr Multiaddr::withPeerId(const PeerId &peerId) const {
     Multiaddr m = withoutPeerId();
-    auto bytes = base58Decode(peerId, 128);
-    if (bytes && isMultihash(*bytes)) m.parts_.append({P2p, *bytes});
+    if (!peerId.isNull()) m.parts_.append({P2p, peerId.bytes()});
     return m;
 }
 

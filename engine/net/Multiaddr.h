@@ -6,9 +6,11 @@
 // observedAddr). Only the protocols of a TCP stack are dialable; the others
 // in the table (udp, quic-v1, ws, p2p-circuit, …) are parsed so that a
 // peer's advertised addresses round-trip, but nothing dials them.
+#include "crypto/PeerId.h"
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QHashFunctions>
 #include <QHostAddress>
 #include <QList>
 #include <QString>
@@ -58,15 +60,35 @@ public:
     // Which address family a dns4/dns6 name must resolve to (Any for dns).
     QAbstractSocket::NetworkLayerProtocol dnsFamily() const;
 
-    // The base58 peer id of a trailing /p2p component, or an empty string.
-    QString peerId() const;
+    // Whether there is a trailing /p2p component (of any multihash).
+    bool hasPeerId() const;
+    // The peer a trailing /p2p component names; null when there is none or
+    // it is not an Ed25519 peer id (which nothing here can dial).
+    PeerId peerId() const;
     Multiaddr withoutPeerId() const;
-    Multiaddr withPeerId(const QString &peerId) const;  // replaces any present
+    Multiaddr withPeerId(const PeerId &peerId) const;  // replaces any present (a null id: none)
 
     friend bool operator==(const Multiaddr &, const Multiaddr &) = default;
 
 private:
     QList<Component> parts_;
+};
+
+// What dialing an address reaches: the peer it names, or for an address
+// without /p2p/ (a bootstrap address may lack one) the address itself. Dials
+// and redial schedules are kept per target, so that the addresses of one
+// peer share them.
+struct DialTarget {
+    PeerId peer;
+    QString address;  // only when `peer` is null
+
+    static DialTarget of(const Multiaddr &addr) {
+        const PeerId p = addr.peerId();
+        return p.isNull() ? DialTarget{{}, addr.toString()} : DialTarget{p, {}};
+    }
+    bool isAddress() const { return peer.isNull(); }
+    friend bool operator==(const DialTarget &, const DialTarget &) = default;
+    friend size_t qHash(const DialTarget &t, size_t seed = 0) noexcept { return qHashMulti(seed, t.peer, t.address); }
 };
 
 }  // namespace dn

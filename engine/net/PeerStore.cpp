@@ -2,7 +2,7 @@
 
 namespace dn {
 
-PeerRecord &PeerStore::touch(const QString &peer) {
+PeerRecord &PeerStore::touch(const PeerId &peer) {
     auto it = peers_.find(peer);
     if (it == peers_.end()) {
         evictIfFull();
@@ -23,7 +23,7 @@ void PeerStore::evictIfFull() {
     if (victim != peers_.end()) peers_.erase(victim);
 }
 
-void PeerStore::addAddress(const QString &peer, const Multiaddr &addr) {
+void PeerStore::addAddress(const PeerId &peer, const Multiaddr &addr) {
     const Multiaddr a = addr.withoutPeerId();
     if (a.isEmpty()) return;
     PeerRecord &r = touch(peer);
@@ -32,7 +32,7 @@ void PeerStore::addAddress(const QString &peer, const Multiaddr &addr) {
     while (r.addresses.size() > kMaxAddrs) r.addresses.removeLast();
 }
 
-void PeerStore::setAddresses(const QString &peer, const QList<Multiaddr> &addrs) {
+void PeerStore::setAddresses(const PeerId &peer, const QList<Multiaddr> &addrs) {
     PeerRecord &r = touch(peer);
     QList<Multiaddr> merged;
     for (const Multiaddr &a : addrs) {
@@ -46,21 +46,21 @@ void PeerStore::setAddresses(const QString &peer, const QList<Multiaddr> &addrs)
     r.addresses = merged;
 }
 
-void PeerStore::setProtocols(const QString &peer, const QStringList &protocols) {
+void PeerStore::setProtocols(const PeerId &peer, const QStringList &protocols) {
     PeerRecord &r = touch(peer);
     r.protocols = protocols.mid(0, kMaxProtocols);
 }
 
-void PeerStore::setAgent(const QString &peer, const QString &agentVersion, const QString &protocolVersion) {
+void PeerStore::setAgent(const PeerId &peer, const QString &agentVersion, const QString &protocolVersion) {
     PeerRecord &r = touch(peer);
     r.agentVersion = agentVersion.left(256);
     r.protocolVersion = protocolVersion.left(256);
 }
 
-void PeerStore::setObservedAddr(const QString &peer, const Multiaddr &addr) { touch(peer).observedAddr = addr; }
-void PeerStore::setRtt(const QString &peer, qint64 micros) { touch(peer).rttMicros = micros; }
+void PeerStore::setObservedAddr(const PeerId &peer, const Multiaddr &addr) { touch(peer).observedAddr = addr; }
+void PeerStore::setRtt(const PeerId &peer, qint64 micros) { touch(peer).rttMicros = micros; }
 
-void PeerStore::addProtocolBytes(const QString &peer, const QString &protocol, quint64 in, quint64 out) {
+void PeerStore::addProtocolBytes(const PeerId &peer, const QString &protocol, quint64 in, quint64 out) {
     PeerRecord &r = touch(peer);
     auto it = r.bytesByProtocol.find(protocol);
     if (it == r.bytesByProtocol.end()) {
@@ -71,39 +71,39 @@ void PeerStore::addProtocolBytes(const QString &peer, const QString &protocol, q
     it->out += out;
 }
 
-void PeerStore::setConnected(const QString &peer, bool connected, Direction dir) {
+void PeerStore::setConnected(const PeerId &peer, bool connected, Direction dir) {
     PeerRecord &r = touch(peer);
     r.connected = connected;
     if (connected) r.lastDirection = dir;
 }
 
-void PeerStore::markIdentified(const QString &peer) { touch(peer).identified = true; }
+void PeerStore::markIdentified(const PeerId &peer) { touch(peer).identified = true; }
 
-std::optional<PeerRecord> PeerStore::get(const QString &peer) const {
+std::optional<PeerRecord> PeerStore::get(const PeerId &peer) const {
     auto it = peers_.constFind(peer);
     if (it == peers_.constEnd()) return std::nullopt;
     return *it;
 }
 
-QList<Multiaddr> PeerStore::addresses(const QString &peer) const {
+QList<Multiaddr> PeerStore::addresses(const PeerId &peer) const {
     auto it = peers_.constFind(peer);
     return it == peers_.constEnd() ? QList<Multiaddr>{} : it->addresses;
 }
 
-qint64 PeerStore::rtt(const QString &peer) const {
+qint64 PeerStore::rtt(const PeerId &peer) const {
     auto it = peers_.constFind(peer);
     return it == peers_.constEnd() ? -1 : it->rttMicros;
 }
 
-QStringList PeerStore::protocols(const QString &peer) const {
+QStringList PeerStore::protocols(const PeerId &peer) const {
     auto it = peers_.constFind(peer);
     return it == peers_.constEnd() ? QStringList{} : it->protocols;
 }
 
-bool PeerStore::supports(const QString &peer, const QString &protocol) const {
+bool PeerStore::supports(const PeerId &peer, const QString &protocol) const {
     return protocols(peer).contains(protocol);
 }
 
-QStringList PeerStore::peers() const { return peers_.keys(); }
+QList<PeerId> PeerStore::peers() const { return peers_.keys(); }
 
 }  // namespace dn

@@ -6,6 +6,7 @@
 //
 // Bounded: at most kMaxAddrs addresses and kMaxProtocols protocols per peer,
 // and kMaxPeers peers (disconnected peers seen longest ago go first).
+#include "crypto/PeerId.h"
 #include "net/Direction.h"
 #include "net/Multiaddr.h"
 
@@ -24,7 +25,7 @@ struct ProtocolBytes {
 };
 
 struct PeerRecord {
-    QString peerId;
+    PeerId peerId;
     QList<Multiaddr> addresses;      // dialable, without /p2p/
     QStringList protocols;           // from Identify
     QString agentVersion;
@@ -44,30 +45,30 @@ public:
     static constexpr int kMaxProtocols = 128;
     static constexpr int kMaxPeers = 4096;
 
-    void addAddress(const QString &peer, const Multiaddr &addr);
+    void addAddress(const PeerId &peer, const Multiaddr &addr);
     // Replaces the learned addresses (Identify listenAddrs) with these.
-    void setAddresses(const QString &peer, const QList<Multiaddr> &addrs);
-    void setProtocols(const QString &peer, const QStringList &protocols);
-    void setAgent(const QString &peer, const QString &agentVersion, const QString &protocolVersion);
-    void setObservedAddr(const QString &peer, const Multiaddr &addr);
-    void setRtt(const QString &peer, qint64 micros);
-    void addProtocolBytes(const QString &peer, const QString &protocol, quint64 in, quint64 out);
-    void setConnected(const QString &peer, bool connected, Direction dir);
-    void markIdentified(const QString &peer);
+    void setAddresses(const PeerId &peer, const QList<Multiaddr> &addrs);
+    void setProtocols(const PeerId &peer, const QStringList &protocols);
+    void setAgent(const PeerId &peer, const QString &agentVersion, const QString &protocolVersion);
+    void setObservedAddr(const PeerId &peer, const Multiaddr &addr);
+    void setRtt(const PeerId &peer, qint64 micros);
+    void addProtocolBytes(const PeerId &peer, const QString &protocol, quint64 in, quint64 out);
+    void setConnected(const PeerId &peer, bool connected, Direction dir);
+    void markIdentified(const PeerId &peer);
 
-    std::optional<PeerRecord> get(const QString &peer) const;
-    QList<Multiaddr> addresses(const QString &peer) const;
-    qint64 rtt(const QString &peer) const;
-    QStringList protocols(const QString &peer) const;
-    bool supports(const QString &peer, const QString &protocol) const;
-    QStringList peers() const;
+    std::optional<PeerRecord> get(const PeerId &peer) const;
+    QList<Multiaddr> addresses(const PeerId &peer) const;
+    qint64 rtt(const PeerId &peer) const;
+    QStringList protocols(const PeerId &peer) const;
+    bool supports(const PeerId &peer, const QString &protocol) const;
+    QList<PeerId> peers() const;
     int size() const { return int(peers_.size()); }
 
 private:
-    PeerRecord &touch(const QString &peer);
+    PeerRecord &touch(const PeerId &peer);
     void evictIfFull();
 
-    QHash<QString, PeerRecord> peers_;
+    QHash<PeerId, PeerRecord> peers_;
 };
 
 }  // namespace dn

@@ -9,8 +9,8 @@ namespace dn {
 
 PingService::PingService(Host *host) : host_(host) {
     host_->setStreamHandler(kProtocol, [this](Stream *s) { respond(s); });
-    connect(host_, &Host::peerConnected, this, [this](const QString &peer) { ping(peer, nullptr); });
-    connect(host_, &Host::peerDisconnected, this, [this](const QString &peer) {
+    connect(host_, &Host::peerConnected, this, [this](const PeerId &peer) { ping(peer, nullptr); });
+    connect(host_, &Host::peerDisconnected, this, [this](const PeerId &peer) {
         finish(peer, Error{ErrorCode::NotConnected, QStringLiteral("peer disconnected")}, true);
         auto it = out_.find(peer);
         if (it != out_.end() && !it->opening) {
@@ -29,7 +29,7 @@ PingService::~PingService() {
 }
 
 void PingService::respond(Stream *s) {
-    const QString peer = s->remotePeer();
+    const PeerId peer = s->remotePeer();
     if (inbound_.value(peer) >= kMaxInboundPerPeer) {
         s->reset();
         return;
@@ -61,12 +61,12 @@ void PingService::respond(Stream *s) {
     });
 }
 
-void PingService::ping(const QString &peer, std::function<void(Result<qint64>)> callback) {
+void PingService::ping(const PeerId &peer, std::function<void(Result<qint64>)> callback) {
     Connection *conn = host_->connectionTo(peer);
     if (!conn) {
         if (callback)
             QMetaObject::invokeMethod(this, [callback, peer] {
-                callback(Error{ErrorCode::NotConnected, QStringLiteral("not connected to %1").arg(peer)});
+                callback(Error{ErrorCode::NotConnected, QStringLiteral("not connected to %1").arg(peer.toBase58())});
             }, Qt::QueuedConnection);
         return;
     }
@@ -103,7 +103,7 @@ void PingService::ping(const QString &peer, std::function<void(Result<qint64>)> 
     });
 }
 
-void PingService::send(const QString &peer) {
+void PingService::send(const PeerId &peer) {
     Outbound &o = out_[peer];
     o.payload = randomBytes(kPayload);
     o.received.clear();
@@ -120,7 +120,7 @@ void PingService::send(const QString &peer) {
     o.stream->write(o.payload);
 }
 
-void PingService::onEcho(const QString &peer) {
+void PingService::onEcho(const PeerId &peer) {
     auto it = out_.find(peer);
     if (it == out_.end() || !it->stream) return;
     it->received += it->stream->readAll();
@@ -137,7 +137,7 @@ void PingService::onEcho(const QString &peer) {
     finish(peer, rtt, false);
 }
 
-void PingService::finish(const QString &peer, const Result<qint64> &r, bool dropStream) {
+void PingService::finish(const PeerId &peer, const Result<qint64> &r, bool dropStream) {
     auto it = out_.find(peer);
     if (it == out_.end()) return;
     it->inFlight = false;
@@ -154,7 +154,7 @@ void PingService::finish(const QString &peer, const Result<qint64> &r, bool drop
 }
 
 void PingService::pingAll() {
-    for (const QString &peer : host_->connectedPeers()) ping(peer, nullptr);
+    for (const PeerId &peer : host_->connectedPeers()) ping(peer, nullptr);
 }
 
 }  // namespace dn

@@ -4,6 +4,7 @@
 // peers' pings, and ping every connected peer on connect and then every
 // HostConfig::pingIntervalMs, keeping one outbound ping stream per peer (as
 // the spec requires). RTTs go to the PeerStore and Host::rttMeasured.
+#include "crypto/PeerId.h"
 #include "util/Result.h"
 
 #include <QElapsedTimer>
@@ -28,7 +29,7 @@ public:
     explicit PingService(Host *host);
     ~PingService() override;
 
-    void ping(const QString &peer, std::function<void(Result<qint64>)> callback);
+    void ping(const PeerId &peer, std::function<void(Result<qint64>)> callback);
 
 private:
     struct Outbound {
@@ -43,15 +44,15 @@ private:
     };
 
     void respond(Stream *s);
-    void send(const QString &peer);
-    void onEcho(const QString &peer);
-    void finish(const QString &peer, const Result<qint64> &r, bool dropStream);
+    void send(const PeerId &peer);
+    void onEcho(const PeerId &peer);
+    void finish(const PeerId &peer, const Result<qint64> &r, bool dropStream);
     void pingAll();
 
     Host *host_;
     QTimer interval_;
-    QHash<QString, Outbound> out_;
-    QHash<QString, int> inbound_;  // open inbound ping streams per peer
+    QHash<PeerId, Outbound> out_;
+    QHash<PeerId, int> inbound_;  // open inbound ping streams per peer
 };
 
 }  // namespace dn

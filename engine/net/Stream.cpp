@@ -5,7 +5,7 @@
 
 namespace dn {
 
-Stream::Stream(Connection *conn, uint32_t id, Direction dir, const QString &remotePeer)
+Stream::Stream(Connection *conn, uint32_t id, Direction dir, const PeerId &remotePeer)
     : QObject(conn), conn_(conn), id_(id), direction_(dir), remotePeer_(remotePeer) {
     negotiationTimer_.setSingleShot(true);
     connect(&negotiationTimer_, &QTimer::timeout, this, [this] {

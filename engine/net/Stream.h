@@ -11,6 +11,7 @@
 //
 // Flow control follows the reader: the peer may only send what fits in the
 // window, and the window reopens as readAll()/read() take data.
+#include "crypto/PeerId.h"
 #include "net/Direction.h"
 #include "net/NetReject.h"
 
@@ -32,7 +33,7 @@ public:
     ~Stream() override;
 
     QString protocol() const { return protocol_; }
-    QString remotePeer() const { return remotePeer_; }
+    const PeerId &remotePeer() const { return remotePeer_; }
     Direction direction() const { return direction_; }
     uint32_t id() const { return id_; }
     Connection *connection() const;
@@ -68,7 +69,7 @@ private:
     friend class Connection;
     enum class State { Negotiating, Open, Closed };
 
-    Stream(Connection *conn, uint32_t id, Direction dir, const QString &remotePeer);
+    Stream(Connection *conn, uint32_t id, Direction dir, const PeerId &remotePeer);
     // Connection → stream.
     void startNegotiation(std::unique_ptr<MultistreamSelect> mss, int timeoutMs);
     void onReadable();
@@ -83,7 +84,7 @@ private:
     QPointer<Connection> conn_;
     uint32_t id_;
     Direction direction_;
-    QString remotePeer_;
+    PeerId remotePeer_;
     QString protocol_;
     State state_ = State::Negotiating;
     std::unique_ptr<MultistreamSelect> mss_;

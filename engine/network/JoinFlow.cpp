@@ -17,15 +17,19 @@ namespace dn {
 
 JoinFlow::JoinFlow(NetworkService &net, InvitationData invitation, std::function<void(Result<ContextInfo>)> done,
                    QObject *parent)
-    : QObject(parent), net_(net), inv_(std::move(invitation)), done_(std::move(done)), inviter_(inv_.inviterPeerId) {}
+    : QObject(parent),
+      net_(net),
+      inv_(std::move(invitation)),
+      done_(std::move(done)),
+      inviter_(PeerId::fromPublicKey(inv_.inviterKey)) {}
 
 QByteArray JoinFlow::memberKey() const {
-    return QByteArray("\0members/", 9) + net_.host().peerId().toUtf8();
+    return QByteArray("\0members/", 9) + net_.host().peerId().toBase58().toUtf8();
 }
 
 void JoinFlow::start() {
     qCInfo(lcJoin) << "joining context" << inv_.contextId.toBase58() << "(application" << inv_.appId.toBase58()
-                   << ") invited by" << inviter_;
+                   << ") invited by" << inviter_.toBase58();
     if (inviter_ == net_.host().peerId())
         return fail(ErrorCode::InvalidInvitation, QStringLiteral("this invitation was issued by this node"));
     if (net_.engine().context(inv_.contextId)) return checkMembership();
@@ -55,20 +59,20 @@ void JoinFlow::checkMembership() {
 
 void JoinFlow::dialInviter(int index, const QString &lastError) {
     if (net_.host().isConnected(inviter_)) {
-        qCInfo(lcJoin) << "connected to the inviter" << inviter_;
+        qCInfo(lcJoin) << "connected to the inviter" << inviter_.toBase58();
         net_.discovery().keep(inviter_);
         return ensureApp();
     }
     if (index >= inv_.inviterAddrs.size()) {
         return fail(ErrorCode::InviterUnreachable,
                     inv_.inviterAddrs.isEmpty()
-                        ? QStringLiteral("the invitation lists no address of the inviter %1").arg(inviter_)
+                        ? QStringLiteral("the invitation lists no address of the inviter %1").arg(inviter_.toBase58())
                         : QStringLiteral("could not connect to the inviter %1 at %2: %3")
-                              .arg(inviter_, inv_.inviterAddrs.join(QStringLiteral(", ")), lastError));
+                              .arg(inviter_.toBase58(), inv_.inviterAddrs.join(QStringLiteral(", ")), lastError));
     }
     auto addr = Multiaddr::parse(inv_.inviterAddrs[index]);
     if (!addr) return dialInviter(index + 1, addr.error().message);
-    const Multiaddr target = addr->peerId().isEmpty() ? addr->withPeerId(inviter_) : *addr;
+    const Multiaddr target = addr->hasPeerId() ? *addr : addr->withPeerId(inviter_);
     if (target.peerId() != inviter_) return dialInviter(index + 1, QStringLiteral("an address of another peer"));
     qCInfo(lcJoin) << "dialing the inviter at" << target.toString();
     QPointer<JoinFlow> self(this);
@@ -144,7 +148,7 @@ void JoinFlow::syncWithInviter() {
 }
 
 void JoinFlow::writeMembership() {
-    const QString peer = net_.host().peerId();
+    const QString peer = net_.host().peerId().toBase58();
     const QByteArray value = QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}")
                                  .arg(peer)
                                  .arg(QDateTime::currentMSecsSinceEpoch())

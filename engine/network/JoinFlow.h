@@ -11,6 +11,7 @@
 // is missing goes through 1, 4 and 5 again. `done` runs exactly once.
 #include "codec/Invitation.h"
 #include "context/EngineTypes.h"
+#include "crypto/PeerId.h"
 #include "util/Result.h"
 #include <QObject>
 #include <functional>
@@ -40,7 +41,7 @@ private:
     NetworkService &net_;
     InvitationData inv_;
     std::function<void(Result<ContextInfo>)> done_;
-    QString inviter_;
+    PeerId inviter_;  // the peer id of the invitation's verified signing key
     bool finished_ = false;
 };
 

@@ -35,7 +35,7 @@ void NetworkService::setupMetrics() {
             count("deltanode_p2p_protocol_bytes_total", {{"protocol", proto}, {"direction", in ? QStringLiteral("in") : QStringLiteral("out")}},
                   [h, proto, in] {
                       double sum = 0;
-                      for (const QString &p : h->peerStore().peers())
+                      for (const PeerId &p : h->peerStore().peers())
                           if (auto rec = h->peerStore().get(p)) {
                               const ProtocolBytes b = rec->bytesByProtocol.value(proto);
                               sum += double(in ? b.in : b.out);

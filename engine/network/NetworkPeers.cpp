@@ -11,22 +11,21 @@ Q_DECLARE_LOGGING_CATEGORY(lcNetwork)
 namespace dn {
 
 namespace {
-Result<void> checkPeerId(const QString &peerId) {
-    if (!publicKeyFromPeerId(peerId))
-        return Error{ErrorCode::InvalidId, QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(peerId)};
-    return {};
+Result<PeerId> checkPeerId(const QString &peerId) {
+    if (auto id = PeerId::fromBase58(peerId)) return *id;
+    return Error{ErrorCode::InvalidId, QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(peerId)};
 }
 }  // namespace
 
 std::vector<PeerInfo> NetworkService::peers() const {
     std::vector<PeerInfo> out;
     const QStringList ourTopics = gossip_->topics();
-    for (const QString &peer : host_->connectedPeers()) {
+    for (const PeerId &peer : host_->connectedPeers()) {
         const auto conns = host_->connectionsTo(peer);
         if (conns.isEmpty()) continue;
         Connection *c = conns.first();
         PeerInfo p;
-        p.peerId = peer;
+        p.peerId = peer.toBase58();
         for (Connection *k : conns) {
             p.bytesIn += k->bytesIn();
             p.bytesOut += k->bytesOut();
@@ -45,9 +44,9 @@ std::vector<PeerInfo> NetworkService::peers() const {
         p.topics = gossip_->peerTopics(peer);
         out.push_back(std::move(p));
     }
-    for (const QString &peer : host_->blockedPeers()) {
+    for (const PeerId &peer : host_->blockedPeers()) {
         PeerInfo p;
-        p.peerId = peer;
+        p.peerId = peer.toBase58();
         p.blocked = true;
         out.push_back(std::move(p));
     }
@@ -55,24 +54,26 @@ std::vector<PeerInfo> NetworkService::peers() const {
 }
 
 Result<void> NetworkService::disconnectPeer(const QString &peerId) {
-    if (auto r = checkPeerId(peerId); !r) return r;
-    if (!host_->isConnected(peerId))
+    const auto peer = checkPeerId(peerId);
+    if (!peer) return peer.error();
+    if (!host_->isConnected(*peer))
         return Error{ErrorCode::PeerNotFound, QStringLiteral("not connected to %1").arg(peerId)};
     qCInfo(lcNetwork) << "disconnecting" << peerId << "(admin request)";
-    host_->disconnect(peerId);
+    host_->disconnect(*peer);
     return {};
 }
 
 Result<void> NetworkService::setPeerBlocked(const QString &peerId, bool blocked) {
-    if (auto r = checkPeerId(peerId); !r) return r;
-    if (peerId == host_->peerId()) return Error{ErrorCode::InvalidArgument, "a node cannot block itself"};
+    const auto peer = checkPeerId(peerId);
+    if (!peer) return peer.error();
+    if (*peer == host_->peerId()) return Error{ErrorCode::InvalidArgument, "a node cannot block itself"};
     if (blocked) {
         qCInfo(lcNetwork) << "blocking" << peerId << "(admin request)";
-        host_->block(peerId);
+        host_->block(*peer);
     } else {
         qCInfo(lcNetwork) << "unblocking" << peerId << "(admin request)";
-        host_->unblock(peerId);
-        discovery_->redialNow(peerId);  // heal at once, not after a backoff
+        host_->unblock(*peer);
+        discovery_->redialNow(*peer);  // heal at once, not after a backoff
     }
     return {};
 }

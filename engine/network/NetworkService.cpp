@@ -65,20 +65,20 @@ Result<void> NetworkService::start() {
     syncServer_->start();
     blobServer_->start();
     connect(gossip_.get(), &GossipService::message, this,
-            [this](const QString &topic, const QByteArray &data, const QString &from, const QByteArray &) {
+            [this](const QString &topic, const QByteArray &data, const PeerId &from, const QByteArray &) {
                 onMessage(topic, data, from);
             });
     // Fellow members are worth reconnecting to (PeerDiscovery): those we
     // synced with either way, and those whose messages reach us.
     connect(syncServer_.get(), &SyncServer::memberSeen, this,
-            [this](const QString &peer, const Hash32 &) { discovery_->keep(peer); });
+            [this](const PeerId &peer, const Hash32 &) { discovery_->keep(peer); });
     connect(sync_.get(), &SyncManager::sessionFinished, this,
-            [this](const Hash32 &, const QString &peer, const SyncOutcome &out) {
+            [this](const Hash32 &, const PeerId &peer, const SyncOutcome &out) {
                 if (out.ok() && out.status != SyncOutcome::Status::NotMember && out.status != SyncOutcome::Status::Unavailable)
                     discovery_->keep(peer);
             });
     connect(host_.get(), &Host::peerIdentified, this,
-            [this](const QString &peer, const QStringList &protocols, const QList<Multiaddr> &) {
+            [this](const PeerId &peer, const QStringList &protocols, const QList<Multiaddr> &) {
                 if (protocols.contains(syncwire::kSyncProtocol)) sync_->peerConnected(peer);
             });
     for (const QString &text : config_.listen) {
@@ -111,7 +111,7 @@ void NetworkService::stop() {
     jobs_->stop();
     gossip_->stop();
     host_->stopListening();
-    for (const QString &peer : host_->connectedPeers()) host_->disconnect(peer);
+    for (const PeerId &peer : host_->connectedPeers()) host_->disconnect(peer);
 }
 
 QStringList NetworkService::listenAddresses() const {
@@ -130,7 +130,7 @@ Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresIn
         return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
                                        .arg(contextId.toBase58())};
     InvitationData &d = *terms;
-    d.inviterPeerId = host_->peerId();
+    d.inviterPeerId = host_->peerId().toBase58();
     d.inviterAddrs = listenAddresses();
     if (d.inviterAddrs.isEmpty())
         qCWarning(lcNetwork) << "inviting to" << contextId.toBase58() << "while not listening: the invitation has no address";
@@ -159,7 +159,7 @@ void NetworkService::reconcileTopics() {
     topics_ = std::move(want);
     // Peers that share a context with us are worth reconnecting to.
     for (const QString &topic : topics_.keys())
-        for (const QString &peer : gossip_->topicPeers(topic))
+        for (const PeerId &peer : gossip_->topicPeers(topic))
             if (!discovery_->kept(peer)) discovery_->keep(peer);
 }
 
@@ -199,22 +199,22 @@ void NetworkService::syncTick() {
     if (started_) sync_->tick();
 }
 
-QStringList NetworkService::syncPeers(const Hash32 &contextId) const {
+QList<PeerId> NetworkService::syncPeers(const Hash32 &contextId) const {
     const QString topic = topicOf(contextId);
-    QStringList out = gossip_->meshPeers(topic);
-    for (const QString &p : gossip_->topicPeers(topic))
+    QList<PeerId> out = gossip_->meshPeers(topic);
+    for (const PeerId &p : gossip_->topicPeers(topic))
         if (!out.contains(p)) out << p;
     return out;
 }
 
-void NetworkService::onMessage(const QString &topic, const QByteArray &data, const QString &from) {
+void NetworkService::onMessage(const QString &topic, const QByteArray &data, const PeerId &from) {
     auto it = topics_.find(topic);
     if (it == topics_.end()) return;  // left meanwhile
     if (!discovery_->kept(from)) discovery_->keep(from);
     pb::GossipPayload payload;
     if (!payload.ParseFromArray(data.constData(), int(data.size()))) {
         ++badPayloads_;
-        qCDebug(lcNetwork) << "undecodable gossip payload on" << topic << "from" << from;
+        qCDebug(lcNetwork) << "undecodable gossip payload on" << topic << "from" << from.toBase58();
         return;
     }
     switch (payload.kind_case()) {
@@ -239,12 +239,12 @@ void NetworkService::onMessage(const QString &topic, const QByteArray &data, con
     }
 }
 
-void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from) {
+void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const PeerId &from) {
     // Parsed once here; the engine routes and opens this parsed form.
     auto parsed = parseEnvelope(envelope);
     if (!parsed || parsed->header.contextId != contextId) {
         ++badPayloads_;
-        qCDebug(lcNetwork) << "envelope on the wrong topic or malformed, from" << from;
+        qCDebug(lcNetwork) << "envelope on the wrong topic or malformed, from" << from.toBase58();
         return;
     }
     ++deltasReceived_;
@@ -255,7 +255,7 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
         auto result = std::make_shared<Result<ReceiveResult>>(std::move(r));
         jobs->post([this, contextId, from, result] {
             if (!*result) {
-                qCDebug(lcNetwork).noquote() << "delta from" << from << "not taken:" << result->error().message;
+                qCDebug(lcNetwork).noquote() << "delta from" << from.toBase58() << "not taken:" << result->error().message;
                 return;
             }
             if ((*result)->status == ReceiveResult::Status::Pending && !(*result)->missingParents.empty())
@@ -264,7 +264,7 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
     });
 }
 
-void NetworkService::onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const QString &from) {
+void NetworkService::onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const PeerId &from) {
     ++heartbeatsReceived_;
     const auto info = deps_.engine->context(contextId);
     if (!info) return;

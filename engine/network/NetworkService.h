@@ -15,6 +15,7 @@
 //  * Sync (SyncManager) runs on join, on missing parents, on heartbeats, on
 //    (re)connection and on the periodic tick.
 #include "context/EngineTypes.h"
+#include "crypto/PeerId.h"
 #include "network/HeartbeatTracker.h"
 #include "network/Network.h"
 #include "network/NetworkConfig.h"
@@ -93,10 +94,10 @@ public:
     PeerDiscovery &discovery() { return *discovery_; }
 
 private:
-    void onMessage(const QString &topic, const QByteArray &data, const QString &from);
-    void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const QString &from);
-    void onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const QString &from);
-    QStringList syncPeers(const Hash32 &contextId) const;
+    void onMessage(const QString &topic, const QByteArray &data, const PeerId &from);
+    void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const PeerId &from);
+    void onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const PeerId &from);
+    QList<PeerId> syncPeers(const Hash32 &contextId) const;
     void setupMetrics();  // NetworkMetrics.cpp
     void registerTopicMetrics(const QString &topic);
 

@@ -29,11 +29,11 @@ public:
     // Dials every address now and keeps retrying those that fail.
     void bootstrap(const QList<Multiaddr> &addrs);
     // Keep `peer` connected from now on.
-    void keep(const QString &peer);
-    bool kept(const QString &peer) const { return kept_.contains(peer); }
+    void keep(const PeerId &peer);
+    bool kept(const PeerId &peer) const { return kept_.contains(peer); }
     // Redial `peer` now (e.g. just unblocked) at its known addresses,
     // forgetting its backoff.
-    void redialNow(const QString &peer);
+    void redialNow(const PeerId &peer);
     quint64 redials() const { return redials_; }
     // No more dials (shutdown): losing every peer then is not a reason to redial.
     void stop();
@@ -45,15 +45,15 @@ private:
         bool dialing = false;
         QTimer *timer = nullptr;
     };
-    void schedule(const QString &key);
-    void dial(const QString &key);
-    void dialNext(const QString &key, QList<Multiaddr> addrs);
-    void onConnected(const QString &peer);
-    void onDisconnected(const QString &peer);
+    void schedule(const DialTarget &key);
+    void dial(const DialTarget &key);
+    void dialNext(const DialTarget &key, QList<Multiaddr> addrs);
+    void onConnected(const PeerId &peer);
+    void onDisconnected(const PeerId &peer);
 
     Host *host_;
-    QHash<QString, Target> targets_;  // by peer id, or "addr:<multiaddr>" for a bootstrap address without /p2p/
-    QSet<QString> kept_;
+    QHash<DialTarget, Target> targets_;
+    QSet<PeerId> kept_;
     quint64 redials_ = 0;
     bool stopped_ = false;
 };

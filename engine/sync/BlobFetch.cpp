@@ -17,7 +17,7 @@ namespace pb = ::deltanode::pb;
 using namespace syncwire;
 
 BlobFetch::BlobFetch(Host *host, Engine *engine, const Hash32 &contextId, const QByteArray &contextKey,
-                     const QString &peer, Target target, const Hash32 &id, int timeoutMs, QObject *parent)
+                     const PeerId &peer, Target target, const Hash32 &id, int timeoutMs, QObject *parent)
     : QObject(parent), host_(host), engine_(engine), ctx_(contextId), key_(contextKey), peer_(peer), target_(target),
       id_(id) {
     deadline_.setSingleShot(true);
@@ -87,7 +87,7 @@ void BlobFetch::onFrame(const QByteArray &frame) {
         size_ = h.size();
         chunkIds_ = std::move(*ids);
         writer_ = std::make_unique<BlobWriter>(engine_->blobs().writer());
-        qCInfo(lcBlobFetch) << "receiving blob" << blobId_.toBase58() << "from" << peer_ << ":" << size_ << "bytes";
+        qCInfo(lcBlobFetch) << "receiving blob" << blobId_.toBase58() << "from" << peer_.toBase58() << ":" << size_ << "bytes";
     } else {
         if (resp.kind_case() != pb::BlobResponse::kChunk)
             return fail(ErrorCode::BadTransfer, QStringLiteral("expected a chunk"));
@@ -119,7 +119,7 @@ void BlobFetch::fail(ErrorCode code, const QString &message) {
     deadline_.stop();
     if (io_) io_->reset(message);
     writer_.reset();  // written chunks stay, unreferenced (BlobWriter.h)
-    qCInfo(lcBlobFetch).noquote() << "fetching" << id_.toBase58() << "from" << peer_ << "failed:" << message;
+    qCInfo(lcBlobFetch).noquote() << "fetching" << id_.toBase58() << "from" << peer_.toBase58() << "failed:" << message;
     auto done = std::move(done_);
     QMetaObject::invokeMethod(this, [done, code, message] { if (done) done(Error{code, message}); }, Qt::QueuedConnection);
 }

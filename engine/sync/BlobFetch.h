@@ -8,6 +8,7 @@
 // Node thread; `done` runs exactly once, never inside start().
 #include "blob/BlobStore.h"
 #include "crypto/Hash32.h"
+#include "crypto/PeerId.h"
 #include "util/ErrorCode.h"
 #include <QObject>
 #include <QTimer>
@@ -30,7 +31,7 @@ public:
     enum class Target { Blob, App };
 
     // `contextId`: a context both sides belong to (its key authenticates us).
-    BlobFetch(Host *host, Engine *engine, const Hash32 &contextId, const QByteArray &contextKey, const QString &peer,
+    BlobFetch(Host *host, Engine *engine, const Hash32 &contextId, const QByteArray &contextKey, const PeerId &peer,
               Target target, const Hash32 &id, int timeoutMs = 60000, QObject *parent = nullptr);
     ~BlobFetch() override;
 
@@ -46,7 +47,7 @@ private:
     Engine *engine_;
     Hash32 ctx_;
     QByteArray key_;
-    QString peer_;
+    PeerId peer_;
     Target target_;
     Hash32 id_;
     std::function<void(Result<BlobInfo>)> done_;

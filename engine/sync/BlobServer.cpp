@@ -67,7 +67,7 @@ void BlobServer::refuse(quint64 id, ErrorCode code, const QString &message) {
     auto it = transfers_.find(id);
     if (it == transfers_.end()) return;
     ++counters_.refused;
-    qCInfo(lcBlobServer).noquote() << "blob request from" << it->second->io->remotePeer() << "refused:" << message;
+    qCInfo(lcBlobServer).noquote() << "blob request from" << it->second->io->remotePeer().toBase58() << "refused:" << message;
     pb::BlobResponse resp;
     resp.mutable_error()->set_code(errorInfo(code).wire);
     resp.mutable_error()->set_message(message.toStdString());

@@ -11,7 +11,7 @@ constexpr qsizetype kReadChunk = 256 * 1024;
 }  // namespace
 
 FramedStream::FramedStream(Stream *stream, qsizetype maxFrame)
-    : stream_(stream), peer_(stream ? stream->remotePeer() : QString()), reader_(maxFrame) {}
+    : stream_(stream), peer_(stream ? stream->remotePeer() : PeerId()), reader_(maxFrame) {}
 
 FramedStream::~FramedStream() {
     *alive_ = false;

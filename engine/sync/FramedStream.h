@@ -36,7 +36,7 @@ public:
     void closeWrite();
     void reset(const QString &why);
     Stream *stream() const { return stream_; }
-    QString remotePeer() const { return peer_; }
+    const PeerId &remotePeer() const { return peer_; }
     bool isOpen() const { return stream_ && !done_; }
     // The stream was reset because the peer broke the framing (a length
     // over the bound, a malformed length, EOF inside a frame).
@@ -47,7 +47,7 @@ private:
     void end(const QString &why);
 
     QPointer<Stream> stream_;
-    QString peer_;
+    PeerId peer_;
     RpcFrameReader reader_;
     Handlers h_;
     QList<QMetaObject::Connection> conns_;

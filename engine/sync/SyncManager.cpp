@@ -15,12 +15,12 @@ SyncManager::SyncManager(Host *host, Engine *engine, BlockingJobs *jobs, SyncCon
 
 SyncManager::~SyncManager() = default;
 
-bool SyncManager::inBackoff(const QString &peer) const {
+bool SyncManager::inBackoff(const PeerId &peer) const {
     auto it = peerState_.find(peer);
     return it != peerState_.end() && it->retryAtMs > nowMs();
 }
 
-qint64 SyncManager::backoffRemainingS(const QString &peer) const {
+qint64 SyncManager::backoffRemainingS(const PeerId &peer) const {
     auto it = peerState_.find(peer);
     if (it == peerState_.end() || it->retryAtMs <= nowMs()) return 0;
     return (it->retryAtMs - nowMs() + 999) / 1000;
@@ -31,7 +31,7 @@ bool SyncManager::withinInterval(const Key &key) const {
     return it != lastSyncMs_.end() && nowMs() - it->second < config_.intervalMs;
 }
 
-bool SyncManager::request(const Hash32 &contextId, const QString &peer, Trigger trigger, Done done) {
+bool SyncManager::request(const Hash32 &contextId, const PeerId &peer, Trigger trigger, Done done) {
     const Key key{contextId, peer};
     const bool periodic = trigger == Trigger::Heartbeat || trigger == Trigger::Tick;
     if ((periodic && withinInterval(key)) || (periodic && inBackoff(peer))) {
@@ -47,7 +47,7 @@ bool SyncManager::request(const Hash32 &contextId, const QString &peer, Trigger 
     return true;
 }
 
-void SyncManager::pullParents(const Hash32 &contextId, const QString &peer, std::vector<Hash32> missing) {
+void SyncManager::pullParents(const Hash32 &contextId, const PeerId &peer, std::vector<Hash32> missing) {
     if (missing.empty() || inBackoff(peer)) return;
     Job job;
     job.key = Key{contextId, peer};
@@ -56,15 +56,15 @@ void SyncManager::pullParents(const Hash32 &contextId, const QString &peer, std:
     enqueue(std::move(job));
 }
 
-void SyncManager::peerConnected(const QString &peer) {
+void SyncManager::peerConnected(const PeerId &peer) {
     for (const ContextInfo &c : engine_->contexts()) request(c.id, peer, Trigger::Connected);
 }
 
 void SyncManager::tick() {
     if (!peers_) return;
     for (const ContextInfo &c : engine_->contexts()) {
-        QStringList candidates;
-        for (const QString &p : peers_(c.id))
+        QList<PeerId> candidates;
+        for (const PeerId &p : peers_(c.id))
             if (!inBackoff(p) && !withinInterval(Key{c.id, p}) && host_->isConnected(p)) candidates << p;
         if (candidates.isEmpty()) continue;
         size_t &rr = roundRobin_[c.id];
@@ -105,7 +105,7 @@ void SyncManager::launch(Job job) {
     lastSyncMs_[key] = nowMs();
     auto *session = new SyncSession(host_, engine_, jobs_, config_, key.ctx, key.peer, job.mode, job.parents, this);
     running_.emplace(key, std::move(job));
-    qCDebug(lcSync) << "sync" << key.ctx.toBase58() << "with" << key.peer << "started";
+    qCDebug(lcSync) << "sync" << key.ctx.toBase58() << "with" << key.peer.toBase58() << "started";
     session->start([this, key, session](const SyncOutcome &out) {
         session->deleteLater();
         finished(key, out);
@@ -124,15 +124,15 @@ void SyncManager::finished(const Key &key, const SyncOutcome &out) {
         ps.failures = std::min(ps.failures + 1, 30);
         const qint64 delayS = std::min<qint64>(qint64(1) << std::min(ps.failures, 20), config_.maxBackoffS);
         ps.retryAtMs = nowMs() + delayS * 1000;
-        qCInfo(lcSync).noquote() << "sync of" << key.ctx.toBase58() << "with" << key.peer << "failed:" << out.error
+        qCInfo(lcSync).noquote() << "sync of" << key.ctx.toBase58() << "with" << key.peer.toBase58() << "failed:" << out.error
                                  << QStringLiteral("(next try in %1 s)").arg(delayS);
     } else {
         if (out.status != SyncOutcome::Status::Unavailable) peerState_.remove(key.peer);
         if (out.status == SyncOutcome::Status::Converged || out.status == SyncOutcome::Status::NotMember ||
             out.status == SyncOutcome::Status::Unavailable)
-            qCDebug(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer << syncStatusName(out.status);
+            qCDebug(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer.toBase58() << syncStatusName(out.status);
         else
-            qCInfo(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer << syncStatusName(out.status)
+            qCInfo(lcSync) << "sync of" << key.ctx.toBase58() << "with" << key.peer.toBase58() << syncStatusName(out.status)
                            << out.deltasFetched << "deltas";
         ++counters_.successes;
     }

@@ -49,7 +49,7 @@ public:
     enum class Trigger { Join, MissingParents, Heartbeat, Connected, Tick, Manual };
     using Done = std::function<void(const SyncOutcome &)>;
     // Peers worth asking about a context, best first (e.g. its gossip mesh).
-    using PeerSource = std::function<QStringList(const Hash32 &contextId)>;
+    using PeerSource = std::function<QList<PeerId>(const Hash32 &contextId)>;
 
     SyncManager(Host *host, Engine *engine, BlockingJobs *jobs, SyncConfig config, QObject *parent = nullptr);
     ~SyncManager() override;
@@ -59,11 +59,11 @@ public:
 
     // A full sync of `contextId` with `peer`. Returns false (and runs no
     // `done`) when the interval or a backoff skips it.
-    bool request(const Hash32 &contextId, const QString &peer, Trigger trigger, Done done = {});
+    bool request(const Hash32 &contextId, const PeerId &peer, Trigger trigger, Done done = {});
     // Fetch `missing` parents of `contextId` from `peer` now.
-    void pullParents(const Hash32 &contextId, const QString &peer, std::vector<Hash32> missing);
+    void pullParents(const Hash32 &contextId, const PeerId &peer, std::vector<Hash32> missing);
     // Every context with a peer that just (re)connected.
-    void peerConnected(const QString &peer);
+    void peerConnected(const PeerId &peer);
     // The periodic tick: each context not synced within `interval` syncs
     // with one of its peers (PeerSource order, round robin).
     void tick();
@@ -72,15 +72,15 @@ public:
     int running() const { return int(running_.size()); }
     int queued() const { return int(queue_.size()); }
     // Seconds until `peer` may be synced with again (0: now).
-    qint64 backoffRemainingS(const QString &peer) const;
+    qint64 backoffRemainingS(const PeerId &peer) const;
 
 signals:
-    void sessionFinished(const dn::Hash32 &contextId, const QString &peer, const dn::SyncOutcome &outcome);
+    void sessionFinished(const dn::Hash32 &contextId, const dn::PeerId &peer, const dn::SyncOutcome &outcome);
 
 private:
     struct Key {
         Hash32 ctx;
-        QString peer;
+        PeerId peer;
         friend bool operator<(const Key &a, const Key &b) { return std::tie(a.ctx, a.peer) < std::tie(b.ctx, b.peer); }
     };
     struct Job {
@@ -99,7 +99,7 @@ private:
     void pump();
     void launch(Job job);
     void finished(const Key &key, const SyncOutcome &out);
-    bool inBackoff(const QString &peer) const;
+    bool inBackoff(const PeerId &peer) const;
     bool withinInterval(const Key &key) const;
     qint64 nowMs() const { return clock_.elapsed(); }
 
@@ -112,7 +112,7 @@ private:
     std::deque<Job> queue_;
     std::map<Key, Job> running_;
     std::map<Key, qint64> lastSyncMs_;
-    QHash<QString, PeerState> peerState_;
+    QHash<PeerId, PeerState> peerState_;
     std::map<Hash32, size_t> roundRobin_;
     SyncCounters counters_;
 };

@@ -34,7 +34,7 @@ SyncServer::Session *SyncServer::find(quint64 id) const {
 void SyncServer::onStream(Stream *s) {
     if (int(sessions_.size()) >= kMaxSessions) {
         ++counters_.refused;
-        qCInfo(lcSyncServer) << "refusing a sync stream from" << s->remotePeer() << ": too many sessions";
+        qCInfo(lcSyncServer) << "refusing a sync stream from" << s->remotePeer().toBase58() << ": too many sessions";
         s->reset();
         return;
     }
@@ -105,7 +105,7 @@ void SyncServer::answer(quint64 id, const pb::SyncResponse &resp) {
 
 void SyncServer::refuse(quint64 id, ErrorCode code, const QString &message) {
     ++counters_.refused;
-    if (Session *s = find(id)) qCInfo(lcSyncServer).noquote() << "sync request from" << s->io->remotePeer() << "refused:" << message;
+    if (Session *s = find(id)) qCInfo(lcSyncServer).noquote() << "sync request from" << s->io->remotePeer().toBase58() << "refused:" << message;
     pb::SyncResponse resp;
     resp.mutable_error()->set_code(errorInfo(code).wire);
     resp.mutable_error()->set_message(message.toStdString());
@@ -190,7 +190,7 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
                                                 cap->pages = std::max<size_t>({1, cap->entryPages.size(), idPages});
                                                 s->snapshot = std::move(cap);
                                                 qCInfo(lcSyncServer) << "serving a snapshot of" << c.toBase58() << "to"
-                                                                     << s->io->remotePeer() << ":" << entries.size() << "entries,"
+                                                                     << s->io->remotePeer().toBase58() << ":" << entries.size() << "entries,"
                                                                      << s->snapshot->pages << "pages";
                                                 sendSnapshotPage(id, 0);
                                             });

@@ -49,7 +49,7 @@ public:
 
 signals:
     // A peer proved it holds the key of a context we have: a fellow member.
-    void memberSeen(const QString &peerId, const dn::Hash32 &contextId);
+    void memberSeen(const dn::PeerId &peerId, const dn::Hash32 &contextId);
 
 private:
     struct Snapshot {

@@ -67,7 +67,7 @@ std::vector<Hash32> headsOf(Engine *engine, const Hash32 &ctx) {
 }  // namespace
 
 SyncSession::SyncSession(Host *host, Engine *engine, BlockingJobs *jobs, const SyncConfig &config,
-                         const Hash32 &contextId, const QString &peer, Mode mode, std::vector<Hash32> parents,
+                         const Hash32 &contextId, const PeerId &peer, Mode mode, std::vector<Hash32> parents,
                          QObject *parent)
     : QObject(parent), host_(host), engine_(engine), jobs_(jobs), config_(config), ctx_(contextId), peer_(peer),
       mode_(mode), parents_(std::move(parents)) {
@@ -238,7 +238,7 @@ void SyncSession::onDeltas(const pb::SyncResponse &resp) {
             if (!self || self->finished_) return;
             self->fetched_ += s.tally.added;
             if (s.tally.rejected)
-                qCWarning(lcSync) << self->peer_ << "sent" << s.tally.rejected << "envelopes the engine refused";
+                qCWarning(lcSync) << self->peer_.toBase58() << "sent" << s.tally.rejected << "envelopes the engine refused";
             if (!s.error.isEmpty()) return self->finish(SyncOutcome::Status::Failed, s.error);
             if (!s.prunedUnknown.empty())
                 return self->startSnapshot(QStringLiteral("%1 needed deltas are pruned there").arg(s.prunedUnknown.size()));
@@ -251,7 +251,7 @@ void SyncSession::onDeltas(const pb::SyncResponse &resp) {
 }
 
 void SyncSession::startSnapshot(const QString &why) {
-    qCInfo(lcSync).noquote() << "snapshot of" << ctx_.toBase58() << "from" << peer_ << ":" << why;
+    qCInfo(lcSync).noquote() << "snapshot of" << ctx_.toBase58() << "from" << peer_.toBase58() << ":" << why;
     snapshot_ = {};
     snapshotBytes_ = 0;
     requestPage(0);

@@ -19,6 +19,7 @@
 //
 // Node thread. done() runs exactly once, never inside start().
 #include "context/EngineTypes.h"
+#include "crypto/PeerId.h"
 #include "sync/SyncConfig.h"
 #include <QObject>
 #include <QPointer>
@@ -62,12 +63,12 @@ public:
     enum class Mode { Full, Parents };
 
     SyncSession(Host *host, Engine *engine, BlockingJobs *jobs, const SyncConfig &config, const Hash32 &contextId,
-                const QString &peer, Mode mode, std::vector<Hash32> parents = {}, QObject *parent = nullptr);
+                const PeerId &peer, Mode mode, std::vector<Hash32> parents = {}, QObject *parent = nullptr);
     ~SyncSession() override;
 
     void start(std::function<void(const SyncOutcome &)> done);
     const Hash32 &contextId() const { return ctx_; }
-    const QString &peer() const { return peer_; }
+    const PeerId &peer() const { return peer_; }
 
 private:
     using Answer = std::function<void(const deltanode::pb::SyncResponse &)>;
@@ -90,7 +91,7 @@ private:
     SyncConfig config_;
     Hash32 ctx_;
     QByteArray key_;
-    QString peer_;
+    PeerId peer_;
     Mode mode_;
     std::vector<Hash32> parents_;
     std::function<void(const SyncOutcome &)> done_;

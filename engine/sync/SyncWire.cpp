@@ -25,26 +25,19 @@ QByteArray frame(const google::protobuf::MessageLite &message) {
     return out;
 }
 
-namespace {
-QByteArray peerBytes(const QString &peer) {
-    const auto key = publicKeyFromPeerId(peer);
-    return key ? peerIdBytes(*key) : peer.toUtf8();
-}
-}  // namespace
-
 QByteArray authTag(const QByteArray &contextKey, const char *domain, const Hash32 &contextId,
-                   const QString &requesterPeerId, const QString &responderPeerId) {
+                   const PeerId &requester, const PeerId &responder) {
     QMessageAuthenticationCode mac(QCryptographicHash::Sha256, contextKey);
     mac.addData(QByteArray(domain));
     mac.addData(contextId.toByteArray());
-    mac.addData(peerBytes(requesterPeerId));
-    mac.addData(peerBytes(responderPeerId));
+    mac.addData(requester.bytes());
+    mac.addData(responder.bytes());
     return mac.result();
 }
 
 bool checkAuth(const QByteArray &tag, const QByteArray &contextKey, const char *domain, const Hash32 &contextId,
-               const QString &requesterPeerId, const QString &responderPeerId) {
-    const QByteArray want = authTag(contextKey, domain, contextId, requesterPeerId, responderPeerId);
+               const PeerId &requester, const PeerId &responder) {
+    const QByteArray want = authTag(contextKey, domain, contextId, requester, responder);
     return tag.size() == want.size() && CRYPTO_memcmp(tag.constData(), want.constData(), size_t(want.size())) == 0;
 }
 

@@ -5,6 +5,7 @@
 // checks sizes before it trusts anything, so a hostile peer's frame can at
 // worst be refused.
 #include "context/EngineTypes.h"
+#include "crypto/PeerId.h"
 #include "util/Result.h"
 #include <QByteArray>
 #include <QString>
@@ -44,9 +45,9 @@ QByteArray frame(const google::protobuf::MessageLite &message);
 inline constexpr char kSyncDomain[] = "deltanode/sync/1";
 inline constexpr char kBlobDomain[] = "deltanode/blob/1";
 QByteArray authTag(const QByteArray &contextKey, const char *domain, const Hash32 &contextId,
-                   const QString &requesterPeerId, const QString &responderPeerId);
+                   const PeerId &requester, const PeerId &responder);
 bool checkAuth(const QByteArray &tag, const QByteArray &contextKey, const char *domain, const Hash32 &contextId,
-               const QString &requesterPeerId, const QString &responderPeerId);
+               const PeerId &requester, const PeerId &responder);
 
 // 32-byte ids of a repeated bytes field; nullopt if any has another size or
 // there are more than `max`.

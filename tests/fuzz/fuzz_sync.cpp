@@ -25,6 +25,9 @@ void checkIds(const google::protobuf::RepeatedPtrField<std::string> &f, int max)
     if (ids && int(ids->size()) > max) std::abort();
 }
 
+const PeerId kRequester = PeerId::fromPublicKey(Hash32::fromBytes(QByteArray(32, 'a')).value());
+const PeerId kResponder = PeerId::fromPublicKey(Hash32::fromBytes(QByteArray(32, 'b')).value());
+
 void decodeFrame(const QByteArray &f) {
     pb::SyncRequest req;
     if (req.ParseFromArray(f.constData(), int(f.size()))) {
@@ -32,7 +35,7 @@ void decodeFrame(const QByteArray &f) {
         checkIds(req.deltas().have(), syncwire::kMaxIdsPerRequest);
         (void)Hash32::fromBytes(QByteArray::fromStdString(req.context_id()));
         (void)syncwire::checkAuth(QByteArray::fromStdString(req.auth()), QByteArray(32, 'k'), syncwire::kSyncDomain,
-                                  Hash32{}, QStringLiteral("a"), QStringLiteral("b"));
+                                  Hash32{}, kRequester, kResponder);
     }
     pb::SyncResponse resp;
     if (resp.ParseFromArray(f.constData(), int(f.size()))) {

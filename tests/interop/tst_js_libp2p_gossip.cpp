@@ -44,14 +44,14 @@ struct Node {
         gc.router.heartbeatIntervalMs = 250;  // shorter than 1 s to keep the test quick
         gossip = std::make_unique<GossipService>(host.get(), gc);
         QObject::connect(gossip.get(), &GossipService::message, gossip.get(),
-                         [this](const QString &t, const QByteArray &d, const QString &from, const QByteArray &) {
-                             if (t == kTopic) received.append(Received{d, from});
+                         [this](const QString &t, const QByteArray &d, const PeerId &from, const QByteArray &) {
+                             if (t == kTopic) received.append(Received{d, from.toBase58()});
                          });
         gossip->start();  // before listening: Identify must list meshsub
         addr = *host->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
         gossip->subscribe(kTopic);
     }
-    QString id() const { return host->peerId(); }
+    QString id() const { return host->peerId().toBase58(); }  // as js names peers
     int count(const QByteArray &data) const {
         int n = 0;
         for (const Received &r : received) n += r.data == data ? 1 : 0;
@@ -81,6 +81,9 @@ void jsPublish(JsPeer &js, const QByteArray &data) {
 }
 
 // js's mesh for kTopic, asked afresh.
+// js names peers by their base58 text; null if it is not a peer id.
+PeerId peerOf(const QString &text) { return PeerId::fromBase58(text).value_or(PeerId()); }
+
 QStringList jsMesh(JsPeer &js) {
     js.clearEvents();
     js.send({{"cmd", "peers"}});
@@ -129,8 +132,8 @@ private slots:
         }
 
         // Subscriptions cross, then each side has the other in its mesh.
-        QTRY_VERIFY_WITH_TIMEOUT(n.gossip->topicPeers(kTopic).contains(jsId), kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(n.gossip->meshPeers(kTopic).contains(jsId), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(n.gossip->topicPeers(kTopic).contains(peerOf(jsId)), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(n.gossip->meshPeers(kTopic).contains(peerOf(jsId)), kTimeoutMs);
         QVERIFY(QTest::qWaitFor([&] { return jsMesh(js).contains(n.id()); }, kTimeoutMs));
 
         // deltanode → js and js → deltanode, small and 200 KiB messages.
@@ -168,9 +171,9 @@ private slots:
         std::optional<Result<Connection *>> r;
         b.host->dial(a.addr, [&r](Result<Connection *> res) { r = res; });
         QTRY_VERIFY_WITH_TIMEOUT(r.has_value() && r->ok(), kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(a.gossip->meshPeers(kTopic).contains(jsId), kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(a.gossip->meshPeers(kTopic).contains(b.id()), kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(b.gossip->meshPeers(kTopic).contains(a.id()), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(a.gossip->meshPeers(kTopic).contains(peerOf(jsId)), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(a.gossip->meshPeers(kTopic).contains(b.host->peerId()), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(b.gossip->meshPeers(kTopic).contains(a.host->peerId()), kTimeoutMs);
         QVERIFY(QTest::qWaitFor([&] { return jsMesh(js).contains(a.id()); }, kTimeoutMs));
 
         const QByteArray fromJs = payload(QStringLiteral("js-relayed"), 1);

@@ -45,16 +45,19 @@ std::unique_ptr<Host> makeHost(bool inlineMuxers = true) {
 
 bool hasString(const QJsonValue &arr, const QString &s) { return arr.toArray().contains(QJsonValue(s)); }
 
+// js names peers by their base58 text; null if it is not a peer id.
+PeerId peerOf(const QJsonValue &text) { return PeerId::fromBase58(text.toString()).value_or(PeerId()); }
+
 }  // namespace
 
 class TstJsLibp2pTransport : public QObject {
     Q_OBJECT
 
     // Both directions of identify, ping and bulk echo on an open connection.
-    void exercise(Host &h, JsPeer &js, const QString &jsId, const Multiaddr &ourAddr, QSignalSpy &identified) {
+    void exercise(Host &h, JsPeer &js, const PeerId &jsId, const Multiaddr &ourAddr, QSignalSpy &identified) {
         // Identify: what we learned about js …
         QTRY_VERIFY_WITH_TIMEOUT(!identified.isEmpty(), 15000);
-        QCOMPARE(identified[0][0].toString(), jsId);
+        QCOMPARE(identified[0][0].value<PeerId>(), jsId);
         const QStringList jsProtos = identified[0][1].toStringList();
         QVERIFY2(jsProtos.contains(PingService::kProtocol), qPrintable(jsProtos.join(u' ')));
         QVERIFY(jsProtos.contains(IdentifyService::kProtocol));
@@ -63,7 +66,7 @@ class TstJsLibp2pTransport : public QObject {
         QVERIFY(h.peerStore().get(jsId)->agentVersion.startsWith(QStringLiteral("js-libp2p/")));
         // … and what js learned about us.
         auto theirView = js.waitFor([&](const QJsonObject &e) {
-            return e[QStringLiteral("event")] == QStringLiteral("identified") && e[QStringLiteral("peer")] == h.peerId();
+            return e[QStringLiteral("event")] == QStringLiteral("identified") && e[QStringLiteral("peer")] == h.peerId().toBase58();
         });
         QVERIFY2(theirView, qPrintable(js.eventsText() + js.stderrText()));
         QCOMPARE((*theirView)[QStringLiteral("agentVersion")].toString(), h.config().agentVersion);
@@ -81,7 +84,7 @@ class TstJsLibp2pTransport : public QObject {
         }
         QVERIFY(h.peerStore().rtt(jsId) > 0);
         // … and js pings us and prints what it measured.
-        js.send({{"cmd", "ping"}, {"peer", h.peerId()}});
+        js.send({{"cmd", "ping"}, {"peer", h.peerId().toBase58()}});
         auto pong = js.waitFor([](const QJsonObject &e) {
             return e[QStringLiteral("event")] == QStringLiteral("ping") || e[QStringLiteral("event")] == QStringLiteral("error");
         });
@@ -114,7 +117,7 @@ class TstJsLibp2pTransport : public QObject {
         QVERIFY(back == payload);
         // … and through ours (js's stream, our windows).
         js.clearEvents();
-        js.send({{"cmd", "echo"}, {"peer", h.peerId()}, {"protocol", kEcho}, {"bytes", 3 << 20}});
+        js.send({{"cmd", "echo"}, {"peer", h.peerId().toBase58()}, {"protocol", kEcho}, {"bytes", 3 << 20}});
         auto echoed = js.waitFor([](const QJsonObject &e) {
             return e[QStringLiteral("event")] == QStringLiteral("echoed") || e[QStringLiteral("event")] == QStringLiteral("error");
         }, 30000);
@@ -134,7 +137,8 @@ private slots:
         JsPeer js;
         auto listening = js.waitForEvent(QStringLiteral("listening"));
         QVERIFY2(listening, qPrintable(js.stderrText()));
-        const QString jsId = (*listening)[QStringLiteral("peerId")].toString();
+        const PeerId jsId = peerOf((*listening)[QStringLiteral("peerId")]);
+        QVERIFY(!jsId.isNull());
         auto jsAddr = Multiaddr::parse((*listening)[QStringLiteral("addrs")].toArray().first().toString());
         QVERIFY(jsAddr);
         QCOMPARE(jsAddr->peerId(), jsId);
@@ -150,7 +154,7 @@ private slots:
         QCOMPARE(dialed->value()->remotePeer(), jsId);
         QCOMPARE(dialed->value()->direction(), Direction::Outbound);
         auto conn = js.waitFor([&](const QJsonObject &e) {
-            return e[QStringLiteral("event")] == QStringLiteral("connected") && e[QStringLiteral("peer")] == h->peerId();
+            return e[QStringLiteral("event")] == QStringLiteral("connected") && e[QStringLiteral("peer")] == h->peerId().toBase58();
         });
         QVERIFY(conn);
         QCOMPARE((*conn)[QStringLiteral("direction")].toString(), QStringLiteral("inbound"));
@@ -163,7 +167,8 @@ private slots:
         JsPeer js;
         auto listening = js.waitForEvent(QStringLiteral("listening"));
         QVERIFY2(listening, qPrintable(js.stderrText()));
-        const QString jsId = (*listening)[QStringLiteral("peerId")].toString();
+        const PeerId jsId = peerOf((*listening)[QStringLiteral("peerId")]);
+        QVERIFY(!jsId.isNull());
         auto h = makeHost(false);
         QSignalSpy identified(h.get(), &Host::peerIdentified);
         std::optional<Result<Connection *>> dialed;
@@ -189,10 +194,11 @@ private slots:
         });
         QVERIFY2(dialed, qPrintable(js.eventsText() + js.stderrText()));
         QCOMPARE((*dialed)[QStringLiteral("event")].toString(), QStringLiteral("dialed"));
-        const QString jsId = js.waitForEvent(QStringLiteral("listening"))->value(QStringLiteral("peerId")).toString();
-        QCOMPARE((*dialed)[QStringLiteral("peer")].toString(), h->peerId());
+        const PeerId jsId = peerOf(js.waitForEvent(QStringLiteral("listening"))->value(QStringLiteral("peerId")));
+        QVERIFY(!jsId.isNull());
+        QCOMPARE((*dialed)[QStringLiteral("peer")].toString(), h->peerId().toBase58());
         QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
-        QCOMPARE(connected[0][0].toString(), jsId);
+        QCOMPARE(connected[0][0].value<PeerId>(), jsId);
         QCOMPARE(connected[0][1].value<Direction>(), Direction::Inbound);
         exercise(*h, js, jsId, *ours, identified);
     }

@@ -19,7 +19,7 @@ constexpr int kTimeoutMs = 10000;
 struct Received {
     QString topic;
     QByteArray data;
-    QString from;
+    PeerId from;
 };
 
 // One node: a host listening on loopback and its gossip service.
@@ -37,14 +37,14 @@ struct Node {
         c.router.seed = 1;
         gossip = std::make_unique<GossipService>(host.get(), c);
         QObject::connect(gossip.get(), &GossipService::message, gossip.get(),
-                         [this](const QString &t, const QByteArray &d, const QString &from, const QByteArray &) {
+                         [this](const QString &t, const QByteArray &d, const PeerId &from, const QByteArray &) {
                              received.append(Received{t, d, from});
                          });
         gossip->start();
         auto bound = host->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
         if (bound) addr = *bound;
     }
-    QString id() const { return host->peerId(); }
+    const PeerId &id() const { return host->peerId(); }
     bool got(const QByteArray &data) const {
         for (const Received &r : received)
             if (r.data == data) return true;

@@ -96,7 +96,7 @@ inline Connection *dialAndWait(Host &from, const Multiaddr &to, QString *err = n
     return r->value();
 }
 
-inline Stream *openAndWait(Host &from, const QString &peer, const QStringList &protos, QString *err = nullptr) {
+inline Stream *openAndWait(Host &from, const PeerId &peer, const QStringList &protos, QString *err = nullptr) {
     std::optional<Result<Stream *>> r;
     from.newStream(peer, protos, [&r](Result<Stream *> x) { r = x; });
     QElapsedTimer t;

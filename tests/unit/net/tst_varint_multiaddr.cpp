@@ -74,9 +74,10 @@ private slots:
 
     void peerIdComponent() {
         const Ed25519Key k = Ed25519Key::generate();
-        const QString id = peerIdFromPublicKey(k.publicKey());
-        auto m = Multiaddr::parse(QStringLiteral("/ip4/10.0.0.1/tcp/5/p2p/") + id);
+        const PeerId id = PeerId::fromPublicKey(k.publicKey());
+        auto m = Multiaddr::parse(QStringLiteral("/ip4/10.0.0.1/tcp/5/p2p/") + id.toBase58());
         QVERIFY(m);
+        QVERIFY(m->hasPeerId());
         QCOMPARE(m->peerId(), id);
         QVERIFY(m->isTcp());
         QCOMPARE(m->tcpPort(), quint16(5));
@@ -84,10 +85,19 @@ private slots:
         QCOMPARE(m->withoutPeerId().toString(), QStringLiteral("/ip4/10.0.0.1/tcp/5"));
         QCOMPARE(m->withoutPeerId().withPeerId(id), *m);
         // legacy /ipfs/ spelling parses to the same thing
-        auto legacy = Multiaddr::parse(QStringLiteral("/ip4/10.0.0.1/tcp/5/ipfs/") + id);
+        auto legacy = Multiaddr::parse(QStringLiteral("/ip4/10.0.0.1/tcp/5/ipfs/") + id.toBase58());
         QVERIFY(legacy);
         QCOMPARE(*legacy, *m);
         QCOMPARE(Multiaddr::fromBytes(m->toBytes())->peerId(), id);
+        QVERIFY(!m->withoutPeerId().hasPeerId());
+        QVERIFY(m->withoutPeerId().peerId().isNull());
+        QCOMPARE(m->withPeerId(PeerId()), m->withoutPeerId());
+        // A sha2-256 peer id (an RSA key's) is an address's /p2p part, but
+        // names no peer we could dial.
+        auto hashed = Multiaddr::parse(u"/ip4/10.0.0.1/tcp/5/p2p/QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N");
+        QVERIFY(hashed);
+        QVERIFY(hashed->hasPeerId());
+        QVERIFY(hashed->peerId().isNull());
     }
 
     void tcpView() {

@@ -113,7 +113,7 @@ private slots:
         const std::vector<PeerInfo> peers = b.net->peers();
         QCOMPARE(peers.size(), size_t(1));
         const PeerInfo &p = peers.front();
-        QCOMPARE(p.peerId, a.net->host().peerId());
+        QCOMPARE(p.peerId, a.net->host().peerId().toBase58());
         QVERIFY(!p.blocked);
         QCOMPARE(p.direction, QStringLiteral("outbound"));
         QVERIFY(p.address.endsWith(QStringLiteral("/p2p/") + p.peerId));

@@ -57,7 +57,7 @@ struct Peer {
         jobs->stop();
         engine->flush();
     }
-    QString id() const { return host->peerId(); }
+    const PeerId &id() const { return host->peerId(); }
     ContextInfo info(const Hash32 &ctx) const { return engine->context(ctx).value_or(ContextInfo{}); }
 };
 
