@@ -20,7 +20,7 @@ namespace {
 
 void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const QString &tokenFile) {
     std::printf("deltanode %s\n", qPrintable(s.version));
-    std::printf("peer id:  %s\n", qPrintable(s.peerId));
+    std::printf("peer id:  %s\n", qPrintable(s.peerId.toBase58()));
     for (const QString &a : s.addresses)
         std::printf("p2p:      %s\n", qPrintable(a));
     // Tests and scripts parse this line: keep its shape.

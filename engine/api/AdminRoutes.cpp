@@ -53,7 +53,7 @@ void AdminRoutes::status(const HttpReplyPtr &reply) {
     const auto contexts = engine.contexts();
     qint64 pending = 0;
     for (const auto &c : contexts) pending += qint64(c.pendingCount);
-    reply->json(200, {{QStringLiteral("peerId"), s.peerId},
+    reply->json(200, {{QStringLiteral("peerId"), s.peerId.toBase58()},
                       {QStringLiteral("addresses"), QJsonArray::fromStringList(s.addresses)},
                       {QStringLiteral("apiUrl"), s.apiUrl},
                       {QStringLiteral("version"), s.version},
@@ -274,8 +274,10 @@ void AdminRoutes::prune(const HttpRequest &req, const HttpReplyPtr &reply) {
 
 void AdminRoutes::peerAction(const HttpRequest &req, const HttpReplyPtr &reply, PeerAction action) {
     const QString peer = req.params.value(0);
-    Result<void> r = action == PeerAction::Disconnect ? node_.disconnectPeer(peer)
-                                                      : node_.setPeerBlocked(peer, action == PeerAction::Block);
+    const auto id = parsePeerId(peer);
+    if (!id) return replyError(reply, id.error());
+    Result<void> r = action == PeerAction::Disconnect ? node_.disconnectPeer(*id)
+                                                      : node_.setPeerBlocked(*id, action == PeerAction::Block);
     if (!r) return replyError(reply, r.error());
     const char *what = action == PeerAction::Disconnect ? "disconnected" : action == PeerAction::Block ? "blocked" : "unblocked";
     reply->json(200, {{QStringLiteral("peerId"), peer}, {QString::fromLatin1(what), true}});

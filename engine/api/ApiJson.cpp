@@ -137,7 +137,7 @@ QJsonArray pushedEvents(const std::vector<Event> &events) {
 
 QJsonObject peer(const PeerInfo &p) {
     if (p.blocked)
-        return {{QStringLiteral("peerId"), p.peerId},
+        return {{QStringLiteral("peerId"), p.peerId.toBase58()},
                 {QStringLiteral("address"), QString()},
                 {QStringLiteral("direction"), QString()},
                 {QStringLiteral("rttMs"), -1},
@@ -147,7 +147,7 @@ QJsonObject peer(const PeerInfo &p) {
                 {QStringLiteral("bytesIn"), 0},
                 {QStringLiteral("bytesOut"), 0},
                 {QStringLiteral("blocked"), true}};
-    return {{QStringLiteral("peerId"), p.peerId},
+    return {{QStringLiteral("peerId"), p.peerId.toBase58()},
             {QStringLiteral("address"), p.address},
             {QStringLiteral("addresses"), QJsonArray::fromStringList(p.addresses)},
             {QStringLiteral("direction"), p.direction},

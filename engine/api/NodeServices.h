@@ -5,6 +5,7 @@
 #include "blob/BlobCache.h"
 #include "context/EngineTypes.h"
 #include "crypto/Hash32.h"
+#include "crypto/PeerId.h"
 #include "util/Result.h"
 #include <QByteArray>
 #include <QObject>
@@ -20,7 +21,7 @@ class BlobStore;
 class MetricsRegistry;
 
 struct NodeStatus {
-    QString peerId;
+    PeerId peerId;
     QStringList addresses;  // p2p multiaddrs, with /p2p/<peer id>
     QString apiUrl;
     QString version;
@@ -31,7 +32,7 @@ struct NodeStatus {
 // One peer as the node sees it: connected, or blocked (then only peerId and
 // blocked are set). The API and the monitor each render it their own way.
 struct PeerInfo {
-    QString peerId;           // base58
+    PeerId peerId;
     QString address;          // the first connection's remote address, with /p2p/<id>
     QStringList addresses;    // listen addresses it announced (Identify)
     QString direction;        // "inbound" / "outbound"
@@ -45,6 +46,14 @@ struct PeerInfo {
     quint64 bytesOut = 0;
     bool blocked = false;
 };
+
+// A peer id as clients write it ("12D3KooW…"). The client APIs parse peers
+// with this before they reach the node, so a bad one is refused the same way
+// everywhere.
+inline Result<PeerId> parsePeerId(const QString &text) {
+    if (auto id = PeerId::fromBase58(text)) return *id;
+    return Error{ErrorCode::InvalidId, QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(text)};
+}
 
 class NodeServices : public QObject {
     Q_OBJECT
@@ -73,12 +82,12 @@ public:
     // Answers with the joined context (already synced or not).
     virtual void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) = 0;
     virtual std::vector<PeerInfo> peers() const = 0;
-    // Admin actions on a peer (base58 peer id): close its connections (it
-    // may reconnect), or block it (closed and refused until unblocked).
-    virtual Result<void> disconnectPeer(const QString &peerId) {
+    // Admin actions on a peer: close its connections (it may reconnect), or
+    // block it (closed and refused until unblocked).
+    virtual Result<void> disconnectPeer(const PeerId &peerId) {
         return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")};
     }
-    virtual Result<void> setPeerBlocked(const QString &peerId, bool blocked) {
+    virtual Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) {
         return Error{ErrorCode::Unsupported, QStringLiteral("this node has no p2p network")};
     }
     // The `websocket` pipeline phase (ARCHITECTURE §13): time from a stateMutated

@@ -231,10 +231,13 @@ void NodeClientBackend::fetchDag(quint64 id, const QString &contextId, int limit
 }
 
 void NodeClientBackend::peerAction(quint64 id, const QString &peerId, const QString &action) {
-    Result<void> r = Error{ErrorCode::InvalidArgument, QStringLiteral("unknown peer action %1").arg(action)};
-    if (action == QLatin1String("disconnect")) r = node_->disconnectPeer(peerId);
-    else if (action == QLatin1String("block")) r = node_->setPeerBlocked(peerId, true);
-    else if (action == QLatin1String("unblock")) r = node_->setPeerBlocked(peerId, false);
+    const bool known = action == QLatin1String("disconnect") || action == QLatin1String("block") ||
+                       action == QLatin1String("unblock");
+    if (!known) return fail(id, ErrorCode::InvalidArgument, QStringLiteral("unknown peer action %1").arg(action));
+    const auto peer = parsePeerId(peerId);
+    if (!peer) return fail(id, peer.error().code, peer.error().message);
+    const Result<void> r = action == QLatin1String("disconnect") ? node_->disconnectPeer(*peer)
+                                                                 : node_->setPeerBlocked(*peer, action == QLatin1String("block"));
     if (!r) return fail(id, r.error().code, r.error().message);
     emit finished(id, success({{QStringLiteral("peerId"), peerId}, {QStringLiteral("action"), action}}));
 }

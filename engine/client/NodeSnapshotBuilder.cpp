@@ -68,7 +68,7 @@ NodeSnapshot NodeSnapshotBuilder::build() {
 
     const NodeStatus st = node_.status();
     const EngineMetrics &m = engine.metrics();
-    s.status.peerId = st.peerId;
+    s.status.peerId = st.peerId.toBase58();
     s.status.addresses = st.addresses;
     s.status.apiUrl = st.apiUrl;
     s.status.version = st.version;

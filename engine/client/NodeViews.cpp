@@ -90,7 +90,7 @@ QVariantMap executeMap(const ExecuteResult &r) {
 
 PeerView peerView(const PeerInfo &p) {
     PeerView v;
-    v.peerId = p.peerId;
+    v.peerId = p.peerId.toBase58();
     v.address = p.address.isEmpty() && !p.addresses.isEmpty() ? p.addresses.first() : p.address;
     v.direction = p.direction;
     v.rttMs = p.rttMicros < 0 ? -1 : double(p.rttMicros) / 1000.0;

@@ -209,7 +209,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
             events = std::move(out.events);
         }
         // The creator is the first member (ARCHITECTURE §4: membership is CRDT state).
-        const QString peer = impl->identity->peerId();
+        const QString peer = impl->identity->peerId().toBase58();
         actions.push_back(Action::put(QByteArray("\0members/", 9) + peer.toUtf8(),
                                       QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}").arg(peer).arg(nowMs()).toUtf8()));
         auto r = impl->commitLocal(*rt, {Hash32::zero()}, std::move(actions), std::move(events), time,

@@ -1,12 +1,9 @@
 #include "context/Identity.h"
-#include "crypto/PeerId.h"
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
 
 namespace dn {
-
-QString Identity::peerId() const { return peerIdFromPublicKey(publicKey()); }
 
 Result<Identity> Identity::loadOrCreate(const QString &dataDir) {
     const QString path = QDir(dataDir).filePath(QStringLiteral("identity.key"));

@@ -20,8 +20,8 @@ public:
     virtual QStringList listenAddresses() const = 0;  // with /p2p/<our id>
     virtual int peerCount() const = 0;
     virtual std::vector<PeerInfo> peers() const = 0;
-    virtual Result<void> disconnectPeer(const QString &peerId) = 0;
-    virtual Result<void> setPeerBlocked(const QString &peerId, bool blocked) = 0;
+    virtual Result<void> disconnectPeer(const PeerId &peerId) = 0;
+    virtual Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) = 0;
 
     virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
     virtual void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) = 0;

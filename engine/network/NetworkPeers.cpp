@@ -10,13 +10,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcNetwork)
 
 namespace dn {
 
-namespace {
-Result<PeerId> checkPeerId(const QString &peerId) {
-    if (auto id = PeerId::fromBase58(peerId)) return *id;
-    return Error{ErrorCode::InvalidId, QStringLiteral("\"%1\" is not an Ed25519 peer id (12D3KooW…)").arg(peerId)};
-}
-}  // namespace
-
 std::vector<PeerInfo> NetworkService::peers() const {
     std::vector<PeerInfo> out;
     const QStringList ourTopics = gossip_->topics();
@@ -25,7 +18,7 @@ std::vector<PeerInfo> NetworkService::peers() const {
         if (conns.isEmpty()) continue;
         Connection *c = conns.first();
         PeerInfo p;
-        p.peerId = peer.toBase58();
+        p.peerId = peer;
         for (Connection *k : conns) {
             p.bytesIn += k->bytesIn();
             p.bytesOut += k->bytesOut();
@@ -46,34 +39,30 @@ std::vector<PeerInfo> NetworkService::peers() const {
     }
     for (const PeerId &peer : host_->blockedPeers()) {
         PeerInfo p;
-        p.peerId = peer.toBase58();
+        p.peerId = peer;
         p.blocked = true;
         out.push_back(std::move(p));
     }
     return out;
 }
 
-Result<void> NetworkService::disconnectPeer(const QString &peerId) {
-    const auto peer = checkPeerId(peerId);
-    if (!peer) return peer.error();
-    if (!host_->isConnected(*peer))
-        return Error{ErrorCode::PeerNotFound, QStringLiteral("not connected to %1").arg(peerId)};
-    qCInfo(lcNetwork) << "disconnecting" << peerId << "(admin request)";
-    host_->disconnect(*peer);
+Result<void> NetworkService::disconnectPeer(const PeerId &peer) {
+    if (!host_->isConnected(peer))
+        return Error{ErrorCode::PeerNotFound, QStringLiteral("not connected to %1").arg(peer.toBase58())};
+    qCInfo(lcNetwork) << "disconnecting" << peer.toBase58() << "(admin request)";
+    host_->disconnect(peer);
     return {};
 }
 
-Result<void> NetworkService::setPeerBlocked(const QString &peerId, bool blocked) {
-    const auto peer = checkPeerId(peerId);
-    if (!peer) return peer.error();
-    if (*peer == host_->peerId()) return Error{ErrorCode::InvalidArgument, "a node cannot block itself"};
+Result<void> NetworkService::setPeerBlocked(const PeerId &peer, bool blocked) {
+    if (peer == host_->peerId()) return Error{ErrorCode::InvalidArgument, "a node cannot block itself"};
     if (blocked) {
-        qCInfo(lcNetwork) << "blocking" << peerId << "(admin request)";
-        host_->block(*peer);
+        qCInfo(lcNetwork) << "blocking" << peer.toBase58() << "(admin request)";
+        host_->block(peer);
     } else {
-        qCInfo(lcNetwork) << "unblocking" << peerId << "(admin request)";
-        host_->unblock(*peer);
-        discovery_->redialNow(*peer);  // heal at once, not after a backoff
+        qCInfo(lcNetwork) << "unblocking" << peer.toBase58() << "(admin request)";
+        host_->unblock(peer);
+        discovery_->redialNow(peer);  // heal at once, not after a backoff
     }
     return {};
 }

@@ -69,8 +69,8 @@ public:
     int peerCount() const override;
     // Connected peers, then blocked ones (so they can be unblocked).
     std::vector<PeerInfo> peers() const override;
-    Result<void> disconnectPeer(const QString &peerId) override;
-    Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
+    Result<void> disconnectPeer(const PeerId &peerId) override;
+    Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) override;
 
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     // Verifies the invitation, dials the inviter, fetches the app if missing,

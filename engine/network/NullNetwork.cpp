@@ -11,14 +11,14 @@ Error noNetwork() { return Error{ErrorCode::Unsupported, QStringLiteral("this no
 
 QStringList NullNetwork::listenAddresses() const {
     QStringList out;
-    const QString self = engine_.identity().peerId();
+    const QString self = engine_.identity().peerId().toBase58();
     for (const QString &a : listen_) out << a + QStringLiteral("/p2p/") + self;
     return out;
 }
 
-Result<void> NullNetwork::disconnectPeer(const QString &) { return noNetwork(); }
+Result<void> NullNetwork::disconnectPeer(const PeerId &) { return noNetwork(); }
 
-Result<void> NullNetwork::setPeerBlocked(const QString &, bool) { return noNetwork(); }
+Result<void> NullNetwork::setPeerBlocked(const PeerId &, bool) { return noNetwork(); }
 
 Result<QString> NullNetwork::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
     auto terms = invitationTerms(engine_, contextId, expiresInSeconds);

@@ -19,8 +19,8 @@ public:
     QStringList listenAddresses() const override;
     int peerCount() const override { return 0; }
     std::vector<PeerInfo> peers() const override { return {}; }
-    Result<void> disconnectPeer(const QString &peerId) override;
-    Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
+    Result<void> disconnectPeer(const PeerId &peerId) override;
+    Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) override;
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
     void publishDelta(const Hash32 &, const QByteArray &) override {}

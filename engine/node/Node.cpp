@@ -100,7 +100,7 @@ Result<void> Node::start() {
     qCWarning(lcNode) << "this build has no API server";
 #endif
     timers_->start();
-    qCInfo(lcNode) << "node started:" << engine_->identity().peerId() << "api" << apiUrl_.toString();
+    qCInfo(lcNode) << "node started:" << engine_->identity().peerId().toBase58() << "api" << apiUrl_.toString();
     return {};
 }
 
@@ -144,9 +144,9 @@ void Node::join(const QString &invitation, std::function<void(Result<ContextInfo
 
 std::vector<PeerInfo> Node::peers() const { return network_->peers(); }
 
-Result<void> Node::disconnectPeer(const QString &peerId) { return network_->disconnectPeer(peerId); }
+Result<void> Node::disconnectPeer(const PeerId &peerId) { return network_->disconnectPeer(peerId); }
 
-Result<void> Node::setPeerBlocked(const QString &peerId, bool blocked) {
+Result<void> Node::setPeerBlocked(const PeerId &peerId, bool blocked) {
     return network_->setPeerBlocked(peerId, blocked);
 }
 

@@ -47,8 +47,8 @@ public:
     Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
     std::vector<PeerInfo> peers() const override;
-    Result<void> disconnectPeer(const QString &peerId) override;
-    Result<void> setPeerBlocked(const QString &peerId, bool blocked) override;
+    Result<void> disconnectPeer(const PeerId &peerId) override;
+    Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) override;
     void recordWebsocketLatency(int64_t micros) override;
 
     // An installed app's module bytes, through the blob cache.

@@ -118,7 +118,7 @@ void GuiWalkthrough::initTestCase() {
     QVERIFY(QTest::qWaitForWindowActive(w));
     ui_ = std::make_unique<GuiDriver>(w);
     QTRY_VERIFY_WITH_TIMEOUT(monitor()->ready(), kWait);
-    QCOMPARE(ui_->get("peerIdField", "text").toString(), a->status().peerId);
+    QCOMPARE(ui_->get("peerIdField", "text").toString(), a->status().peerId.toBase58());
     qInfo() << "scene graph backend:" << w->rendererInterface()->graphicsApi();
 }
 

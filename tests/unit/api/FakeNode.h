@@ -21,6 +21,10 @@ class FakeNode : public NodeServices, public EngineListener {
 public:
     static constexpr const char *kToken = "test-token-0123456789";
     static inline const Hash32 kJoinedContext = sha256("joined");
+    // Peer ids of made-up keys: the node itself, a connected and a blocked peer.
+    static inline const PeerId kSelf = PeerId::fromPublicKey(sha256("self"));
+    static inline const PeerId kConnected = PeerId::fromPublicKey(sha256("p1"));
+    static inline const PeerId kBlocked = PeerId::fromPublicKey(sha256("p2"));
 
     explicit FakeNode(const QString &dir) {
         Engine::Options o;
@@ -44,8 +48,8 @@ public:
     BlobCache &blobCache() { return cache_; }  // for tests to fill it
     NodeStatus status() const override {
         NodeStatus s;
-        s.peerId = QStringLiteral("12D3KooWFake");
-        s.addresses = {QStringLiteral("/ip4/127.0.0.1/tcp/1/p2p/12D3KooWFake")};
+        s.peerId = kSelf;
+        s.addresses = {QStringLiteral("/ip4/127.0.0.1/tcp/1/p2p/") + kSelf.toBase58()};
         s.version = QStringLiteral("0.0.0-test");
         s.uptimeSeconds = 7;
         return s;
@@ -67,8 +71,8 @@ public:
     }
     std::vector<PeerInfo> peers() const override {
         PeerInfo connected;
-        connected.peerId = QStringLiteral("p1");
-        connected.address = QStringLiteral("/ip4/127.0.0.1/tcp/4001/p2p/p1");
+        connected.peerId = kConnected;
+        connected.address = QStringLiteral("/ip4/127.0.0.1/tcp/4001/p2p/") + kConnected.toBase58();
         connected.direction = QStringLiteral("outbound");
         connected.connections = 1;
         connected.rttMicros = 1500;
@@ -78,7 +82,7 @@ public:
         connected.bytesIn = 10;
         connected.bytesOut = 20;
         PeerInfo blocked;
-        blocked.peerId = QStringLiteral("p2");
+        blocked.peerId = kBlocked;
         blocked.blocked = true;
         return {connected, blocked};
     }

@@ -61,7 +61,7 @@ private slots:
         const auto ok = f->get(QStringLiteral("/admin-api/status"));
         QCOMPARE(ok.status, 200);
         const QJsonObject s = ok.json();
-        QCOMPARE(s.value("peerId").toString(), QStringLiteral("12D3KooWFake"));
+        QCOMPARE(s.value("peerId").toString(), FakeNode::kSelf.toBase58());
         QCOMPARE(s.value("contexts").toInt(), 0);
         QCOMPARE(s.value("uptimeSeconds").toInt(), 7);
         QVERIFY(s.contains("addresses") && s.contains("pendingDeltas") && s.contains("deltasApplied"));
@@ -222,8 +222,8 @@ private slots:
         const auto peers = f->get(QStringLiteral("/admin-api/peers"));
         const QJsonArray list = peers.json().value("peers").toArray();
         QCOMPARE(list.size(), 2);
-        const QJsonObject connected{{"peerId", "p1"},
-                                    {"address", "/ip4/127.0.0.1/tcp/4001/p2p/p1"},
+        const QJsonObject connected{{"peerId", FakeNode::kConnected.toBase58()},
+                                    {"address", "/ip4/127.0.0.1/tcp/4001/p2p/" + FakeNode::kConnected.toBase58()},
                                     {"addresses", QJsonArray()},
                                     {"direction", "outbound"},
                                     {"connections", 1},
@@ -236,10 +236,18 @@ private slots:
                                     {"bytesOut", 20},
                                     {"blocked", false}};
         QCOMPARE(list.at(0).toObject(), connected);
-        const QJsonObject blocked{{"peerId", "p2"}, {"address", ""}, {"direction", ""}, {"rttMs", -1},
+        const QJsonObject blocked{{"peerId", FakeNode::kBlocked.toBase58()}, {"address", ""}, {"direction", ""}, {"rttMs", -1},
                                   {"protocols", QJsonArray()}, {"topics", QJsonArray()}, {"mesh", QJsonArray()},
                                   {"bytesIn", 0}, {"bytesOut", 0}, {"blocked", true}};
         QCOMPARE(list.at(1).toObject(), blocked);
+
+        // Peer actions: text that is no peer id is refused before the node
+        // sees it; a real one reaches the node (which has no network here).
+        const auto badPeer = f->request("POST", QStringLiteral("/admin-api/peers/nope/disconnect"));
+        QCOMPARE(badPeer.status, 400);
+        QCOMPARE(badPeer.errorCode(), QStringLiteral("invalid_id"));
+        const auto noNet = f->request("POST", "/admin-api/peers/" + FakeNode::kConnected.toBase58() + "/block");
+        QCOMPARE(noNet.errorCode(), QStringLiteral("unsupported"));
     }
 };
 

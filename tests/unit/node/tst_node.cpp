@@ -42,7 +42,7 @@ private slots:
             auto n = open(nodeConfig(dir));
             QVERIFY(n);
             token = n->apiToken();
-            peer = n->status().peerId;
+            peer = n->status().peerId.toBase58();
             QCOMPARE(token.size(), 64);
             QVERIFY(peer.startsWith(QStringLiteral("12D3KooW")));
             QCOMPARE(n->apiTokenFile(), dir + QStringLiteral("/api.token"));
@@ -56,7 +56,7 @@ private slots:
         auto again = open(nodeConfig(dir));
         QVERIFY(again);
         QCOMPARE(again->apiToken(), token);
-        QCOMPARE(again->status().peerId, peer);
+        QCOMPARE(again->status().peerId.toBase58(), peer);
     }
 
     void damagedTokenFileRefused() {
