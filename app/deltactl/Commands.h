@@ -45,6 +45,12 @@ int cmdContextList(Session &s, const QStringList &args);
 int cmdContextInvite(Session &s, const QStringList &args);
 int cmdContextJoin(Session &s, const QStringList &args);
 int cmdContextDelete(Session &s, const QStringList &args);
+// Members and invitations (MemberCommands.cpp).
+int cmdContextMembers(Session &s, const QStringList &args);
+int cmdContextRemoveMember(Session &s, const QStringList &args);
+int cmdContextSetRole(Session &s, const QStringList &args);
+int cmdContextInvites(Session &s, const QStringList &args);
+int cmdContextRevokeInvite(Session &s, const QStringList &args);
 int cmdDag(Session &s, const QStringList &args);
 int cmdState(Session &s, const QStringList &args);
 // Calls and events.

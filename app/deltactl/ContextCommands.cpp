@@ -93,6 +93,11 @@ int cmdContextInvite(Session &s, const QStringList &args) {
         if (!secs || *secs == 0) return s.usage(QStringLiteral("--expires needs a positive number of seconds"));
         body.insert(QStringLiteral("expiresInSeconds"), double(*secs));
     }
+    if (s.isSet(QStringLiteral("uses"))) {
+        const auto uses = parseCount(s.value(QStringLiteral("uses")));
+        if (!uses || *uses == 0 || *uses > 10000) return s.usage(QStringLiteral("--uses needs a number of joins from 1 to 10000"));
+        body.insert(QStringLiteral("uses"), double(*uses));
+    }
     const HttpReply r = s.http().postJson(contextPath(args[0], QStringLiteral("/invite")), body);
     int rc = kOk;
     const auto o = s.object(r, &rc);

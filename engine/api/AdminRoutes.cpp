@@ -6,6 +6,7 @@
 #include "api/Offload.h"
 #include "blob/BlobStore.h"
 #include "context/Engine.h"
+#include <cmath>
 
 namespace dn {
 namespace {
@@ -179,9 +180,20 @@ void AdminRoutes::invite(const HttpRequest &req, const HttpReplyPtr &reply) {
             return reply->error(ErrorCode::InvalidArgument, QStringLiteral("expiresInSeconds must be a number of seconds between 1 and one year"));
         expires = qint64(exp.toDouble());
     }
-    auto r = node_.invite(*id, expires);
+    const QJsonValue usesValue = body->value(QStringLiteral("uses"));
+    uint32_t uses = 1;  // one join unless asked otherwise
+    if (!usesValue.isUndefined()) {
+        if (!usesValue.isDouble() || usesValue.toDouble() < 1 || usesValue.toDouble() > kMaxInvitationUses ||
+            usesValue.toDouble() != std::floor(usesValue.toDouble()))
+            return reply->error(ErrorCode::InvalidArgument, QStringLiteral("uses must be a whole number from 1 to %1").arg(kMaxInvitationUses));
+        uses = uint32_t(usesValue.toDouble());
+    }
+    auto r = node_.invite(*id, expires, uses);
     if (!r) return replyError(reply, r.error());
-    reply->json(200, {{QStringLiteral("invitation"), *r}});
+    reply->json(200, {{QStringLiteral("invitation"), r->text},
+                      {QStringLiteral("inviteId"), QString::fromLatin1(r->inviteId.toHex())},
+                      {QStringLiteral("uses"), qint64(r->uses)},
+                      {QStringLiteral("expiresAt"), qint64(r->expiresAt)}});
 }
 
 void AdminRoutes::join(const HttpRequest &req, const HttpReplyPtr &reply) {

@@ -113,7 +113,10 @@ QJsonObject context(const ContextInfo &c) {
             {QStringLiteral("appliedCount"), qint64(c.appliedCount)},
             {QStringLiteral("pendingCount"), qint64(c.pendingCount)},
             {QStringLiteral("createdAt"), qint64(c.createdAtMs)},
-            {QStringLiteral("isOwner"), c.isOwner}};
+            {QStringLiteral("isOwner"), c.isOwner},
+            {QStringLiteral("members"), qint64(c.memberCount)},
+            {QStringLiteral("epoch"), qint64(c.epoch)},
+            {QStringLiteral("role"), c.isAdmin ? QStringLiteral("admin") : c.isMember ? QStringLiteral("member") : QStringLiteral("none")}};
 }
 
 QJsonArray events(const std::vector<Event> &events) {

@@ -1,5 +1,6 @@
 #include "api/ApiServer.h"
 #include "api/AdminRoutes.h"
+#include "api/MemberRoutes.h"
 #include "api/ApiAuth.h"
 #include "api/ApiJson.h"
 #include "api/ApiListener.h"
@@ -79,6 +80,7 @@ ApiServer::ApiServer(NodeServices &node, QObject *parent)
       uploads_(std::make_unique<UploadSessions>()),
       router_(std::make_unique<Router>()),
       admin_(std::make_unique<AdminRoutes>(node, *offload_)),
+      members_(std::make_unique<MemberRoutes>(node, *offload_)),
       blobs_(std::make_unique<BlobRoutes>(node, *offload_, *uploads_)),
       hub_(std::make_unique<WsHub>(node, *rpc_)),
       http_(std::make_unique<QHttpServer>()) {
@@ -132,6 +134,7 @@ void ApiServer::installRoutes() {
         reply->error(ErrorCode::UpgradeRequired, QStringLiteral("/ws speaks WebSocket only"));
     });
     admin_->install(*router_);
+    members_->install(*router_);
     blobs_->install(*router_);
 }
 

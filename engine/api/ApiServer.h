@@ -21,6 +21,7 @@ class QHttpServerResponder;
 namespace dn {
 
 class AdminRoutes;
+class MemberRoutes;
 class ApiAuth;
 class ApiListener;
 class BlobRoutes;
@@ -76,6 +77,7 @@ private:
     std::unique_ptr<UploadSessions> uploads_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<AdminRoutes> admin_;
+    std::unique_ptr<MemberRoutes> members_;
     std::unique_ptr<BlobRoutes> blobs_;
     std::unique_ptr<WsHub> hub_;
     std::unique_ptr<QHttpServer> http_;

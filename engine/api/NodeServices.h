@@ -3,6 +3,7 @@
 // Implemented by Node; lives on the node thread, and every method must be
 // called there. Signals are emitted on the node thread.
 #include "blob/BlobCache.h"
+#include "codec/Invitation.h"
 #include "context/EngineTypes.h"
 #include "crypto/Hash32.h"
 #include "crypto/PeerId.h"
@@ -78,7 +79,7 @@ public:
     virtual MetricsRegistry &metrics() = 0;
     // Invitations and peers come with the network layer; until then invite
     // produces an invitation without reachable addresses and join/peers report that.
-    virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
+    virtual Result<InvitationText> invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) = 0;
     // Answers with the joined context (already synced or not).
     virtual void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) = 0;
     virtual std::vector<PeerInfo> peers() const = 0;

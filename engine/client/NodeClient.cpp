@@ -102,8 +102,8 @@ quint64 NodeClient::createContext(const QString &appId, const QString &name, con
     return post([=](NodeClientBackend *b, quint64 id) { b->createContext(id, appId, name, initArgsJson); });
 }
 
-quint64 NodeClient::invite(const QString &contextId, qint64 expiresInSeconds) {
-    return post([=](NodeClientBackend *b, quint64 id) { b->invite(id, contextId, expiresInSeconds); });
+quint64 NodeClient::invite(const QString &contextId, qint64 expiresInSeconds, int uses) {
+    return post([=](NodeClientBackend *b, quint64 id) { b->invite(id, contextId, expiresInSeconds, uses); });
 }
 
 quint64 NodeClient::join(const QString &invitation) {

@@ -47,7 +47,7 @@ public:
     // Operations. Each returns its request id at once.
     quint64 installApp(const QString &wasmPath, const QString &name = {});
     quint64 createContext(const QString &appId, const QString &name, const QString &initArgsJson = {});
-    quint64 invite(const QString &contextId, qint64 expiresInSeconds = 7 * 24 * 3600);
+    quint64 invite(const QString &contextId, qint64 expiresInSeconds = 7 * 24 * 3600, int uses = 1);
     quint64 join(const QString &invitation);  // progress(): joining, syncing
     quint64 deleteContext(const QString &contextId);
     quint64 callMethod(const QString &contextId, const QString &method, const QString &argsJson);

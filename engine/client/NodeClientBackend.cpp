@@ -75,12 +75,9 @@ void NodeClientBackend::countMembers(qint64 nowMs) {
     for (const QString &ctx : builder_.contextsNeedingMemberCount(nowMs, 1000)) {
         auto id = parseId(ctx);
         if (!id) continue;
-        pool_.start([this, engine, ctx, id = *id] {
-            // Membership is CRDT state under the node's reserved prefix (ARCHITECTURE §4).
-            auto items = engine->stateItems(id, QByteArray("\0members/", 9), 100'000);
-            const int n = items ? int(items->size()) : 0;
-            QMetaObject::invokeMethod(this, [this, ctx, n] { builder_.setMembers(ctx, n); }, Qt::QueuedConnection);
-        });
+        // The membership at the current heads (ARCHITECTURE §15), published by the engine.
+        const auto m = engine->membership(*id);
+        builder_.setMembers(ctx, m ? int(m->members.size()) : 0);
     }
 }
 
@@ -142,12 +139,17 @@ void NodeClientBackend::createContext(quint64 id, const QString &appId, const QS
     });
 }
 
-void NodeClientBackend::invite(quint64 id, const QString &contextId, qint64 expiresInSeconds) {
+void NodeClientBackend::invite(quint64 id, const QString &contextId, qint64 expiresInSeconds, int uses) {
     auto ctx = parseId(contextId);
     if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
-    auto r = node_->invite(*ctx, expiresInSeconds);
+    if (uses < 1 || uses > int(kMaxInvitationUses))
+        return fail(id, ErrorCode::InvalidArgument, QStringLiteral("an invitation admits 1 to %1 joins").arg(kMaxInvitationUses));
+    auto r = node_->invite(*ctx, expiresInSeconds, uint32_t(uses));
     if (!r) return fail(id, r.error().code, r.error().message);
-    emit finished(id, success({{QStringLiteral("invitation"), *r}}));
+    emit finished(id, success({{QStringLiteral("invitation"), r->text},
+                               {QStringLiteral("inviteId"), QString::fromLatin1(r->inviteId.toHex())},
+                               {QStringLiteral("uses"), int(r->uses)},
+                               {QStringLiteral("expiresAt"), qint64(r->expiresAt)}}));
 }
 
 void NodeClientBackend::join(quint64 id, const QString &invitation) {

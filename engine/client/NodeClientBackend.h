@@ -30,7 +30,7 @@ public:
     void snapshotNow();
     void installApp(quint64 id, const QString &path, const QString &name);
     void createContext(quint64 id, const QString &appId, const QString &name, const QString &initArgs);
-    void invite(quint64 id, const QString &contextId, qint64 expiresInSeconds);
+    void invite(quint64 id, const QString &contextId, qint64 expiresInSeconds, int uses);
     void join(quint64 id, const QString &invitation);
     void deleteContext(quint64 id, const QString &contextId);
     void call(quint64 id, const QString &contextId, const QString &method, const QString &args);

@@ -4,6 +4,7 @@
 #include "crypto/Hash32.h"
 #include <QByteArray>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace dn {
@@ -40,6 +41,30 @@ struct HlcStamp {
     friend bool operator==(const HlcStamp &, const HlcStamp &) = default;
 };
 
+// Roles in a context (ARCHITECTURE §15), ordered: a lower role wins a tie.
+enum class Role : uint8_t { None = 0, Member = 1, Admin = 2 };
+
+// One member's copy of an epoch key, sealed to its X25519 key.
+struct SealedKey {
+    Hash32 member;       // Ed25519 public key
+    QByteArray sealed;   // crypto_box_seal output (80 bytes)
+    friend bool operator==(const SealedKey &, const SealedKey &) = default;
+};
+
+// The one action of a governance delta.
+struct Governance {
+    enum class Kind : uint8_t { None = 0, MemberAdd = 1, MemberRemove = 2, RoleSet = 3, InviteRevoke = 4 };
+    Kind kind = Kind::None;
+    Hash32 peer;                   // add, remove, role.set: the member's Ed25519 key
+    QByteArray x25519;             // add: 32 bytes
+    Role role = Role::None;        // add, role.set
+    uint32_t nextEpoch = 0;        // remove
+    std::vector<SealedKey> keys;   // remove: next epoch's key per remaining member
+    QByteArray inviteId;           // invite.revoke
+    QByteArray contextSignature;   // genesis add (64 bytes)
+    friend bool operator==(const Governance &, const Governance &) = default;
+};
+
 struct DeltaBody {
     Hash32 contextId;
     std::vector<Hash32> parents;  // genesis: exactly { Hash32::zero() }
@@ -47,6 +72,10 @@ struct DeltaBody {
     uint64_t hlc = 0;             // HlcStamp.time; the author is the tie-break
     Hash32 author;                // Ed25519 public key of the author node
     std::vector<Event> events;
+    // Trust model (ARCHITECTURE §15); defaults on deltas written before it.
+    std::optional<Governance> governance;
+    uint32_t epoch = 0;
+    std::vector<Hash32> govParents;   // the author's governance heads when it wrote this
 
     HlcStamp stamp() const { return {hlc, author}; }
     bool isGenesis() const { return parents.size() == 1 && parents[0].isZero(); }

@@ -94,8 +94,58 @@ QByteArray encodeBody(const DeltaBody &body) {
         pe->set_data(e.data.constData(), e.data.size());
         pe->set_handler(e.handler.constData(), e.handler.size());
     }
+    if (body.governance) {
+        const Governance &g = *body.governance;
+        auto *pg = msg.mutable_governance();
+        pg->set_kind(uint32_t(g.kind));
+        if (!g.peer.isZero()) pg->set_peer(g.peer.data(), 32);
+        pg->set_x25519(g.x25519.constData(), size_t(g.x25519.size()));
+        pg->set_role(uint32_t(g.role));
+        pg->set_next_epoch(g.nextEpoch);
+        for (const SealedKey &k : g.keys) {
+            auto *pk = pg->add_keys();
+            pk->set_member(k.member.data(), 32);
+            pk->set_sealed(k.sealed.constData(), size_t(k.sealed.size()));
+        }
+        pg->set_invite_id(g.inviteId.constData(), size_t(g.inviteId.size()));
+        pg->set_context_signature(g.contextSignature.constData(), size_t(g.contextSignature.size()));
+    }
+    msg.set_epoch(body.epoch);
+    for (const Hash32 &p : body.govParents) msg.add_gov_parents(p.data(), 32);
     return serialize(msg);
 }
+
+namespace {
+// The bounds of a governance action: fixed sizes, and at most
+// kMaxSealedKeys copies of an epoch key (one per remaining member).
+constexpr int kMaxSealedKeys = 4096;
+constexpr int kMaxGovParents = 64;
+
+std::optional<Error> governanceFromPb(const pb::Governance &in, Governance &out) {
+    if (in.kind() < 1 || in.kind() > 4) return malformed(QStringLiteral("governance action of unknown kind %1").arg(in.kind()));
+    out.kind = Governance::Kind(in.kind());
+    if (!in.peer().empty() && !toHash(in.peer(), out.peer)) return malformed("governance peer key is not 32 bytes");
+    if (!in.x25519().empty() && in.x25519().size() != 32) return malformed("governance x25519 key is not 32 bytes");
+    out.x25519 = toQt(in.x25519());
+    if (in.role() > 2) return malformed(QStringLiteral("governance role %1 is unknown").arg(in.role()));
+    out.role = Role(in.role());
+    out.nextEpoch = in.next_epoch();
+    if (in.keys_size() > kMaxSealedKeys)
+        return oversized(QStringLiteral("governance action carries %1 sealed keys, the limit is %2").arg(in.keys_size()).arg(kMaxSealedKeys));
+    out.keys.resize(size_t(in.keys_size()));
+    for (int i = 0; i < in.keys_size(); ++i) {
+        if (!toHash(in.keys(i).member(), out.keys[size_t(i)].member) || in.keys(i).sealed().size() != 80)
+            return malformed(QStringLiteral("sealed key %1 is malformed").arg(i));
+        out.keys[size_t(i)].sealed = toQt(in.keys(i).sealed());
+    }
+    if (in.invite_id().size() > 32) return malformed("invite id is longer than 32 bytes");
+    out.inviteId = toQt(in.invite_id());
+    if (!in.context_signature().empty() && in.context_signature().size() != 64)
+        return malformed("context signature is not 64 bytes");
+    out.contextSignature = toQt(in.context_signature());
+    return std::nullopt;
+}
+}  // namespace
 
 Result<DeltaBody> decodeBody(QByteArrayView bytes, const CodecLimits &limits) {
     if (bytes.size() > limits.maxBodyBytes)
@@ -129,6 +179,18 @@ Result<DeltaBody> decodeBody(QByteArrayView bytes, const CodecLimits &limits) {
     body.events.resize(static_cast<size_t>(msg.events_size()));
     for (int i = 0; i < msg.events_size(); ++i)
         if (auto e = fromPb(msg.events(i), i, limits, body.events[static_cast<size_t>(i)])) return *e;
+    if (msg.has_governance()) {
+        Governance g;
+        if (auto e = governanceFromPb(msg.governance(), g)) return *e;
+        body.governance = std::move(g);
+    }
+    body.epoch = msg.epoch();
+    if (msg.gov_parents_size() > kMaxGovParents)
+        return oversized(QStringLiteral("delta names %1 governance parents, the limit is %2").arg(msg.gov_parents_size()).arg(kMaxGovParents));
+    body.govParents.resize(size_t(msg.gov_parents_size()));
+    for (int i = 0; i < msg.gov_parents_size(); ++i)
+        if (!toHash(msg.gov_parents(i), body.govParents[size_t(i)]))
+            return malformed(QStringLiteral("governance parent %1 is not 32 bytes").arg(i));
     return body;
 }
 

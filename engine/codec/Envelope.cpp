@@ -5,6 +5,7 @@
 #include "crypto/Aead.h"
 #include "crypto/Random.h"
 #include "crypto/Sha256.h"
+#include "crypto/XAead.h"
 #include "deltanode.pb.h"
 
 #include <QLoggingCategory>
@@ -57,8 +58,13 @@ std::optional<OpenError> parseHeader(QByteArrayView bytes, const CodecLimits &li
         return reject(RejectReason::Malformed, sizeMessage("id", msg.id().size(), 32));
     if (!toHash(msg.author(), header.author))
         return reject(RejectReason::Malformed, sizeMessage("author key", msg.author().size(), 32));
-    if (msg.nonce().size() != kAeadNonceSize)
-        return reject(RejectReason::Malformed, sizeMessage("nonce", msg.nonce().size(), kAeadNonceSize));
+    if (msg.suite() > 1)
+        return reject(RejectReason::Malformed, QStringLiteral("envelope suite %1 is unknown").arg(msg.suite()));
+    header.suite = EnvelopeSuite(msg.suite());
+    header.epoch = msg.epoch();
+    const int nonceSize = header.suite == EnvelopeSuite::XChaCha20 ? kXAeadNonceSize : kAeadNonceSize;
+    if (msg.nonce().size() != size_t(nonceSize))
+        return reject(RejectReason::Malformed, sizeMessage("nonce", msg.nonce().size(), nonceSize));
     if (msg.signature().size() != 64)
         return reject(RejectReason::Malformed, sizeMessage("signature", msg.signature().size(), 64));
     if (msg.ciphertext().size() < static_cast<size_t>(kAeadTagSize))
@@ -82,12 +88,14 @@ const char *headerMismatch(const EnvelopeHeader &h, const DeltaBody &b) {
     if (h.author != b.author) return "author";
     if (h.hlc != b.hlc) return "hlc";
     if (h.parents != b.parents) return "parents";
+    if (h.epoch != b.epoch) return "epoch";
     return nullptr;
 }
 
 }  // namespace
 
-SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArrayView contextKey32) {
+SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArrayView contextKey32,
+                      EnvelopeSuite suite) {
     if (body.author != author.publicKey() || contextKey32.size() != kAeadKeySize) {
         // Receivers will refuse such an envelope; say why on the sending side.
         qCCritical(lcEnvelope) << "sealDelta: body author differs from the signing key, or the context"
@@ -100,8 +108,10 @@ SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArra
     out.delta.id = sha256(out.delta.bodyBytes);
     const Hash32 &ctx = body.contextId, &id = out.delta.id;
 
-    const QByteArray nonce = randomBytes(kAeadNonceSize);
-    const QByteArray ciphertext = aeadSeal(contextKey32, nonce, out.delta.bodyBytes, contextAndId(ctx, id));
+    const bool x = suite == EnvelopeSuite::XChaCha20;
+    const QByteArray nonce = randomBytes(x ? kXAeadNonceSize : kAeadNonceSize);
+    const QByteArray ciphertext = x ? xaeadSeal(contextKey32, nonce, out.delta.bodyBytes, contextAndId(ctx, id))
+                                    : aeadSeal(contextKey32, nonce, out.delta.bodyBytes, contextAndId(ctx, id));
     const QByteArray signature = author.sign(signedMessage(ctx, id));
 
     pb::DeltaEnvelope env;
@@ -113,6 +123,8 @@ SealedDelta sealDelta(const DeltaBody &body, const Ed25519Key &author, QByteArra
     env.set_nonce(nonce.constData(), nonce.size());
     env.set_ciphertext(ciphertext.constData(), ciphertext.size());
     env.set_signature(signature.constData(), signature.size());
+    env.set_epoch(body.epoch);
+    env.set_suite(uint32_t(suite));
     out.envelopeBytes = serialize(env);
     return out;
 }
@@ -128,8 +140,15 @@ OpenResult openEnvelope(QByteArrayView envelopeBytes, QByteArrayView contextKey3
     return openEnvelope(e, contextKey32, expectedContext, limits);
 }
 
-OpenResult openEnvelope(const ParsedEnvelope &e, QByteArrayView contextKey32, const Hash32 &expectedContext,
-                        const CodecLimits &limits) {
+namespace {
+std::optional<QByteArray> decrypt(const ParsedEnvelope &e, QByteArrayView key32) {
+    const EnvelopeHeader &h = e.header;
+    return h.suite == EnvelopeSuite::XChaCha20
+               ? xaeadOpen(key32, QByteArrayView(e.nonce), QByteArrayView(e.ciphertext), contextAndId(h.contextId, h.id))
+               : aeadOpen(key32, QByteArrayView(e.nonce), QByteArrayView(e.ciphertext), contextAndId(h.contextId, h.id));
+}
+
+std::optional<OpenError> checkSigned(const ParsedEnvelope &e, const Hash32 &expectedContext) {
     const EnvelopeHeader &h = e.header;
     if (h.contextId != expectedContext)
         return reject(RejectReason::WrongContext, QStringLiteral("envelope is for context %1, expected %2")
@@ -137,8 +156,34 @@ OpenResult openEnvelope(const ParsedEnvelope &e, QByteArrayView contextKey32, co
     if (!ed25519Verify(h.author, signedMessage(h.contextId, h.id), QByteArrayView(e.signature)))
         return reject(RejectReason::BadSignature, QStringLiteral("signature of delta %1 does not verify for author %2")
                                                       .arg(h.id.toBase58(), h.author.toBase58()));
-    auto plain = aeadOpen(contextKey32, QByteArrayView(e.nonce), QByteArrayView(e.ciphertext),
-                          contextAndId(h.contextId, h.id));
+    return std::nullopt;
+}
+
+OpenResult finishOpen(const ParsedEnvelope &e, std::optional<QByteArray> plain, const CodecLimits &limits);
+}  // namespace
+
+OpenResult openEnvelope(const ParsedEnvelope &e, const KeyRing &keys, const Hash32 &expectedContext,
+                        const CodecLimits &limits) {
+    if (auto err = checkSigned(e, expectedContext)) return *err;
+    const auto candidates = keys.ofEpoch(e.header.epoch);
+    if (candidates.empty())
+        return reject(RejectReason::UnknownEpoch, QStringLiteral("delta %1 is sealed with a key of epoch %2, which this node was not given")
+                                                      .arg(e.header.id.toBase58()).arg(e.header.epoch));
+    std::optional<QByteArray> plain;
+    for (const EpochKey *k : candidates)
+        if ((plain = decrypt(e, k->key))) break;
+    return finishOpen(e, std::move(plain), limits);
+}
+
+OpenResult openEnvelope(const ParsedEnvelope &e, QByteArrayView contextKey32, const Hash32 &expectedContext,
+                        const CodecLimits &limits) {
+    if (auto err = checkSigned(e, expectedContext)) return *err;
+    return finishOpen(e, decrypt(e, contextKey32), limits);
+}
+
+namespace {
+OpenResult finishOpen(const ParsedEnvelope &e, std::optional<QByteArray> plain, const CodecLimits &limits) {
+    const EnvelopeHeader &h = e.header;
     if (!plain)
         return reject(RejectReason::DecryptFailed,
                       QStringLiteral("delta %1 does not decrypt with this context's key").arg(h.id.toBase58()));
@@ -159,6 +204,7 @@ OpenResult openEnvelope(const ParsedEnvelope &e, QByteArrayView contextKey32, co
                           .arg(h.id.toBase58()));
     return Delta{h.id, std::move(*body), std::move(*plain)};
 }
+}  // namespace
 
 Result<EnvelopeHeader> peekEnvelope(QByteArrayView envelopeBytes, const CodecLimits &limits) {
     pb::DeltaEnvelope msg;

@@ -3,6 +3,7 @@
 #include "codec/PbBytes.h"
 #include "crypto/Base58.h"
 #include "crypto/PeerId.h"
+#include <QMessageAuthenticationCode>
 #include "deltanode.pb.h"
 
 #include <QDateTime>
@@ -15,7 +16,7 @@ namespace pb = ::deltanode::pb;
 using namespace pb_bytes;
 
 constexpr char kPrefix[] = "dn1";
-constexpr char kSignDomain[] = "deltanode/invite/1";
+constexpr char kSignDomain[] = "deltanode/invite/2";
 
 void appendU32(QByteArray &out, uint32_t v) {
     char b[4];
@@ -39,7 +40,9 @@ QByteArray signedMessage(const InvitationData &d) {
     QByteArray out(kSignDomain);
     out.append(d.contextId.data(), 32);
     out.append(d.appId.data(), 32);
-    appendBytes(out, d.contextKey);
+    appendBytes(out, d.inviteId);
+    appendBytes(out, d.secret);
+    appendU32(out, d.uses);
     appendBytes(out, d.inviterPeerId.toUtf8());
     appendU32(out, static_cast<uint32_t>(d.inviterAddrs.size()));
     for (const QString &a : d.inviterAddrs) appendBytes(out, a.toUtf8());
@@ -68,7 +71,9 @@ QString encodeInvitation(const InvitationData &data, const Ed25519Key &inviter) 
     pb::Invitation msg;
     msg.set_context_id(d.contextId.data(), 32);
     msg.set_app_id(d.appId.data(), 32);
-    msg.set_context_key(d.contextKey.constData(), d.contextKey.size());
+    msg.set_invite_id(d.inviteId.constData(), d.inviteId.size());
+    msg.set_secret(d.secret.constData(), d.secret.size());
+    msg.set_uses(d.uses);
     msg.set_inviter_peer_id(d.inviterPeerId.toStdString());
     for (const QString &a : d.inviterAddrs) msg.add_inviter_addrs(a.toStdString());
     msg.set_expires_at(d.expiresAt);
@@ -95,9 +100,15 @@ Result<InvitationData> decodeInvitation(QStringView text, uint64_t nowUnixSecond
     if (!toHash(msg.context_id(), d.contextId)) return malformed(QStringLiteral("the context id is not 32 bytes"));
     if (!toHash(msg.app_id(), d.appId)) return malformed(QStringLiteral("the application id is not 32 bytes"));
     if (!toHash(msg.inviter_key(), d.inviterKey)) return malformed(QStringLiteral("the inviter key is not 32 bytes"));
-    if (msg.context_key().size() != 32) return malformed(QStringLiteral("the context key is not 32 bytes"));
+    if (!msg.context_key().empty() && msg.secret().empty())
+        return Error{ErrorCode::InvalidInvitation,
+                     QStringLiteral("this invitation is from a release before membership was enforced; ask an admin for a new one")};
+    if (msg.invite_id().size() != 16) return malformed(QStringLiteral("the invitation id is not 16 bytes"));
+    if (msg.secret().size() != 32) return malformed(QStringLiteral("the secret is not 32 bytes"));
     if (msg.signature().size() != 64) return malformed(QStringLiteral("the signature is not 64 bytes"));
-    d.contextKey = toQt(msg.context_key());
+    d.inviteId = toQt(msg.invite_id());
+    d.secret = toQt(msg.secret());
+    d.uses = msg.uses();
     d.inviterPeerId = fromStd(msg.inviter_peer_id());
     for (const std::string &a : msg.inviter_addrs()) d.inviterAddrs.append(fromStd(a));
     d.expiresAt = msg.expires_at();
@@ -117,6 +128,16 @@ Result<InvitationData> decodeInvitation(QStringView text, uint64_t nowUnixSecond
                          .arg(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(d.expiresAt), Qt::UTC)
                                   .toString(Qt::ISODate))};
     return d;
+}
+
+QByteArray joinProof(const QByteArray &secret, const Hash32 &contextId, const QByteArray &inviteId,
+                     const QByteArray &joinerPeerBytes, const QByteArray &inviterPeerBytes) {
+    QByteArray msg("deltanode/join/1");
+    msg.append(contextId.data(), 32);
+    appendBytes(msg, inviteId);
+    appendBytes(msg, joinerPeerBytes);
+    appendBytes(msg, inviterPeerBytes);
+    return QMessageAuthenticationCode::hash(msg, secret, QCryptographicHash::Sha256);
 }
 
 }  // namespace dn

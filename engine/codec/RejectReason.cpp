@@ -12,6 +12,12 @@ ErrorCode errorCodeOf(RejectReason reason) {
     case RejectReason::HeaderMismatch: return ErrorCode::HeaderMismatch;
     case RejectReason::Parentless: return ErrorCode::Parentless;
     case RejectReason::WrongContext: return ErrorCode::WrongContext;
+    case RejectReason::UnknownEpoch: return ErrorCode::UnknownEpoch;
+    case RejectReason::NotAMember: return ErrorCode::NotAMember;
+    case RejectReason::NotAnAdmin: return ErrorCode::NotAnAdmin;
+    case RejectReason::InvalidGovernance: return ErrorCode::InvalidGovernance;
+    case RejectReason::HlcDrift: return ErrorCode::HlcDrift;
+    case RejectReason::SnapshotRefused: return ErrorCode::SnapshotRefused;
     case RejectReason::count_: break;
     }
     return ErrorCode::Malformed;

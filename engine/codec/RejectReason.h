@@ -16,6 +16,12 @@ enum class RejectReason {
     HeaderMismatch,  // envelope header (context, author, hlc, parents) != body
     Parentless,      // no parents (genesis has the single parent [0;32])
     WrongContext,    // the envelope names another context than expected
+    UnknownEpoch,    // sealed with an epoch key this node was not given
+    NotAMember,      // the author is not a member where the delta stands (ARCHITECTURE §15)
+    NotAnAdmin,      // a governance delta whose author is not an admin there
+    InvalidGovernance,  // a governance action that breaks a rule (last admin, bad epoch, ...)
+    HlcDrift,        // the delta's clock is too far ahead of ours
+    SnapshotRefused, // a snapshot not signed by a member, not adding up, or disagreeing with another member
     count_
 };
 

@@ -6,6 +6,7 @@
 #include "codec/DeltaCodec.h"
 #include "crypto/PeerId.h"
 #include "crypto/Random.h"
+#include "crypto/SealedBox.h"
 #include "runtime/ExecutorPool.h"
 #include "state/Hlc.h"
 #include "store/Keys.h"
@@ -87,13 +88,26 @@ Result<void> Engine::Impl::loadContexts() {
         rec.secret = QByteArray::fromStdString(m.context_secret());
         rec.createdAtMs = int64_t(m.created_at_ms());
         rec.appliedCount = m.applied_count();
+        for (const auto &k : m.epoch_keys())
+            rec.epochKeys.push_back({k.epoch(), QByteArray::fromStdString(k.key()),
+                                     Hash32::fromBytes(QByteArray::fromStdString(k.source())).value_or(Hash32{})});
+        for (const Hash32 &h : hashesFrom(m.seed_members())) rec.seedMembers.insert(h);
+        for (const Hash32 &h : hashesFrom(m.seed_admins())) rec.seedAdmins.insert(h);
+        rec.trustVersion = m.trust_version();
         found.emplace_back(std::move(rec), std::move(m));
         return true;
     });
     for (auto &[rec, meta] : found) {
         const Hash32 root = Hash32::fromBytes(QByteArray::fromStdString(meta.root_hash())).value_or(Hash32{});
+        const bool migrated = rec.trustVersion < ContextRuntime::kTrustVersion;
+        if (migrated) migrate(rec);
         auto rt = makeRuntime(rec, root);
         if (auto r = rt->load(hashesFrom(meta.heads())); !r) return r.error();
+        if (migrated) {
+            Batch b;
+            b.put(keys::context(rec.id), rt->encodeRecord(rt->dag().heads(), rt->state().rootHash()));
+            if (!store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the migrated context"};
+        }
         contexts.emplace(rec.id, std::move(rt));
     }
     return {};
@@ -103,6 +117,7 @@ const Identity &Engine::identity() const { return *d->identity; }
 void Engine::setListener(EngineListener *listener) { d->listener = listener; }
 EngineMetrics &Engine::metrics() { return d->metrics; }
 const RejectCounters &Engine::rejects() const { return d->rejects; }
+void Engine::countRejected(RejectReason reason) { d->rejects.add(reason); }
 StoreStats Engine::storeStats() const { return d->store->stats(); }
 BlobStore &Engine::blobs() { return *d->blobs; }
 
@@ -119,7 +134,8 @@ std::optional<QByteArray> Engine::appBytes(const Hash32 &appId) const { return d
 
 Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32> parents,
                                          std::vector<Action> actions, std::vector<Event> events,
-                                         uint64_t time, std::function<void(bool)> durable) {
+                                         uint64_t time, std::function<void(bool)> durable,
+                                         std::optional<Governance> governance) {
     if (parents.empty())
         return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; wait for it to sync")
                                        .arg(rt.record().id.toBase58())};
@@ -130,7 +146,15 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
     body.hlc = time;
     body.author = identity->publicKey();
     body.events = std::move(events);
-    SealedDelta sealed = sealDelta(body, identity->key(), rt.record().key);
+    body.governance = std::move(governance);
+    const EpochKey &key = rt.sealingKey();
+    if (!body.isGenesis()) {
+        body.govParents = rt.governance().heads();
+        body.epoch = key.epoch;
+    }
+    SealedDelta sealed = sealDelta(body, identity->key(), key.key);
+    if (auto why = rt.checkLocal(sealed.delta.id, sealed.delta.body))
+        return Error{errorCodeOf(why->reason), why->message};
     const Hash32 ctx = rt.record().id, id = sealed.delta.id;
     EngineListener *l = listener;
     QByteArray envelope = sealed.envelopeBytes;
@@ -140,8 +164,10 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
                                 if (durable) durable(ok);
                             });
     rt.publishInfo();
-    if (res.status != AddStatus::Applied)
+    if (res.status != AddStatus::Applied) {
+        if (auto why = rt.takeRefusal()) return Error{errorCodeOf(why->reason), why->message};
         return Error{ErrorCode::Internal, QStringLiteral("own delta was not applied: %1").arg(res.error)};
+    }
     return id;
 }
 
@@ -192,7 +218,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
         d->contexts.emplace(rec.id, rt);
     }
     Impl *impl = d.get();
-    d->pool->post(rt->worker(), [impl, rt, app = *app, initArgs, done = std::move(done)](Worker &w) {
+    d->pool->post(rt->worker(), [impl, rt, app = *app, initArgs, ctxKey, done = std::move(done)](Worker &w) {
         const uint64_t time = impl->hlc.now();
         std::vector<Action> actions;
         std::vector<Event> events;
@@ -208,15 +234,20 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
             actions = std::move(out.actions);
             events = std::move(out.events);
         }
-        // The creator is the first member (ARCHITECTURE §4: membership is CRDT state).
-        const QString peer = impl->identity->peerId().toBase58();
-        actions.push_back(Action::put(QByteArray("\0members/", 9) + peer.toUtf8(),
-                                      QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}").arg(peer).arg(nowMs()).toUtf8()));
+        // The creator is the first admin (ARCHITECTURE §15): the genesis adds it,
+        // signed by the context key, which only the creator ever holds.
+        Governance first;
+        first.kind = Governance::Kind::MemberAdd;
+        first.peer = impl->identity->publicKey();
+        first.x25519 = x25519FromEd25519(first.peer);
+        first.role = Role::Admin;
+        first.contextSignature = ctxKey.sign(GovernanceGraph::genesisMessage(rt->record().id, first.peer));
         auto r = impl->commitLocal(*rt, {Hash32::zero()}, std::move(actions), std::move(events), time,
                                    [rt, done](bool ok) {
                                        if (!ok) return done(Error{ErrorCode::StorageError, "genesis delta could not be written"});
                                        done(rt->info());
-                                   });
+                                   },
+                                   std::move(first));
         if (!r) done(r.error());
     });
 }
@@ -225,9 +256,11 @@ Result<ContextInfo> Engine::createContextSync(const Hash32 &appId, const QString
     return waitFor<ContextInfo>([&](auto cb) { createContext(appId, name, initArgs, cb); });
 }
 
-Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &appId,
-                                        const QByteArray &contextKey, const QString &name) {
-    if (contextKey.size() != 32) return Error{ErrorCode::InvalidArgument, "a context key is 32 bytes"};
+Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &appId, const JoinGrant &grant,
+                                        const QString &name) {
+    const auto epoch0 = std::find_if(grant.keys.begin(), grant.keys.end(), [](const EpochKey &k) { return k.epoch == 0; });
+    if (epoch0 == grant.keys.end() || epoch0->key.size() != 32)
+        return Error{ErrorCode::InvalidArgument, "a joined context needs its 32-byte epoch 0 key"};
     if (!d->apps->record(appId))
         return errors::appNotFound(appId);
     if (d->find(contextId)) return Error{ErrorCode::AlreadyMember, "this node already has that context"};
@@ -235,7 +268,11 @@ Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &a
     rec.id = contextId;
     rec.appId = appId;
     rec.name = name;
-    rec.key = contextKey;
+    rec.key = epoch0->key;
+    for (const EpochKey &k : grant.keys)
+        if (k.epoch > 0 && k.key.size() == 32) rec.epochKeys.push_back(k);
+    rec.seedMembers = grant.seedMembers;
+    rec.seedAdmins = grant.seedAdmins;
     rec.createdAtMs = nowMs();
     auto rt = d->makeRuntime(rec, Hash32{});
     Batch b;
@@ -261,6 +298,7 @@ std::optional<ContextInfo> Engine::context(const Hash32 &contextId) const {
     return rt->info();
 }
 
+
 std::optional<QByteArray> Engine::contextKey(const Hash32 &contextId) const {
     auto rt = d->find(contextId);
     if (!rt) return std::nullopt;
@@ -283,7 +321,8 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
         d->pool->post(rt->worker(), [store, contextId, cb](Worker &) {
             Batch b;
             for (const QByteArray &prefix :
-                 {keys::deltaPrefix(contextId), keys::pendingPrefix(contextId), keys::statePrefix(contextId)})
+                 {keys::deltaPrefix(contextId), keys::pendingPrefix(contextId), keys::statePrefix(contextId),
+                  keys::governancePrefix(contextId), keys::issuedInvitePrefix(contextId)})
                 store->scan(prefix, [&](const QByteArray &k, const QByteArray &) {
                     b.remove(k);
                     return true;
@@ -375,13 +414,20 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
         const QByteArray &envelope = env->bytes;
         QElapsedTimer t;
         t.start();
-        auto opened = openEnvelope(*env, rt->record().key, rt->record().id);
-        if (auto *err = std::get_if<OpenError>(&opened)) {
-            impl->rejects.add(err->reason);
-            if (impl->listener) impl->listener->deltaRejected(rt->record().id, rejectReasonName(err->reason), err->message);
-            return done(Error{errorCodeOf(err->reason), err->message});
-        }
+        auto opened = openEnvelope(*env, rt->keys(), rt->record().id);
+        auto refuse = [&](const OpenError &err) {
+            impl->rejects.add(err.reason);
+            if (impl->listener) impl->listener->deltaRejected(rt->record().id, rejectReasonName(err.reason), err.message);
+            done(Error{errorCodeOf(err.reason), err.message});
+        };
+        if (auto *err = std::get_if<OpenError>(&opened)) return refuse(*err);
         const Delta &delta = std::get<Delta>(opened);
+        // A clock far ahead would win every last-writer-wins merge until ours
+        // caught up: refused, and asked for again by a later sync.
+        const int64_t aheadMs = unixMsFromNtp64(delta.body.hlc) - nowMs();
+        if (aheadMs > int64_t(impl->options.maxClockDriftS) * 1000)
+            return refuse({RejectReason::HlcDrift, QStringLiteral("delta %1 is stamped %2 s ahead of this node's clock (at most %3 s)")
+                                                       .arg(delta.id.toBase58()).arg(aheadMs / 1000).arg(impl->options.maxClockDriftS)});
         impl->hlc.observe(delta.body.hlc);
         impl->metrics.reception.record(t.nsecsElapsed() / 1000);
         auto res = rt->dag().add(delta, envelope);
@@ -399,6 +445,8 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
             impl->metrics.deltasDuplicate.fetch_add(1, std::memory_order_relaxed);
             break;
         case AddStatus::Rejected:
+            // The runtime counted a trust refusal itself; anything else is the DAG's.
+            if (auto why = rt->takeRefusal()) return done(Error{errorCodeOf(why->reason), why->message});
             impl->rejects.add(RejectReason::Malformed);
             return done(Error{ErrorCode::Rejected, res.error});
         }

@@ -9,6 +9,9 @@
 #include "context/EngineMetrics.h"
 #include "context/EngineTypes.h"
 #include "context/Identity.h"
+#include "codec/Invitation.h"
+#include "codec/KeyRing.h"
+#include "trust/Membership.h"
 #include "dag/DagStore.h"
 #include "runtime/RuntimeLimits.h"
 #include "store/StoreStats.h"
@@ -16,6 +19,7 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <set>
 
 namespace dn {
 
@@ -28,6 +32,9 @@ public:
         int workers = 0;  // 0 = one per core
         RuntimeLimits limits;
         DagLimits dag;
+        // A received delta whose clock is further ahead of ours is refused
+        // (hlc_drift): nobody wins last-writer-wins forever with a huge stamp.
+        int maxClockDriftS = 60;
     };
     template <typename T> using Callback = std::function<void(Result<T>)>;
 
@@ -49,11 +56,18 @@ public:
     Result<ContextInfo> createContextSync(const Hash32 &appId, const QString &name,
                                           const QByteArray &initArgs = "{}");
     // A context created elsewhere (from an invitation): no genesis here, its
-    // history arrives as envelopes.
-    Result<ContextInfo> joinContext(const Hash32 &contextId, const Hash32 &appId,
-                                    const QByteArray &contextKey, const QString &name);
+    // history arrives as envelopes. `keys` are the epoch keys the inviter
+    // granted (epoch 0 among them); `seed` the members of a context migrated
+    // from before governance, as the inviter knows them.
+    struct JoinGrant {
+        std::vector<EpochKey> keys;
+        std::set<Hash32> seedMembers, seedAdmins;
+    };
+    Result<ContextInfo> joinContext(const Hash32 &contextId, const Hash32 &appId, const JoinGrant &grant,
+                                    const QString &name);
     std::vector<ContextInfo> contexts() const;
     std::optional<ContextInfo> context(const Hash32 &contextId) const;
+    // The epoch 0 key: it authenticates sync and blob requests (SyncWire::authTag).
     std::optional<QByteArray> contextKey(const Hash32 &contextId) const;
     Result<void> deleteContext(const Hash32 &contextId);
 
@@ -95,14 +109,38 @@ public:
     // checkpoint: every covered id counts as applied from now on, so a covered
     // delta arriving later is a duplicate; the snapshot's heads become heads.
     // One step on the context's worker, so no delta applies in between.
+    // Its governance is adopted first; then it is refused (snapshot_refused)
+    // unless `servedBy` is a member and signed it (trust/SnapshotProof.h).
     Result<ContextInfo> importSnapshot(const Hash32 &contextId, const ContextSnapshot &snapshot);
     // Keeps the heads and about `retain` deltas behind them; older history
     // becomes pruned markers. Deltas younger than `minAgeMs` are kept.
     Result<size_t> prune(const Hash32 &contextId, size_t retain, int64_t minAgeMs);
-    // A delta authored by the node itself rather than by an app (membership):
-    // every key must be in the node's reserved namespace (starting with \0).
-    // `done` runs once it is durable (and published through the listener).
-    void commitNodeActions(const Hash32 &contextId, std::vector<Action> actions, Callback<Hash32> done);
+
+    // ---- Membership (ARCHITECTURE §15; EngineMembers.cpp, EngineInvites.cpp).
+    // The membership at the current heads; nullptr for an unknown context. Thread-safe.
+    std::shared_ptr<const Membership> membership(const Hash32 &contextId) const;
+    bool isMember(const Hash32 &contextId, const Hash32 &memberKey) const;
+    // Governance deltas written here; `done` once durable. Only an admin may.
+    void addMember(const Hash32 &contextId, const Hash32 &memberKey, Role role, Callback<Hash32> done);
+    // Starts a new epoch: its key is sealed to every remaining member.
+    void removeMember(const Hash32 &contextId, const Hash32 &memberKey, Callback<Hash32> done);
+    void setRole(const Hash32 &contextId, const Hash32 &memberKey, Role role, Callback<Hash32> done);
+    // Revokes an invitation issued by any admin (an invite.revoke delta), and
+    // marks it revoked here if this node issued it.
+    void revokeInvite(const Hash32 &contextId, const QByteArray &inviteId, Callback<Hash32> done);
+    // The epoch keys held for a context. Thread-safe copy.
+    Result<KeyRing> keyRing(const Hash32 &contextId);
+    // Governance envelopes, parents first (snapshots carry them).
+    Result<std::vector<QByteArray>> governanceEnvelopes(const Hash32 &contextId);
+
+    // Invitations this node issues and redeems (it alone counts their uses).
+    Result<InvitationData> issueInvite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses);
+    Result<std::vector<IssuedInvite>> invites(const Hash32 &contextId);
+    // A joiner proved an invitation's secret over an authenticated stream:
+    // checks expiry, uses and revocation, adds the joiner (if it is not a
+    // member already) and returns every epoch key sealed to it. Blocking.
+    Result<JoinTicket> redeemInvite(const Hash32 &contextId, const QByteArray &inviteId, const QByteArray &proof,
+                                    const PeerId &joiner, const PeerId &inviter);
 
     // Periodic maintenance (the node's timers call these).
     size_t cleanupPending();
@@ -111,6 +149,8 @@ public:
     void flush();  // waits until all queued work is done and durable
     EngineMetrics &metrics();
     const RejectCounters &rejects() const;
+    // Counts a refusal found outside the engine (a snapshot the sync layer refused).
+    void countRejected(RejectReason reason);
     // The database's write counters (for metrics); the database itself stays
     // inside the engine.
     StoreStats storeStats() const;

@@ -12,6 +12,7 @@
 #include "store/Store.h"
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <unordered_map>
@@ -41,6 +42,7 @@ struct Engine::Impl {
     RejectCounters rejects;
     EngineListener *listener = nullptr;
 
+    std::mutex inviteMutex;  // one redemption at a time: uses are counted exactly
     mutable std::shared_mutex mutex;  // guards `contexts` (the map, not the runtimes)
     std::unordered_map<Hash32, std::shared_ptr<ContextRuntime>> contexts;
 
@@ -52,13 +54,21 @@ struct Engine::Impl {
     Result<void> loadContexts();
     std::shared_ptr<ContextRuntime> makeRuntime(ContextRuntime::Record rec, const Hash32 &root) {
         const int worker = pool->workerFor(rec.id);
-        return std::make_shared<ContextRuntime>(*store, std::move(rec), std::vector<Hash32>{}, root,
-                                                identity->publicKey(), worker, metrics, listener,
-                                                options.dag);
+        return std::make_shared<ContextRuntime>(*store, std::move(rec), root, identity->key(), worker, metrics,
+                                                rejects, listener, options.dag);
     }
     // Seals and applies a delta authored here; `durable` runs once it is on disk.
+    // Refused like a received one would be (not_a_member, not_an_admin, ...)
+    // before anything is written.
     Result<Hash32> commitLocal(ContextRuntime &rt, std::vector<Hash32> parents, std::vector<Action> actions,
-                               std::vector<Event> events, uint64_t time, std::function<void(bool)> durable);
+                               std::vector<Event> events, uint64_t time, std::function<void(bool)> durable,
+                               std::optional<Governance> governance = std::nullopt);
+    // Governance delta authored here, on the context's worker; `done` once durable.
+    void commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
+                          std::function<Result<Governance>(ContextRuntime &)> make,
+                          std::function<void(Result<Hash32>)> done);
+    // Contexts written before the trust model get a seed membership (EngineMembers.cpp).
+    void migrate(ContextRuntime::Record &rec);
     void runHandlers(Worker &w, ContextRuntime &rt);
     CallInput callInput(const ContextRuntime &rt, QByteArray method, QByteArray input, uint64_t time) {
         CallInput in;

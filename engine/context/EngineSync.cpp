@@ -1,6 +1,6 @@
 // The engine's side of the network (ARCHITECTURE §9): serving history to peers
 // (deltaPage, exportSnapshot), taking a peer's state (importSnapshot),
-// pruning, and deltas the node itself authors (membership). Every call runs
+// and pruning. Every call runs
 // on the context's worker, like the rest of a context's work, so it sees and
 // leaves the DAG and state consistent.
 #include "codec/DeltaCodec.h"
@@ -8,6 +8,7 @@
 #include "context/EngineImpl.h"
 #include "dag/DeltaRecord.h"
 #include "store/Keys.h"
+#include "trust/SnapshotProof.h"
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <deque>
@@ -118,6 +119,10 @@ Result<ContextSnapshot> Engine::exportSnapshot(const Hash32 &contextId) {
         });
         snap.heads = rt->dag().heads();
         snap.rootHash = rt->state().rootHash();
+        for (const GovEntry *e : rt->governance().ordered())
+            if (auto env = rt->governanceEnvelope(e->id)) snap.governance.push_back(*env);
+        snap.epoch = rt->governance().current()->epoch;
+        snap.signature = identity().key().sign(snapshotMessage(contextId, snap.epoch, snap.heads, snap.rootHash, snap.covered));
         return snap;
     }()))
 }
@@ -128,6 +133,20 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
     Impl *impl = d.get();
     return waitFor<ContextInfo>([&](auto cb) {
         d->pool->post(rt->worker(), [&, impl, rt, cb](Worker &w) {
+            // Governance first: it judges every delta that arrives after the
+            // snapshot, and says whether whoever served it is a member.
+            const size_t governance = rt->adoptGovernance(snapshot.governance);
+            const auto members = rt->governance().current();
+            const bool signedByMember =
+                members->isMember(snapshot.servedBy) &&
+                ed25519Verify(snapshot.servedBy,
+                              snapshotMessage(contextId, snapshot.epoch, snapshot.heads, snapshot.rootHash, snapshot.covered),
+                              snapshot.signature);
+            if (!signedByMember) {
+                impl->rejects.add(RejectReason::SnapshotRefused);
+                return cb(Error{ErrorCode::SnapshotRefused,
+                                QStringLiteral("the snapshot of %1 is not signed by a member").arg(contextId.toBase58())});
+            }
             Batch batch;
             size_t changed = 0;
             for (const StateEntry &e : snapshot.entries)
@@ -142,7 +161,8 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
             rt->publishInfo();
             impl->runHandlers(w, *rt);
             qCInfo(lcEngine) << "snapshot of" << contextId.toBase58() << "imported:" << snapshot.entries.size()
-                             << "entries," << changed << "changed," << snapshot.covered.size() << "deltas covered";
+                             << "entries," << changed << "changed," << snapshot.covered.size() << "deltas covered,"
+                             << governance << "governance deltas";
             cb(rt->info());
         });
     });
@@ -159,46 +179,5 @@ Result<size_t> Engine::prune(const Hash32 &contextId, size_t retain, int64_t min
     }()))
 }
 #undef DN_ON_WORKER
-
-void Engine::commitNodeActions(const Hash32 &contextId, std::vector<Action> actions, Callback<Hash32> done) {
-    if (actions.empty()) return done(Error{ErrorCode::InvalidArgument, "no actions"});
-    for (const Action &a : actions)
-        if (!a.key.startsWith('\0'))
-            return done(Error{ErrorCode::InvalidArgument, "node actions may only touch the node's namespace (keys starting with \\0)"});
-    auto rt = d->find(contextId);
-    if (!rt) return done(errors::contextNotFound(contextId));
-    Impl *impl = d.get();
-    d->pool->post(rt->worker(), [impl, rt, actions = std::move(actions), done](Worker &) mutable {
-        // The durable callback may run (committer thread) before commitLocal
-        // has returned the id; whichever of the two comes second answers.
-        struct Join {
-            std::mutex mutex;
-            std::optional<bool> durable;
-            std::optional<Result<Hash32>> committed;
-            bool answered = false;
-        };
-        auto join = std::make_shared<Join>();
-        auto finish = [join, done] {
-            if (join->answered || !join->committed) return;
-            if (!*join->committed) {
-                join->answered = true;
-                return done(join->committed->error());
-            }
-            if (!join->durable) return;
-            join->answered = true;
-            if (!*join->durable) return done(Error{ErrorCode::StorageError, "the node's delta could not be made durable"});
-            done(join->committed->value());
-        };
-        auto r = impl->commitLocal(*rt, rt->dag().heads(), std::move(actions), {}, impl->hlc.now(),
-                                   [join, finish](bool ok) {
-                                       std::lock_guard lock(join->mutex);
-                                       join->durable = ok;
-                                       finish();
-                                   });
-        std::lock_guard lock(join->mutex);
-        join->committed = std::move(r);
-        finish();
-    });
-}
 
 }  // namespace dn

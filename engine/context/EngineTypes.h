@@ -29,6 +29,11 @@ struct ContextInfo {
     size_t pendingCount = 0;
     int64_t createdAtMs = 0;
     bool isOwner = false;    // created here (holds the context secret)
+    // Trust model (ARCHITECTURE §15), at the current heads.
+    size_t memberCount = 0;
+    uint32_t epoch = 0;
+    bool isMember = false;   // this node
+    bool isAdmin = false;
 };
 
 // What a method call produced. deltaId is empty for a call that changed nothing.
@@ -97,6 +102,35 @@ struct ContextSnapshot {
     std::vector<Hash32> covered;      // every applied (or pruned) delta id
     std::vector<Hash32> heads;
     Hash32 rootHash;
+    // Trust model (ARCHITECTURE §15): every governance envelope, parents
+    // first, so the importer can judge the deltas that follow; the epoch;
+    // the serving member's signature (snapshotMessage) when received.
+    std::vector<QByteArray> governance;
+    uint32_t epoch = 0;
+    QByteArray signature;
+    Hash32 servedBy;   // the member whose signature it carries
+};
+
+// An invitation this node issued, as `context invites` lists it.
+struct IssuedInvite {
+    QByteArray inviteId;
+    uint64_t expiresAt = 0;   // unix seconds
+    uint32_t uses = 0, used = 0;
+    bool revoked = false;
+    int64_t issuedAtMs = 0;
+};
+
+// What an inviter hands a joiner that proved its invitation.
+struct JoinTicket {
+    Hash32 appId;
+    struct Key {
+        uint32_t epoch = 0;
+        Hash32 source;       // the removal that started the epoch (zero: epoch 0)
+        QByteArray sealed;   // sealed to the joiner
+    };
+    std::vector<Key> sealedKeys;
+    std::vector<Hash32> seedMembers, seedAdmins;              // migrated contexts only
+    QByteArray memberDelta;                                   // the member.add envelope (empty if already a member)
 };
 
 }  // namespace dn

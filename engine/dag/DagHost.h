@@ -22,6 +22,9 @@ public:
     // After a delta (the one added, or a pending one it released) applied and
     // its batch was queued; for event handlers and notifications.
     virtual void deltaApplied(const Delta &delta, bool cascaded) {}
+    // Deltas pruning must leave whole (governance: it judges later deltas
+    // and travels with snapshots).
+    virtual bool keepForever(const Hash32 &id) const { return false; }
 };
 
 }  // namespace dn

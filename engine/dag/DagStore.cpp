@@ -292,7 +292,8 @@ size_t DagStore::prune(size_t retain, int64_t nowMs) {
     store_.scan(prefix, [&](const QByteArray &key, const QByteArray &value) {
         const auto id = Hash32::fromBytes(key.mid(prefix.size()));
         const auto rec = decodeDeltaRecord(value);
-        if (!id || !rec || !rec->applied || rec->pruned || keep.count(*id) || rec->receivedAtMs > youngest)
+        if (!id || !rec || !rec->applied || rec->pruned || keep.count(*id) || rec->receivedAtMs > youngest ||
+            host_.keepForever(*id))
             return true;
         StoredDeltaInfo marker;
         marker.applied = true;

@@ -1,24 +1,26 @@
 #include "network/Invitations.h"
 #include "context/Engine.h"
 #include <QDateTime>
-#include <algorithm>
 
 namespace dn {
 
-Result<InvitationData> invitationTerms(const Engine &engine, const Hash32 &contextId, qint64 expiresInSeconds) {
-    const auto info = engine.context(contextId);
-    const auto key = engine.contextKey(contextId);
-    if (!info || !key) return errors::contextNotFound(contextId);
-    if (expiresInSeconds <= 0) expiresInSeconds = 24 * 3600;
-    expiresInSeconds = std::min<qint64>(expiresInSeconds, 365LL * 24 * 3600);
-    InvitationData d;
-    d.contextId = contextId;
-    d.appId = info->appId;
-    d.contextKey = *key;
-    d.expiresAt = uint64_t(QDateTime::currentSecsSinceEpoch() + expiresInSeconds);
-    d.contextName = info->name;
-    if (const auto app = engine.app(info->appId)) d.appName = app->name;
-    return d;
+Result<InvitationText> issueInvitation(Engine &engine, const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses,
+                                       const QStringList &addrs) {
+    if (uses == 0 || uses > kMaxInvitationUses)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("an invitation admits 1 to %1 joins").arg(kMaxInvitationUses)};
+    if (const auto info = engine.context(contextId); info && info->heads.empty())
+        return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
+                                       .arg(contextId.toBase58())};
+    auto terms = engine.issueInvite(contextId, expiresInSeconds, uses);
+    if (!terms) return terms.error();
+    terms->inviterPeerId = engine.identity().peerId().toBase58();
+    terms->inviterAddrs = addrs;
+    InvitationText out;
+    out.text = encodeInvitation(*terms, engine.identity().key());
+    out.inviteId = terms->inviteId;
+    out.uses = terms->uses;
+    out.expiresAt = terms->expiresAt;
+    return out;
 }
 
 Result<InvitationData> readInvitation(const QString &text) {

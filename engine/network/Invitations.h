@@ -10,10 +10,12 @@ namespace dn {
 
 class Engine;
 
-// The terms of an invitation to `contextId` as this node knows the context:
-// app, key, names, and an expiry `expiresInSeconds` from now (≤ 0: one day;
-// at most a year). Fails with context_not_found.
-Result<InvitationData> invitationTerms(const Engine &engine, const Hash32 &contextId, qint64 expiresInSeconds);
+// Issues an invitation to `contextId` (Engine::issueInvite: this node must be
+// an admin; it records the secret, expiry and uses) and signs it with the
+// inviter's peer id and `addrs`. Expiry `expiresInSeconds` from now (≤ 0: one
+// day; at most a year).
+Result<InvitationText> issueInvitation(Engine &engine, const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses,
+                                       const QStringList &addrs);
 
 // Decodes and checks an invitation text now: an expired one fails with
 // invitation_expired, anything else wrong with invalid_invitation.

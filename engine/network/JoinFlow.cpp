@@ -7,6 +7,10 @@
 #include "sync/BlobFetch.h"
 #include "sync/BlockingJobs.h"
 #include "sync/SyncManager.h"
+#include "sync/SyncWire.h"
+#include "crypto/SealedBox.h"
+#include "net/Stream.h"
+#include "sync.pb.h"
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>
@@ -14,6 +18,13 @@
 Q_LOGGING_CATEGORY(lcJoin, "dn.join")
 
 namespace dn {
+
+namespace pb = ::deltanode::pb;
+
+namespace {
+// Keys of every epoch and a migrated context's seed: small, but not tiny.
+constexpr qsizetype kMaxJoinResponse = 4 * 1024 * 1024;
+}  // namespace
 
 JoinFlow::JoinFlow(NetworkService &net, InvitationData invitation, std::function<void(Result<ContextInfo>)> done,
                    QObject *parent)
@@ -23,45 +34,23 @@ JoinFlow::JoinFlow(NetworkService &net, InvitationData invitation, std::function
       done_(std::move(done)),
       inviter_(PeerId::fromPublicKey(inv_.inviterKey)) {}
 
-QByteArray JoinFlow::memberKey() const {
-    return QByteArray("\0members/", 9) + net_.host().peerId().toBase58().toUtf8();
-}
-
 void JoinFlow::start() {
     qCInfo(lcJoin) << "joining context" << inv_.contextId.toBase58() << "(application" << inv_.appId.toBase58()
                    << ") invited by" << inviter_.toBase58();
     if (inviter_ == net_.host().peerId())
         return fail(ErrorCode::InvalidInvitation, QStringLiteral("this invitation was issued by this node"));
-    if (net_.engine().context(inv_.contextId)) return checkMembership();
+    if (const auto info = net_.engine().context(inv_.contextId); info && info->isMember) {
+        qCInfo(lcJoin) << "already a member of" << inv_.contextId.toBase58();
+        return succeed();
+    }
     dialInviter(0, {});
-}
-
-void JoinFlow::checkMembership() {
-    Engine *engine = &net_.engine();
-    const Hash32 ctx = inv_.contextId;
-    const QByteArray key = memberKey();
-    QPointer<JoinFlow> self(this);
-    net_.jobs().run<bool>(
-        [engine, ctx, key] {
-            auto items = engine->stateItems(ctx, key, 1);
-            return items && !items->empty() && items->front().key == key;
-        },
-        [self](bool member) {
-            if (!self) return;
-            if (member) {
-                qCInfo(lcJoin) << "already a member of" << self->inv_.contextId.toBase58();
-                return self->succeed();
-            }
-            qCInfo(lcJoin) << "context" << self->inv_.contextId.toBase58() << "is here but our membership is not written; resuming";
-            self->dialInviter(0, {});
-        });
 }
 
 void JoinFlow::dialInviter(int index, const QString &lastError) {
     if (net_.host().isConnected(inviter_)) {
         qCInfo(lcJoin) << "connected to the inviter" << inviter_.toBase58();
         net_.discovery().keep(inviter_);
-        return ensureApp();
+        return proveInvitation();
     }
     if (index >= inv_.inviterAddrs.size()) {
         return fail(ErrorCode::InviterUnreachable,
@@ -82,11 +71,70 @@ void JoinFlow::dialInviter(int index, const QString &lastError) {
     });
 }
 
+void JoinFlow::proveInvitation() {
+    QPointer<JoinFlow> self(this);
+    net_.host().newStream(inviter_, {syncwire::kJoinProtocol}, [self](Result<Stream *> s) {
+        if (!self) {
+            if (s) s.value()->reset();
+            return;
+        }
+        if (!s) return self->fail(ErrorCode::InviterUnreachable, QStringLiteral("the inviter does not accept joins: %1").arg(s.error().message));
+        if (self->finished_) return s.value()->reset();
+        self->joinIo_ = std::make_unique<FramedStream>(*s, kMaxJoinResponse);
+        // The stream stays until this flow ends (never reset inside its own callback).
+        self->joinIo_->start({[self](const QByteArray &f) { if (self) self->granted(f); },
+                              [self] {
+                                  if (self && !self->admitted_)
+                                      self->fail(ErrorCode::InviterUnreachable, QStringLiteral("the inviter closed the join without answering"));
+                              },
+                              [self](const QString &why) {
+                                  if (self && !self->admitted_)
+                                      self->fail(ErrorCode::InviterUnreachable, QStringLiteral("the join stream failed: %1").arg(why));
+                              },
+                              {}});
+        pb::JoinRequest req;
+        req.set_context_id(syncwire::bytes(self->inv_.contextId));
+        req.set_invite_id(syncwire::bytes(self->inv_.inviteId));
+        req.set_proof(syncwire::bytes(joinProof(self->inv_.secret, self->inv_.contextId, self->inv_.inviteId,
+                                                self->net_.host().peerId().bytes(), self->inviter_.bytes())));
+        self->joinIo_->send(req);
+        self->joinIo_->closeWrite();
+        qCInfo(lcJoin) << "proving the invitation to" << self->inviter_.toBase58();
+    });
+}
+
+void JoinFlow::granted(const QByteArray &frame) {
+    if (finished_ || admitted_) return;
+    admitted_ = true;  // one answer per stream; whatever follows is ignored
+    pb::JoinResponse resp;
+    if (!resp.ParseFromArray(frame.constData(), int(frame.size())))
+        return fail(ErrorCode::InvalidInvitation, QStringLiteral("the inviter answered something that is not a JoinResponse"));
+    if (resp.has_error()) {
+        const QString code = QString::fromStdString(resp.error().code());
+        return fail(errorCodeFromWire(code).value_or(ErrorCode::InvalidInvitation),
+                    QStringLiteral("the inviter refused the invitation (%1): %2").arg(code, QString::fromStdString(resp.error().message())));
+    }
+    const Identity &me = net_.engine().identity();
+    grant_ = {};
+    for (const auto &k : resp.keys()) {
+        auto key = openSealed(me.key(), QByteArray::fromStdString(k.sealed()));
+        if (!key || key->size() != 32) return fail(ErrorCode::InvalidInvitation, QStringLiteral("an epoch key from the inviter does not open"));
+        grant_.keys.push_back({k.epoch(), *key, Hash32::fromBytes(QByteArray::fromStdString(k.source())).value_or(Hash32{})});
+    }
+    if (auto seed = syncwire::ids(resp.seed_members(), 100000)) grant_.seedMembers = {seed->begin(), seed->end()};
+    if (auto seed = syncwire::ids(resp.seed_admins(), 100000)) grant_.seedAdmins = {seed->begin(), seed->end()};
+    qCInfo(lcJoin) << "admitted by the inviter:" << grant_.keys.size() << "epoch keys";
+    ensureApp();
+}
+
 void JoinFlow::ensureApp() {
     Engine &engine = net_.engine();
     if (engine.app(inv_.appId)) return joinLocally();
     qCInfo(lcJoin) << "fetching application" << inv_.appId.toBase58() << "from the inviter";
-    auto *fetch = new BlobFetch(&net_.host(), &engine, inv_.contextId, inv_.contextKey, inviter_, BlobFetch::Target::App,
+    QByteArray epoch0;
+    for (const EpochKey &k : grant_.keys)
+        if (k.epoch == 0) epoch0 = k.key;
+    auto *fetch = new BlobFetch(&net_.host(), &engine, inv_.contextId, epoch0, inviter_, BlobFetch::Target::App,
                                 inv_.appId, 60000, this);
     QPointer<JoinFlow> self(this);
     fetch->start([self, fetch](Result<BlobInfo> blob) {
@@ -120,7 +168,7 @@ void JoinFlow::ensureApp() {
 void JoinFlow::joinLocally() {
     Engine &engine = net_.engine();
     if (!engine.context(inv_.contextId)) {
-        auto joined = engine.joinContext(inv_.contextId, inv_.appId, inv_.contextKey, inv_.contextName);
+        auto joined = engine.joinContext(inv_.contextId, inv_.appId, grant_, inv_.contextName);
         if (!joined) return fail(joined.error().code, joined.error().message);
         qCInfo(lcJoin) << "context" << inv_.contextId.toBase58() << "recorded; subscribing and syncing";
     }
@@ -143,29 +191,7 @@ void JoinFlow::syncWithInviter() {
             break;
         }
         qCInfo(lcJoin) << "synced with the inviter:" << syncStatusName(out.status) << out.deltasFetched << "deltas";
-        self->writeMembership();
-    });
-}
-
-void JoinFlow::writeMembership() {
-    const QString peer = net_.host().peerId().toBase58();
-    const QByteArray value = QStringLiteral("{\"peerId\":\"%1\",\"joinedAtMs\":%2}")
-                                 .arg(peer)
-                                 .arg(QDateTime::currentMSecsSinceEpoch())
-                                 .toUtf8();
-    QPointer<JoinFlow> self(this);
-    BlockingJobs *jobs = &net_.jobs();
-    net_.engine().commitNodeActions(inv_.contextId, {Action::put(memberKey(), value)}, [self, jobs](Result<Hash32> r) {
-        // On the store's committer thread: back to the node thread.
-        auto result = std::make_shared<Result<Hash32>>(std::move(r));
-        jobs->post([self, result] {
-            if (!self) return;
-            if (!*result)
-                return self->fail(result->error().code,
-                                  QStringLiteral("could not write the membership entry: %1").arg(result->error().message));
-            qCInfo(lcJoin) << "membership entry written in delta" << result->value().toBase58();
-            self->succeed();
-        });
+        self->succeed();
     });
 }
 

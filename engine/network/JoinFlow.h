@@ -1,20 +1,25 @@
 #pragma once
-// Joining a context from an invitation (ARCHITECTURE §4), one step after the other
-// on the node thread, each step logged:
+// Joining a context from an invitation (ARCHITECTURE §4, §15), one step after
+// the other on the node thread, each step logged:
 //   1. dial the inviter (its addresses from the invitation, first that works)
-//   2. fetch the app module over /deltanode/blob/1.0.0 if it is not
+//   2. prove the invitation's secret over /deltanode/join/1.0.0; the inviter
+//      checks expiry, uses and revocation, writes our member.add and answers
+//      with every epoch key sealed to us (or with why it refuses)
+//   3. fetch the app module over /deltanode/blob/1.0.0 if it is not
 //      installed, check it hashes to the app id, install it
-//   3. Engine::joinContext (the record and the key), subscribe to the topic
-//   4. sync with the inviter (a snapshot when its history is long or pruned)
-//   5. write our membership entry (\0members/<peer id>) as a node delta
-// Joining again later resumes: a context already here whose membership entry
-// is missing goes through 1, 4 and 5 again. `done` runs exactly once.
+//   4. Engine::joinContext (the record and the keys), subscribe to the topic
+//   5. sync with the inviter (a snapshot when its history is long or pruned)
+// Joining again later resumes: a context already here that does not list us
+// as a member yet goes through 1, 2 and 5 again. `done` runs exactly once.
 #include "codec/Invitation.h"
+#include "context/Engine.h"
+#include "sync/FramedStream.h"
 #include "context/EngineTypes.h"
 #include "crypto/PeerId.h"
 #include "util/Result.h"
 #include <QObject>
 #include <functional>
+#include <memory>
 
 namespace dn {
 
@@ -28,21 +33,23 @@ public:
     void start();
 
 private:
-    void checkMembership();
     void dialInviter(int index, const QString &lastError);
+    void proveInvitation();
+    void granted(const QByteArray &frame);
     void ensureApp();
     void joinLocally();
     void syncWithInviter();
-    void writeMembership();
     void succeed();
     void fail(ErrorCode code, const QString &message);
-    QByteArray memberKey() const;
 
     NetworkService &net_;
     InvitationData inv_;
     std::function<void(Result<ContextInfo>)> done_;
     PeerId inviter_;  // the peer id of the invitation's verified signing key
+    Engine::JoinGrant grant_;
+    std::unique_ptr<FramedStream> joinIo_;
     bool finished_ = false;
+    bool admitted_ = false;
 };
 
 }  // namespace dn

@@ -23,7 +23,7 @@ public:
     virtual Result<void> disconnectPeer(const PeerId &peerId) = 0;
     virtual Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) = 0;
 
-    virtual Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) = 0;
+    virtual Result<InvitationText> invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) = 0;
     virtual void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) = 0;
 
     virtual void publishDelta(const Hash32 &contextId, const QByteArray &envelope) = 0;

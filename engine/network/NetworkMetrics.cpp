@@ -89,6 +89,10 @@ void NetworkService::setupMetrics() {
     m->family("deltanode_blob_transfers_total", T::Counter, "Blobs served to peers, by outcome.");
     count("deltanode_blob_transfers_total", {{"result", "served"}}, [blob] { return double(blob->counters().served); });
     count("deltanode_blob_transfers_total", {{"result", "refused"}}, [blob] { return double(blob->counters().refused); });
+    m->family("deltanode_not_a_member_refused_total", T::Counter,
+              "Sync and blob requests refused because the peer is not a member of the context, by protocol.");
+    count("deltanode_not_a_member_refused_total", {{"protocol", "sync"}}, [srv] { return double(srv->counters().notMember); });
+    count("deltanode_not_a_member_refused_total", {{"protocol", "blob"}}, [blob] { return double(blob->counters().notMember); });
     count("deltanode_blob_transfers_total", {{"result", "bad_request"}}, [blob] { return double(blob->counters().badRequests); });
 }
 

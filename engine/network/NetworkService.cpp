@@ -11,6 +11,7 @@
 #include "state/Hlc.h"
 #include "sync.pb.h"
 #include "sync/BlobServer.h"
+#include "sync/JoinServer.h"
 #include "sync/BlockingJobs.h"
 #include "sync/SyncManager.h"
 #include "sync/SyncServer.h"
@@ -36,6 +37,8 @@ bool toHash(const std::string &s, Hash32 &out) {
 // Topics are reconciled with the engine's contexts this often (new contexts
 // subscribe at once through publishDelta; this catches joins and deletions).
 constexpr int kTopicCheckMs = 2000;
+// Members' latest heartbeats kept per context (one each), to check snapshots against.
+constexpr size_t kMaxAnnouncedPerContext = 256;
 
 }  // namespace
 
@@ -49,8 +52,12 @@ NetworkService::NetworkService(const NetworkConfig &config, Deps deps, QObject *
     sync_ = std::make_unique<SyncManager>(host_.get(), deps_.engine, jobs_.get(), config.sync);
     syncServer_ = std::make_unique<SyncServer>(host_.get(), deps_.engine, jobs_.get());
     blobServer_ = std::make_unique<BlobServer>(host_.get(), deps_.engine, deps_.appModule);
+    joinServer_ = std::make_unique<JoinServer>(host_.get(), deps_.engine, jobs_.get());
     discovery_ = std::make_unique<PeerDiscovery>(host_.get());
     sync_->setPeerSource([this](const Hash32 &ctx) { return syncPeers(ctx); });
+    sync_->setRootSource([this](const Hash32 &ctx, const std::vector<Hash32> &heads, const PeerId &except) {
+        return announcedRoot(ctx, heads, except);
+    });
     topicTimer_.setInterval(kTopicCheckMs);
     connect(&topicTimer_, &QTimer::timeout, this, &NetworkService::reconcileTopics);
 }
@@ -64,6 +71,7 @@ Result<void> NetworkService::start() {
     gossip_->start();
     syncServer_->start();
     blobServer_->start();
+    joinServer_->start();
     connect(gossip_.get(), &GossipService::message, this,
             [this](const QString &topic, const QByteArray &data, const PeerId &from, const QByteArray &) {
                 onMessage(topic, data, from);
@@ -122,19 +130,11 @@ QStringList NetworkService::listenAddresses() const {
 
 int NetworkService::peerCount() const { return int(host_->connectedPeers().size()); }
 
-Result<QString> NetworkService::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
-    Engine &engine = *deps_.engine;
-    auto terms = invitationTerms(engine, contextId, expiresInSeconds);
-    if (!terms) return terms.error();
-    if (const auto info = engine.context(contextId); info && info->heads.empty())
-        return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; it cannot be shared before it syncs")
-                                       .arg(contextId.toBase58())};
-    InvitationData &d = *terms;
-    d.inviterPeerId = host_->peerId().toBase58();
-    d.inviterAddrs = listenAddresses();
-    if (d.inviterAddrs.isEmpty())
+Result<InvitationText> NetworkService::invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) {
+    const QStringList addrs = listenAddresses();
+    if (addrs.isEmpty())
         qCWarning(lcNetwork) << "inviting to" << contextId.toBase58() << "while not listening: the invitation has no address";
-    return encodeInvitation(d, engine.identity().key());
+    return issueInvitation(*deps_.engine, contextId, expiresInSeconds, uses, addrs);
 }
 
 void NetworkService::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {
@@ -264,10 +264,24 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
     });
 }
 
+std::optional<Hash32> NetworkService::announcedRoot(const Hash32 &contextId, const std::vector<Hash32> &heads,
+                                                  const PeerId &except) const {
+    auto it = announced_.find(contextId);
+    if (it == announced_.end()) return std::nullopt;
+    for (const auto &[peer, beat] : it->second)
+        if (peer != except && beat.heads == heads && !beat.rootHash.isZero()) return beat.rootHash;
+    return std::nullopt;
+}
+
 void NetworkService::onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const PeerId &from) {
     ++heartbeatsReceived_;
     const auto info = deps_.engine->context(contextId);
     if (!info) return;
+    // Only members' word counts (ARCHITECTURE §15): a stranger's heartbeat
+    // neither starts a sync nor vouches for a root.
+    if (!deps_.engine->isMember(contextId, from.publicKey())) return;
+    auto &beats = announced_[contextId];
+    if (beats.size() < kMaxAnnouncedPerContext || beats.count(from)) beats[from] = heartbeat;
     std::vector<Hash32> ours = info->heads;
     std::sort(ours.begin(), ours.end());
     if (ours == heartbeat.heads) return;

@@ -22,6 +22,9 @@
 #include "util/Result.h"
 #include <QHash>
 #include <QObject>
+#include <map>
+#include <optional>
+#include <unordered_map>
 #include <QSet>
 #include <QTimer>
 #include <functional>
@@ -31,6 +34,7 @@
 namespace dn {
 
 class BlobServer;
+class JoinServer;
 class BlockingJobs;
 class Engine;
 class GossipService;
@@ -72,7 +76,7 @@ public:
     Result<void> disconnectPeer(const PeerId &peerId) override;
     Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) override;
 
-    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
+    Result<InvitationText> invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) override;
     // Verifies the invitation, dials the inviter, fetches the app if missing,
     // joins, subscribes, syncs and writes our membership entry (JoinFlow).
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
@@ -94,6 +98,9 @@ public:
     PeerDiscovery &discovery() { return *discovery_; }
 
 private:
+    std::optional<Hash32> announcedRoot(const Hash32 &contextId, const std::vector<Hash32> &heads, const PeerId &except) const;
+    std::unordered_map<Hash32, std::map<PeerId, Heartbeat>> announced_;  // members only, node thread
+
     void onMessage(const QString &topic, const QByteArray &data, const PeerId &from);
     void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const PeerId &from);
     void onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const PeerId &from);
@@ -109,6 +116,7 @@ private:
     std::unique_ptr<SyncManager> sync_;
     std::unique_ptr<SyncServer> syncServer_;
     std::unique_ptr<BlobServer> blobServer_;
+    std::unique_ptr<JoinServer> joinServer_;
     std::unique_ptr<PeerDiscovery> discovery_;
     QHash<QString, Hash32> topics_;  // subscribed topic → context
     QSet<QString> metricTopics_;

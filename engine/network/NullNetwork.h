@@ -21,7 +21,7 @@ public:
     std::vector<PeerInfo> peers() const override { return {}; }
     Result<void> disconnectPeer(const PeerId &peerId) override;
     Result<void> setPeerBlocked(const PeerId &peerId, bool blocked) override;
-    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
+    Result<InvitationText> invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) override;
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
     void publishDelta(const Hash32 &, const QByteArray &) override {}
     void publishHeartbeats(const std::vector<Heartbeat> &) override {}

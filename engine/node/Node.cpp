@@ -134,8 +134,8 @@ std::optional<QByteArray> Node::appModule(const Hash32 &appId) {
     return cache_.get(appId, [this, appId] { return engine_->appBytes(appId); });
 }
 
-Result<QString> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds) {
-    return network_->invite(contextId, expiresInSeconds);
+Result<InvitationText> Node::invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) {
+    return network_->invite(contextId, expiresInSeconds, uses);
 }
 
 void Node::join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) {

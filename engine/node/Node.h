@@ -44,7 +44,7 @@ public:
     NodeStatus status() const override;
     QString apiToken() const override { return token_; }
     MetricsRegistry &metrics() override { return metrics_; }
-    Result<QString> invite(const Hash32 &contextId, qint64 expiresInSeconds) override;
+    Result<InvitationText> invite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) override;
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override;
     std::vector<PeerInfo> peers() const override;
     Result<void> disconnectPeer(const PeerId &peerId) override;

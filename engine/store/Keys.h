@@ -31,6 +31,12 @@ inline QByteArray pending(const Hash32 &ctx, const Hash32 &id) { return join('p'
 inline QByteArray pendingPrefix(const Hash32 &ctx) { return join('p', {v(ctx), ""}); }
 inline QByteArray state(const Hash32 &ctx, QByteArrayView key) { return join('s', {v(ctx), key}); }
 inline QByteArray statePrefix(const Hash32 &ctx) { return join('s', {v(ctx), ""}); }
+// Governance deltas (never pruned: they decide who may write) and the
+// invitations this node issued (ARCHITECTURE §15).
+inline QByteArray governance(const Hash32 &ctx, const Hash32 &id) { return join('g', {v(ctx), v(id)}); }
+inline QByteArray governancePrefix(const Hash32 &ctx) { return join('g', {v(ctx), ""}); }
+inline QByteArray issuedInvite(const Hash32 &ctx, QByteArrayView inviteId) { return join('i', {v(ctx), inviteId}); }
+inline QByteArray issuedInvitePrefix(const Hash32 &ctx) { return join('i', {v(ctx), ""}); }
 inline QByteArray blobMeta(const Hash32 &id) { return join('b', {v(id)}); }
 inline QByteArray blobChunk(const Hash32 &id, quint32 n) {
     char be[4] = {char(n >> 24), char(n >> 16), char(n >> 8), char(n)};  // big-endian keeps chunks in order

@@ -96,6 +96,11 @@ void BlobServer::onRequest(quint64 id, const QByteArray &frame) {
     if (!key) return refuse(id, ErrorCode::ContextNotFound, QStringLiteral("no context %1 here").arg(ctx->toBase58()));
     if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kBlobDomain, *ctx, t.io->remotePeer(), host_->peerId()))
         return refuse(id, ErrorCode::Unauthorized, QStringLiteral("the request does not prove the context key"));
+    if (!engine_->isMember(*ctx, t.io->remotePeer().publicKey())) {
+        ++counters_.notMember;
+        return refuse(id, ErrorCode::NotAMember,
+                      QStringLiteral("%1 is not a member of %2").arg(t.io->remotePeer().toBase58(), ctx->toBase58()));
+    }
     if (req.target_case() == pb::BlobRequest::kAppId) {
         const auto appId = Hash32::fromBytes(QByteArray::fromStdString(req.app_id()));
         const auto info = engine_->context(*ctx);

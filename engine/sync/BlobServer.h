@@ -27,6 +27,7 @@ struct BlobServerCounters {
     quint64 requests = 0;
     quint64 served = 0;     // blobs sent completely
     quint64 refused = 0;
+    quint64 notMember = 0;  // of which: the peer is not a member (ARCHITECTURE §15)
     quint64 badRequests = 0;  // streams reset for malformed input
     quint64 chunksSent = 0;
 };

@@ -104,6 +104,7 @@ void SyncManager::launch(Job job) {
     if (job.mode == SyncSession::Mode::Parents) ++counters_.parentPulls;
     lastSyncMs_[key] = nowMs();
     auto *session = new SyncSession(host_, engine_, jobs_, config_, key.ctx, key.peer, job.mode, job.parents, this);
+    session->setRootSource(roots_);
     running_.emplace(key, std::move(job));
     qCDebug(lcSync) << "sync" << key.ctx.toBase58() << "with" << key.peer.toBase58() << "started";
     session->start([this, key, session](const SyncOutcome &out) {

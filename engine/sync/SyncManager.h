@@ -55,6 +55,11 @@ public:
     ~SyncManager() override;
 
     void setPeerSource(PeerSource source) { peers_ = std::move(source); }
+    // The root another member announced (heartbeat) for exactly these heads,
+    // other than `except`; a snapshot must agree with it (ARCHITECTURE §15).
+    using RootSource = std::function<std::optional<Hash32>(const Hash32 &contextId, const std::vector<Hash32> &heads,
+                                                           const PeerId &except)>;
+    void setRootSource(RootSource source) { roots_ = std::move(source); }
     const SyncConfig &config() const { return config_; }
 
     // A full sync of `contextId` with `peer`. Returns false (and runs no
@@ -108,6 +113,7 @@ private:
     BlockingJobs *jobs_;
     SyncConfig config_;
     PeerSource peers_;
+    RootSource roots_;
     QElapsedTimer clock_;
     std::deque<Job> queue_;
     std::map<Key, Job> running_;

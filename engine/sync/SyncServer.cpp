@@ -121,6 +121,13 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
     if (!checkAuth(QByteArray::fromStdString(req.auth()), *key, kSyncDomain, *ctx, s->io->remotePeer(), host_->peerId()))
         return refuse(id, ErrorCode::Unauthorized,
                       QStringLiteral("the request for %1 does not prove the context key").arg(ctx->toBase58()));
+    // Holding a key is not enough (a removed member still holds the old
+    // ones): the Noise-authenticated peer must be a member now.
+    if (!engine_->isMember(*ctx, s->io->remotePeer().publicKey())) {
+        ++counters_.notMember;
+        return refuse(id, ErrorCode::NotAMember,
+                      QStringLiteral("%1 is not a member of %2").arg(s->io->remotePeer().toBase58(), ctx->toBase58()));
+    }
     emit memberSeen(s->io->remotePeer(), *ctx);
     switch (req.kind_case()) {
     case pb::SyncRequest::kHeads: {
@@ -225,6 +232,9 @@ void SyncServer::sendSnapshotPage(quint64 id, uint64_t cursor) {
     if (last) {
         addIds(page->mutable_heads(), snap.data.heads);
         page->set_root_hash(bytes(snap.data.rootHash));
+        page->set_signature(bytes(snap.data.signature));
+        page->set_epoch(snap.data.epoch);
+        for (const QByteArray &g : snap.data.governance) page->add_governance(bytes(g));
     }
     answer(id, resp);
 }

@@ -28,7 +28,8 @@ struct SyncServerCounters {
     quint64 requests = 0;
     quint64 heads = 0, deltaPages = 0, snapshotPages = 0;
     quint64 envelopesServed = 0;
-    quint64 refused = 0;    // unauthorized, unknown context, bad request
+    quint64 refused = 0;    // unauthorized, unknown context, bad request, not a member
+    quint64 notMember = 0;  // of which: the peer is not a member (ARCHITECTURE §15)
     quint64 badFrames = 0;  // streams reset for malformed input
 };
 

@@ -14,6 +14,11 @@ Q_LOGGING_CATEGORY(lcSync, "dn.sync")
 
 namespace dn {
 
+namespace {
+// Governance deltas a snapshot may carry (each a small envelope).
+constexpr int kMaxGovernanceEnvelopes = 100000;
+}  // namespace
+
 namespace pb = ::deltanode::pb;
 using namespace syncwire;
 
@@ -286,10 +291,28 @@ void SyncSession::onPage(const pb::SyncResponse &resp) {
     const auto heads = ids(page.heads(), kMaxHeads);
     const auto root = Hash32::fromBytes(QByteArray::fromStdString(page.root_hash()));
     if (!heads || !root) return finish(SyncOutcome::Status::Failed, QStringLiteral("snapshot: malformed heads or root"));
-    if (rootOf(snapshot_.entries) != *root)
-        return finish(SyncOutcome::Status::Failed, QStringLiteral("the snapshot's entries do not add up to its root hash"));
+    if (rootOf(snapshot_.entries) != *root) {
+        engine_->countRejected(RejectReason::SnapshotRefused);
+        return finish(SyncOutcome::Status::Failed, QStringLiteral("snapshot_refused: the snapshot's entries do not add up to its root hash"));
+    }
+    if (roots_) {
+        std::vector<Hash32> sorted = *heads;
+        std::sort(sorted.begin(), sorted.end());
+        if (const auto announced = roots_(ctx_, sorted, peer_); announced && *announced != *root) {
+            engine_->countRejected(RejectReason::SnapshotRefused);
+            return finish(SyncOutcome::Status::Failed,
+                          QStringLiteral("snapshot_refused: another member announced root %1 for the same heads, the snapshot has %2")
+                              .arg(announced->toBase58(), root->toBase58()));
+        }
+    }
     snapshot_.heads = *heads;
     snapshot_.rootHash = *root;
+    snapshot_.epoch = page.epoch();
+    snapshot_.signature = QByteArray::fromStdString(page.signature());
+    snapshot_.servedBy = peer_.publicKey();
+    if (page.governance_size() > kMaxGovernanceEnvelopes)
+        return finish(SyncOutcome::Status::Failed, QStringLiteral("snapshot: too many governance deltas"));
+    for (const std::string &g : page.governance()) snapshot_.governance.push_back(QByteArray::fromStdString(g));
     Engine *engine = engine_;
     const Hash32 ctx = ctx_;
     QPointer<SyncSession> self(this);

@@ -25,6 +25,7 @@
 #include <QPointer>
 #include <QTimer>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <unordered_set>
 #include <vector>
@@ -67,6 +68,8 @@ public:
     ~SyncSession() override;
 
     void start(std::function<void(const SyncOutcome &)> done);
+    using RootSource = std::function<std::optional<Hash32>(const Hash32 &, const std::vector<Hash32> &, const PeerId &)>;
+    void setRootSource(RootSource source) { roots_ = std::move(source); }
     const Hash32 &contextId() const { return ctx_; }
     const PeerId &peer() const { return peer_; }
 
@@ -94,6 +97,7 @@ private:
     PeerId peer_;
     Mode mode_;
     std::vector<Hash32> parents_;
+    RootSource roots_;
     std::function<void(const SyncOutcome &)> done_;
     std::unique_ptr<FramedStream> io_;
     Answer pending_;

@@ -21,6 +21,7 @@ namespace dn::syncwire {
 
 inline const QString kSyncProtocol = QStringLiteral("/deltanode/sync/1.0.0");
 inline const QString kBlobProtocol = QStringLiteral("/deltanode/blob/1.0.0");
+inline const QString kJoinProtocol = QStringLiteral("/deltanode/join/1.0.0");
 
 // One sync frame: a page is bounded to ~4 MiB by the server, but a single
 // envelope may be 16 MiB (CodecLimits), and it must still fit.

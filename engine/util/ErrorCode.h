@@ -43,6 +43,9 @@ enum class ErrorCode : unsigned char {
     // Deltas and their envelopes (codec RejectReason and the engine)
     Malformed, Oversized, BadSignature, DecryptFailed, IdMismatch, HeaderMismatch, Parentless, WrongContext,
     Rejected, NotSynced,
+    // The trust model (ARCHITECTURE §15)
+    UnknownEpoch, HlcDrift, NotAMember, NotAnAdmin, InvalidGovernance, LastAdmin, SnapshotRefused,
+    InvitationUsedUp, InvitationRevoked, InvitationUnknown, BadProof,
     // Invitations and joining
     InvalidInvitation, Forged, InvitationExpired, InviterUnreachable, AppFetchFailed, AppMismatch, SyncFailed,
     // Blobs and their transfer between peers
@@ -123,6 +126,17 @@ inline constexpr std::array<ErrorCodeInfo, size_t(ErrorCode::count_)> kErrorCode
         {C::WrongContext, "wrong_context", 400, kCallFailed},
         {C::Rejected, "rejected", 400, kCallFailed},
         {C::NotSynced, "not_synced", 400, kCallFailed},
+        {C::UnknownEpoch, "unknown_epoch", 400, kCallFailed},
+        {C::HlcDrift, "hlc_drift", 400, kCallFailed},
+        {C::NotAMember, "not_a_member", 403, kCallFailed},
+        {C::NotAnAdmin, "not_an_admin", 403, kCallFailed},
+        {C::InvalidGovernance, "invalid_governance", 400, kCallFailed},
+        {C::LastAdmin, "last_admin", 409, kCallFailed},
+        {C::SnapshotRefused, "snapshot_refused", 400, kCallFailed},
+        {C::InvitationUsedUp, "invitation_used_up", 400, kCallFailed},
+        {C::InvitationRevoked, "invitation_revoked", 400, kCallFailed},
+        {C::InvitationUnknown, "invitation_unknown", 400, kCallFailed},
+        {C::BadProof, "bad_proof", 400, kCallFailed},
         {C::InvalidInvitation, "invalid_invitation", 400, kCallFailed},
         {C::Forged, "forged", 400, kCallFailed},
         {C::InvitationExpired, "invitation_expired", 400, kCallFailed},

@@ -15,6 +15,7 @@
 // when A cannot keep up the load falls behind rather than queueing without
 // bound, and the achieved rate shows it.
 #include "context/Engine.h"
+#include "MemberTestUtil.h"
 #include "node/NodeCommandLine.h"
 #include "node/NodeThread.h"
 #include <QFile>
@@ -69,14 +70,13 @@ public:
         writer_->setListener(this);
         auto bapp = writer_->installApp(wasm, QStringLiteral("kv_store"));
         if (!bapp) return bapp.error();
-        auto key = a.contextKey(context_);
-        if (!key) return Error{ErrorCode::Internal, "the new context has no key"};
-        if (auto j = writer_->joinContext(context_, bapp->id, *key, ctx->name); !j) return j.error();
-        // The genesis, as a joining member syncs it: B's deltas descend from it.
-        auto genesis = a.envelopes(context_, ctx->heads);
-        if (!genesis) return genesis.error();
-        for (const QByteArray &e : *genesis)
-            if (auto r = writer_->receiveSync(e); !r) return r.error();
+        if (auto j = test::joinWithKeysOf(a, *writer_, context_, bapp->id); !j) return j.error();
+        // The genesis and the member.add, as a joining member syncs them: B's deltas descend from them.
+        const auto heads = a.context(context_)->heads;
+        auto page = a.deltaPage(context_, heads, {}, 100, 1 << 20);
+        if (!page) return page.error();
+        for (auto it = page->envelopes.rbegin(); it != page->envelopes.rend(); ++it)
+            if (auto r = writer_->receiveSync(*it); !r) return r.error();
         return {};
     }
 

@@ -4,6 +4,7 @@
 //   build/tests/bench_engine [--tx N] [--contexts N] [--only tx|remote|memory]
 #include "TestUtil.h"
 #include "context/Engine.h"
+#include "MemberTestUtil.h"
 #include "store/Store.h"
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -167,7 +168,7 @@ int main(int argc, char **argv) {
         auto appA = a->installApp(chat, "chat");
         b->installApp(chat, "chat");
         auto c = a->createContextSync(appA->id, "room");
-        b->joinContext(c->id, appA->id, *a->contextKey(c->id), "room");
+        if (auto j = test::joinWithKeysOf(*a, *b, c->id, appA->id); !j) qFatal("join: %s", qPrintable(j.error().message));
         const int posts = 5000;
         std::atomic<int> done{0};
         for (int i = 0; i < posts; ++i)

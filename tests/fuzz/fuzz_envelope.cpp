@@ -80,7 +80,7 @@ void fuzzBody(QByteArrayView in) {
 void fuzzInvitation(QByteArrayView in) {
     const QString text = QString::fromUtf8(in);
     auto inv = decodeInvitation(text, 1'000);
-    if (inv && inv->contextKey.size() != 32) std::abort();
+    if (inv && (inv->secret.size() != 32 || inv->inviteId.size() != 16)) std::abort();
 }
 
 }  // namespace
@@ -109,7 +109,9 @@ std::vector<std::string> dnFuzzSeeds() {
     InvitationData inv;
     inv.contextId = contextId();
     inv.appId = *Hash32::fromBytes(QByteArray(32, '\x44'));
-    inv.contextKey = contextKey();
+    inv.inviteId = QByteArray(16, '\x07');
+    inv.secret = contextKey();
+    inv.uses = 3;
     inv.inviterAddrs = {QStringLiteral("/ip4/127.0.0.1/tcp/4001")};
     inv.expiresAt = 2'000;
     seeds.push_back(std::string(1, '\x02') + encodeInvitation(inv, author()).toStdString());

@@ -1,6 +1,7 @@
 // Acceptance: kv_store, counter and chat work end to end through the engine
 // API, state survives an engine restart, and chat's event handler runs on a
 // second engine that applies the first one's deltas.
+#include "MemberTestUtil.h"
 #include "TestUtil.h"
 #include "context/Engine.h"
 #include <QJsonDocument>
@@ -155,7 +156,7 @@ void TestEngineApps::chatHandlerRunsOnSecondEngine() {
     QCOMPARE(appA->id, appB->id);
     auto c = a->createContextSync(appA->id, "room");
     QVERIFY(c);
-    auto joined = b->joinContext(c->id, appB->id, *a->contextKey(c->id), "room");
+    auto joined = test::joinWithKeysOf(*a, *b, c->id, appB->id);
     QVERIFY2(joined, joined ? "" : qPrintable(joined.error().message));
 
     auto post = a->executeSync(c->id, "post", R"({"author":"alice","text":"hi bob"})");
@@ -164,15 +165,18 @@ void TestEngineApps::chatHandlerRunsOnSecondEngine() {
     QCOMPARE(post->events[0].handler, QByteArray("on_message"));
     a->flush();
     auto fromA = outA.take();
-    QCOMPARE(fromA.size(), size_t(2));  // genesis + post
-    // Deliver out of order: the post first (pending on its parent), then genesis.
-    auto r1 = b->receiveSync(fromA[1]);
+    QCOMPARE(fromA.size(), size_t(3));  // genesis, member.add of b, post
+    // Deliver out of order: the post first (pending on its parent), then the
+    // member.add (pending on genesis), then genesis, which releases both.
+    auto r1 = b->receiveSync(fromA[2]);
     QVERIFY(r1);
     QCOMPARE(r1->status, ReceiveResult::Status::Pending);
     QCOMPARE(r1->missingParents.size(), size_t(1));
+    auto r0 = b->receiveSync(fromA[1]);
+    QVERIFY(r0 && r0->status == ReceiveResult::Status::Pending);
     auto r2 = b->receiveSync(fromA[0]);
     QVERIFY(r2);
-    QCOMPARE(r2->applied.size(), size_t(2));
+    QCOMPARE(r2->applied.size(), size_t(3));
     // The author never runs its own handler; the receiver did, making its own delta.
     QCOMPARE(call(*a, c->id, "delivered", "{}"), QByteArray("0"));
     QCOMPARE(call(*b, c->id, "delivered", "{}"), QByteArray("1"));
@@ -189,7 +193,7 @@ void TestEngineApps::chatHandlerRunsOnSecondEngine() {
     QCOMPARE(a->context(c->id)->rootHash, b->context(c->id)->rootHash);
     QCOMPARE(a->context(c->id)->heads, b->context(c->id)->heads);
     // Receiving the same envelope again is a duplicate, not a second application.
-    auto dup = b->receiveSync(fromA[1]);
+    auto dup = b->receiveSync(fromA[2]);
     QVERIFY(dup && dup->status == ReceiveResult::Status::Duplicate);
 }
 

@@ -56,9 +56,14 @@ public:
     }
     QString apiToken() const override { return QString::fromLatin1(kToken); }
     MetricsRegistry &metrics() override { return metrics_; }
-    Result<QString> invite(const Hash32 &contextId, qint64 expires) override {
+    Result<InvitationText> invite(const Hash32 &contextId, qint64 expires, uint32_t uses) override {
         lastInviteExpiry = expires;
-        return QStringLiteral("dn1fake") + contextId.toBase58();
+        lastInviteUses = uses;
+        InvitationText t;
+        t.text = QStringLiteral("dn1fake") + contextId.toBase58();
+        t.inviteId = QByteArray(16, '\x01');
+        t.uses = uses;
+        return t;
     }
     void join(const QString &invitation, std::function<void(Result<ContextInfo>)> done) override {
         if (invitation == QLatin1String("dn1good")) {
@@ -96,6 +101,7 @@ public:
                                   Qt::QueuedConnection);
     }
 
+    uint32_t lastInviteUses = 0;
     qint64 lastInviteExpiry = 0;
     std::atomic<int> websocketSamples{0};
 

@@ -20,7 +20,9 @@ InvitationData sampleInvitation() {
     InvitationData d;
     d.contextId = randomHash();
     d.appId = randomHash();
-    d.contextKey = randomBytes(32);
+    d.inviteId = randomBytes(16);
+    d.secret = randomBytes(32);
+    d.uses = 5;
     d.inviterAddrs = {QStringLiteral("/ip4/127.0.0.1/tcp/4001"), QStringLiteral("/ip6/::1/tcp/4001")};
     d.expiresAt = 2000000000;  // 2033
     d.contextName = QStringLiteral("shared notes ✓");
@@ -73,7 +75,9 @@ void TestInvitation::invitationRoundTrip() {
     QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
     QCOMPARE(r->contextId, d.contextId);
     QCOMPARE(r->appId, d.appId);
-    QCOMPARE(r->contextKey, d.contextKey);
+    QCOMPARE(r->inviteId, d.inviteId);
+    QCOMPARE(r->secret, d.secret);
+    QCOMPARE(r->uses, d.uses);
     QCOMPARE(r->inviterAddrs, d.inviterAddrs);
     QCOMPARE(r->expiresAt, d.expiresAt);
     QCOMPARE(r->contextName, d.contextName);
@@ -101,7 +105,8 @@ void TestInvitation::invitationForged() {
     const uint64_t now = 1700000000;
     // Tampered fields, signature untouched.
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_expires_at(m.expires_at() + 1); }), now, ErrorCode::Forged);
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(32, 'k')); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_secret(std::string(32, 'k')); }), now, ErrorCode::Forged);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_uses(100); }), now, ErrorCode::Forged);
     expectRefused(tamperInvitation(text, [](auto &m) { m.add_inviter_addrs("/ip4/6.6.6.6/tcp/1"); }), now, ErrorCode::Forged);
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_inviter_addrs(0, "/ip4/6.6.6.6/tcp/1"); }), now, ErrorCode::Forged);
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_name("my bank"); }), now, ErrorCode::Forged);
@@ -131,7 +136,24 @@ void TestInvitation::invitationMalformed() {
     expectRefused(text.left(20) + QStringLiteral("0") + text.mid(21), now, ErrorCode::Malformed);  // not base58
     expectRefused(QStringLiteral("dn1") + base58Encode("\xff\xff\xff garbage"), now, ErrorCode::Malformed);  // not protobuf
     expectRefused(text.left(text.size() - 5), now, ErrorCode::Malformed);  // truncated
-    expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_key(std::string(16, 'k')); }), now, ErrorCode::Malformed);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_secret(std::string(16, 'k')); }), now, ErrorCode::Malformed);
+    expectRefused(tamperInvitation(text, [](auto &m) { m.set_invite_id(std::string(8, 'i')); }), now, ErrorCode::Malformed);
+    // One from a release before the trust model (it carried the key, no secret).
+    expectRefused(tamperInvitation(text, [](auto &m) {
+                      m.set_context_key(std::string(32, 'k'));
+                      m.clear_secret();
+                  }),
+                  now, ErrorCode::InvalidInvitation);
+    // The join proof binds the secret to both peers and the invitation.
+    const QByteArray secret(32, 's'), id(16, 'i');
+    const Hash32 ctx = randomHash();
+    const QByteArray p = joinProof(secret, ctx, id, "joiner", "inviter");
+    QCOMPARE(p.size(), 32);
+    QCOMPARE(joinProof(secret, ctx, id, "joiner", "inviter"), p);
+    QVERIFY(joinProof(secret, ctx, id, "other", "inviter") != p);
+    QVERIFY(joinProof(secret, ctx, id, "joiner", "other") != p);
+    QVERIFY(joinProof(QByteArray(32, 't'), ctx, id, "joiner", "inviter") != p);
+    QVERIFY(joinProof(secret, ctx, QByteArray(16, 'j'), "joiner", "inviter") != p);
     expectRefused(tamperInvitation(text, [](auto &m) { m.set_context_id(std::string(31, 'c')); }), now, ErrorCode::Malformed);
     expectRefused(tamperInvitation(text, [](auto &m) { m.clear_signature(); }), now, ErrorCode::Malformed);
     expectRefused(tamperInvitation(text, [](auto &m) { m.clear_inviter_key(); }), now, ErrorCode::Malformed);

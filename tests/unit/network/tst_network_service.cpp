@@ -75,11 +75,11 @@ private slots:
         auto ctx = a.engine->createContextSync(app->id, QStringLiteral("hb"));
         QVERIFY(ctx);
         a.net->reconcileTopics();
-        auto inv = a.net->invite(ctx->id, 600);
+        auto inv = a.net->invite(ctx->id, 600, 1);
         QVERIFY2(inv, inv ? "" : qPrintable(inv.error().message));
 
         std::optional<Result<ContextInfo>> joined;
-        b.net->join(*inv, [&](Result<ContextInfo> r) { joined = std::move(r); });
+        b.net->join(inv->text, [&](Result<ContextInfo> r) { joined = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(joined.has_value(), kTimeoutMs);
         QVERIFY2(*joined, *joined ? "" : qPrintable(joined->error().message));
         QVERIFY(b.engine->app(app->id));  // fetched from A over the blob protocol

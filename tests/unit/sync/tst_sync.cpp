@@ -3,6 +3,7 @@
 // history is pruned (and later deltas applying on top, counters not counted
 // twice), refusal of a requester without the context key, and app/blob
 // transfer with verification.
+#include "MemberTestUtil.h"
 #include "TestUtil.h"
 #include "blob/BlobStore.h"
 #include "context/Engine.h"
@@ -102,12 +103,12 @@ private slots:
         auto ctx = a.engine->createContextSync(app, "notes");
         QVERIFY(ctx);
         for (int i = 0; i < 30; ++i) set(a, ctx->id, i);
-        QVERIFY(b.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *b.engine, ctx->id, app));
         QVERIFY(link(b, a));
         auto out = syncNow(b, a, ctx->id);
         QVERIFY(out);
         QCOMPARE(syncStatusName(out->status), QStringLiteral("fetched"));
-        QCOMPARE(out->deltasFetched, quint64(31));  // genesis + 30
+        QCOMPARE(out->deltasFetched, quint64(32));  // genesis + 30 + b's member.add
         QTRY_COMPARE_WITH_TIMEOUT(b.info(ctx->id).rootHash, a.info(ctx->id).rootHash, kTimeoutMs);
         QCOMPARE(b.info(ctx->id).heads, a.info(ctx->id).heads);
         // Nothing new: the next sync converges at once.
@@ -130,7 +131,7 @@ private slots:
         install(b, "kv_store");
         auto ctx = a.engine->createContextSync(app, "p");
         QVERIFY(ctx);
-        QVERIFY(b.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *b.engine, ctx->id, app));
         QVERIFY(link(b, a));
         for (int i = 0; i < 5; ++i) set(a, ctx->id, i);
         // b saw only a's newest delta (as from gossip): it waits for parents.
@@ -157,7 +158,7 @@ private slots:
         auto pruned = a.engine->prune(ctx->id, 2, 0);
         QVERIFY(pruned);
         QVERIFY(*pruned >= 15);
-        QVERIFY(c.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *c.engine, ctx->id, app));
         QVERIFY(link(c, a));
         auto out = syncNow(c, a, ctx->id);
         QVERIFY(out);
@@ -193,7 +194,9 @@ private slots:
         auto ctx = a.engine->createContextSync(app, "secret");
         QVERIFY(ctx);
         // x claims the context with a wrong key: its requests do not prove it.
-        QVERIFY(x.engine->joinContext(ctx->id, app, randomBytes(32), {}));
+        Engine::JoinGrant wrong;
+        wrong.keys = {{0, randomBytes(32), {}}};
+        QVERIFY(x.engine->joinContext(ctx->id, app, wrong, {}));
         QVERIFY(link(x, a));
         auto out = syncNow(x, a, ctx->id);
         QVERIFY(out);
@@ -247,7 +250,7 @@ private slots:
         QCOMPARE(a.blobs->counters().badRequests, quint64(2));
         // The connection and the server keep serving: a proper sync works.
         QVERIFY(x.host->isConnected(a.id()));
-        QVERIFY(x.engine->joinContext(ctx->id, app, *a.engine->contextKey(ctx->id), {}));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *x.engine, ctx->id, app));
         auto out = syncNow(x, a, ctx->id);
         QVERIFY(out && out->ok());
         QCOMPARE(x.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
@@ -259,6 +262,7 @@ private slots:
         auto ctx = a.engine->createContextSync(app, "blobs");
         QVERIFY(ctx);
         const QByteArray key = *a.engine->contextKey(ctx->id);
+        QVERIFY(test::addMember(*a.engine, ctx->id, d.engine->identity().publicKey()));
         QVERIFY(link(d, a));
         auto fetch = [&](BlobFetch::Target target, const Hash32 &id, const QByteArray &withKey) {
             std::optional<Result<BlobInfo>> out;
