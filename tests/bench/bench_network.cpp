@@ -103,9 +103,13 @@ Figures runDeltanode(int n, int messages, int burst, int valueBytes, bool *ok) {
     for (int i = 0; i < n; ++i)
         if (!c.start(&err, boot[size_t(i)])) return std::fprintf(stderr, "start: %s\n", qPrintable(err)), f;
     const QString ctx = c.createKvContext(0, &err);
+    // Inviters must be admins: node 0 promotes each node that invites others.
+    std::vector<bool> invites(size_t(n), false);
+    for (int i = 1; i < n; ++i) invites[size_t(boot[size_t(i)][0])] = true;
     for (int i = 1; i < n && !ctx.isEmpty(); ++i) {
-        const QString inv = c.invite(boot[size_t(i)][0], ctx, &err);
+        const QString inv = c.invite(boot[size_t(i)][0], ctx, &err, 1);
         if (inv.isEmpty() || !c.join(i, inv, &err)) return std::fprintf(stderr, "join: %s\n", qPrintable(err)), f;
+        if (invites[size_t(i)] && !c.promote(0, i, ctx, &err)) return std::fprintf(stderr, "promote: %s\n", qPrintable(err)), f;
     }
     if (!Cluster::waitFor([&] { return !c.commonRoot(ctx, c.all()).isEmpty(); }, 60000)) return f;
 

@@ -79,8 +79,10 @@ public:
 
     QString createKvContext(int i, QString *error) { return http_.kvContext(d(i), error); }
 
-    QString invite(int i, const QString &ctx, QString *error) {
-        const HttpAnswer a = post(i, QStringLiteral("/admin-api/contexts/%1/invite").arg(ctx), {});
+    // An invitation `uses` joins may share (the cluster tests hand one
+    // invitation to several nodes).
+    QString invite(int i, const QString &ctx, QString *error, int uses = 100) {
+        const HttpAnswer a = post(i, QStringLiteral("/admin-api/contexts/%1/invite").arg(ctx), {{QStringLiteral("uses"), uses}});
         const QString inv = a.json().value(QLatin1String("invitation")).toString();
         if (a.status != 200 || inv.isEmpty()) *error = QStringLiteral("invite: ") + a.describe();
         return inv;
@@ -104,6 +106,21 @@ public:
     }
     QJsonObject context(int i, const QString &ctx) {
         return get(i, QStringLiteral("/admin-api/contexts/%1").arg(ctx)).json().value(QLatin1String("context")).toObject();
+    }
+    QString peerId(int i) const { return nodes_[size_t(i)].peerId; }
+    // This node's role in the context as it sees it: "admin", "member" or "none".
+    QString role(int i, const QString &ctx) { return context(i, ctx).value(QLatin1String("role")).toString(); }
+    // `admin` makes node `i` an admin and waits until `i` sees it (it may then invite).
+    bool promote(int admin, int i, const QString &ctx, QString *error, int ms = 30000) {
+        const HttpAnswer a = http_.request("PUT", QUrl(d(admin).apiUrl() + QStringLiteral("/admin-api/contexts/%1/members/%2/role").arg(ctx, peerId(i))),
+                                           R"({"role":"admin"})", d(admin).token());
+        if (a.status != 200) {
+            *error = QStringLiteral("promote node %1: %2").arg(i).arg(a.describe());
+            return false;
+        }
+        if (waitFor([&] { return role(i, ctx) == QLatin1String("admin"); }, ms)) return true;
+        *error = QStringLiteral("node %1 did not learn it is an admin").arg(i);
+        return false;
     }
     QString root(int i, const QString &ctx) { return context(i, ctx).value(QLatin1String("rootHash")).toString(); }
     qint64 applied(int i, const QString &ctx) { return qint64(context(i, ctx).value(QLatin1String("appliedCount")).toDouble()); }

@@ -87,11 +87,19 @@ void TestClusterThree::threeNodesShareOneContext() {
             QCOMPARE(c.value(i, ctx, QStringLiteral("shared-%1").arg(k)), c.value(0, ctx, QStringLiteral("shared-%1").arg(k)));
     }
 
-    // Membership is CRDT state: every node lists the three members.
+    // Membership is part of the context's history: every node lists the same
+    // three members, A (the creator) as admin.
     for (int i = 0; i < 3; ++i) {
-        const HttpAnswer s = c.get(i, QStringLiteral("/admin-api/contexts/%1/state?prefixBase64=%2")
-                                          .arg(ctx, QString::fromLatin1(QByteArray("\0members/", 9).toBase64())));
-        QCOMPARE(s.json().value(QLatin1String("entries")).toArray().size(), 3);
+        const QJsonObject m = c.get(i, QStringLiteral("/admin-api/contexts/%1/members").arg(ctx)).json();
+        const QJsonArray members = m.value(QLatin1String("members")).toArray();
+        QCOMPARE(members.size(), 3);
+        for (const QJsonValue &v : members) {
+            const QJsonObject o = v.toObject();
+            const bool isA = o.value(QLatin1String("peerId")).toString() == c.peerId(0);
+            QCOMPARE(o.value(QLatin1String("role")).toString(), isA ? QStringLiteral("admin") : QStringLiteral("member"));
+            QCOMPARE(o.value(QLatin1String("self")).toBool(), o.value(QLatin1String("peerId")).toString() == c.peerId(i));
+            if (!isA) QCOMPARE(o.value(QLatin1String("addedBy")).toString(), c.peerId(0));
+        }
     }
     // Peers: A sees B and C with the context topic in its mesh info.
     const QJsonArray peers = c.peers(0);
