@@ -142,7 +142,9 @@ QStringList NodeSnapshotBuilder::contextsNeedingMemberCount(qint64 nowMs, qint64
     QStringList out;
     for (auto it = rootOf_.cbegin(); it != rootOf_.cend(); ++it) {
         MemberCount &mc = members_[it.key()];
-        if (mc.counting || mc.countedRoot == it.value()) continue;
+        // Governance deltas change membership without changing the root, so
+        // the count is refreshed by time (it is cheap: the engine publishes it).
+        if (mc.counting) continue;
         if (mc.countedAtMs && nowMs - mc.countedAtMs < minIntervalMs) continue;
         mc.counting = true;
         mc.countedRoot = it.value();
