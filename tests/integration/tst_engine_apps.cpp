@@ -4,6 +4,8 @@
 #include "MemberTestUtil.h"
 #include "TestUtil.h"
 #include "context/Engine.h"
+#include "state/Hlc.h"
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonArray>
@@ -53,6 +55,7 @@ private slots:
     void kvStoreEndToEndAndRestart();
     void counterConcurrentCalls();
     void chatHandlerRunsOnSecondEngine();
+    void futureAndForeignDeltasAreRefused();
     void badInputKeepsServing();
 };
 
@@ -195,6 +198,49 @@ void TestEngineApps::chatHandlerRunsOnSecondEngine() {
     // Receiving the same envelope again is a duplicate, not a second application.
     auto dup = b->receiveSync(fromA[2]);
     QVERIFY(dup && dup->status == ReceiveResult::Status::Duplicate);
+}
+
+void TestEngineApps::futureAndForeignDeltasAreRefused() {
+    QTemporaryDir dirA, dirB, dirC;
+    auto a = openEngine(dirA.path());
+    auto b = openEngine(dirB.path());
+    auto stranger = openEngine(dirC.path());
+    QVERIFY(a && b && stranger);
+    const QByteArray wasm = test::readWasm("kv_store");
+    auto app = a->installApp(wasm, "kv");
+    QVERIFY(app && b->installApp(wasm, "kv"));
+    auto c = a->createContextSync(app->id, "clock");
+    QVERIFY(c);
+    QVERIFY(test::joinWithKeysOf(*a, *b, c->id, app->id));
+    const Hash32 added = a->context(c->id)->heads.front();  // B's member.add
+    // A delta by B, as B's node would seal it, stamped `aheadMs` from now.
+    auto deltaBy = [&](Engine &author, int64_t aheadMs, const QByteArray &key) {
+        DeltaBody body;
+        body.contextId = c->id;
+        body.parents = {added};
+        body.govParents = {added};
+        body.author = author.identity().publicKey();
+        body.hlc = ntp64FromUnixMs(QDateTime::currentMSecsSinceEpoch() + aheadMs);
+        body.actions = {Action::put("kv/" + key, "\"x\"")};
+        return sealDelta(body, author.identity().key(), *a->contextKey(c->id)).envelopeBytes;
+    };
+    // An hour ahead: refused and counted; the state does not change.
+    const Hash32 rootBefore = a->context(c->id)->rootHash;
+    auto future = a->receiveSync(deltaBy(*b, 3600 * 1000, "future"));
+    QVERIFY(!future);
+    QCOMPARE(future.error().code, ErrorCode::HlcDrift);
+    QCOMPARE(a->rejects().count(RejectReason::HlcDrift), 1u);
+    QCOMPARE(a->context(c->id)->rootHash, rootBefore);
+    // The same from a key holder that is not a member: not_a_member, not a head.
+    auto foreign = a->receiveSync(deltaBy(*stranger, 0, "foreign"));
+    QVERIFY(!foreign);
+    QCOMPARE(foreign.error().code, ErrorCode::NotAMember);
+    QCOMPARE(a->rejects().count(RejectReason::NotAMember), 1u);
+    QCOMPARE(a->context(c->id)->heads, std::vector<Hash32>{added});
+    // Now, by the member: applied.
+    auto now = a->receiveSync(deltaBy(*b, 0, "now"));
+    QVERIFY2(now, now ? "" : qPrintable(now.error().message));
+    QCOMPARE(now->status, ReceiveResult::Status::Applied);
 }
 
 void TestEngineApps::badInputKeepsServing() {
