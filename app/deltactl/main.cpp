@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("name"), QStringLiteral("app install, context create: a name."), QStringLiteral("N")},
         {QStringLiteral("init-args"), QStringLiteral("context create: JSON arguments for the app's init."), QStringLiteral("JSON")},
         {QStringLiteral("expires"), QStringLiteral("context invite: validity in seconds."), QStringLiteral("SECONDS")},
+        {QStringLiteral("uses"), QStringLiteral("context invite: how many joins it admits (default 1)."), QStringLiteral("N")},
         {QStringLiteral("count"), QStringLiteral("watch: exit after N events."), QStringLiteral("N")},
         {QStringLiteral("prefix"), QStringLiteral("state: only keys with this prefix."), QStringLiteral("P")},
         {QStringLiteral("limit"), QStringLiteral("state: at most N entries."), QStringLiteral("N")},
@@ -128,7 +129,7 @@ int main(int argc, char **argv) {
         return kUsage;
     }
     const QString cmdName = cmd->words.join(QLatin1Char(' '));
-    static const QStringList kCommandOptions = {QStringLiteral("name"), QStringLiteral("init-args"), QStringLiteral("expires"),
+    static const QStringList kCommandOptions = {QStringLiteral("name"), QStringLiteral("init-args"), QStringLiteral("expires"), QStringLiteral("uses"),
                                                 QStringLiteral("count"), QStringLiteral("prefix"), QStringLiteral("limit")};
     for (const QString &o : kCommandOptions) {
         if (p.isSet(o) && !cmd->options.contains(o)) {

@@ -164,6 +164,30 @@ private slots:
         QVERIFY2(r.exitCode == 0 && r.json().value(QLatin1String("invitation")).toString().startsWith(QLatin1String("dn1")), qPrintable(r.describe()));
         r = run({QStringLiteral("context"), QStringLiteral("invite"), ctxId_});
         QVERIFY2(r.exitCode == 0 && r.out.startsWith("dn1"), qPrintable(r.describe()));
+        // Members and invitations (ARCHITECTURE §15).
+        r = run({QStringLiteral("--json"), QStringLiteral("context"), QStringLiteral("invite"), ctxId_, QStringLiteral("--uses"), QStringLiteral("3")});
+        QVERIFY2(r.exitCode == 0 && r.json().value(QLatin1String("uses")).toInt() == 3, qPrintable(r.describe()));
+        const QString inviteId = r.json().value(QLatin1String("inviteId")).toString();
+        QCOMPARE(inviteId.size(), 32);
+        r = run({QStringLiteral("context"), QStringLiteral("invite"), ctxId_, QStringLiteral("--uses"), QStringLiteral("0")});
+        QVERIFY2(r.exitCode != 0 && r.err.contains("--uses"), qPrintable(r.describe()));
+        r = run({QStringLiteral("--json"), QStringLiteral("context"), QStringLiteral("members"), ctxId_});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QJsonArray members = r.json().value(QLatin1String("members")).toArray();
+        QCOMPARE(members.size(), 1);
+        QCOMPARE(members[0].toObject().value(QLatin1String("role")).toString(), QStringLiteral("admin"));
+        QVERIFY(members[0].toObject().value(QLatin1String("self")).toBool());
+        r = run({QStringLiteral("context"), QStringLiteral("members"), ctxId_});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("admin") && r.out.contains("ROLE"), qPrintable(r.describe()));
+        r = run({QStringLiteral("context"), QStringLiteral("revoke-invite"), ctxId_, inviteId});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("revoked"), qPrintable(r.describe()));
+        r = run({QStringLiteral("context"), QStringLiteral("invites"), ctxId_});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(inviteId.toUtf8()) && r.out.contains("revoked"), qPrintable(r.describe()));
+        // The last admin cannot remove itself; a malformed peer id never reaches the node.
+        r = run({QStringLiteral("context"), QStringLiteral("remove-member"), ctxId_, members[0].toObject().value(QLatin1String("peerId")).toString()});
+        QVERIFY2(r.exitCode != 0 && r.err.contains("last_admin"), qPrintable(r.describe()));
+        r = run({QStringLiteral("context"), QStringLiteral("set-role"), ctxId_, QStringLiteral("nope"), QStringLiteral("admin")});
+        QVERIFY2(r.exitCode != 0 && r.err.contains("peer id"), qPrintable(r.describe()));
         r = run({QStringLiteral("--json"), QStringLiteral("peers")});
         QVERIFY2(r.exitCode == 0 && r.json().value(QLatin1String("peers")).isArray(), qPrintable(r.describe()));
         r = run({QStringLiteral("--json"), QStringLiteral("cache")});
