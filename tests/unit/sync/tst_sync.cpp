@@ -15,6 +15,7 @@
 #include "sync/BlockingJobs.h"
 #include "sync/SyncManager.h"
 #include "sync/SyncServer.h"
+#include "trust/SnapshotProof.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -254,6 +255,81 @@ private slots:
         auto out = syncNow(x, a, ctx->id);
         QVERIFY(out && out->ok());
         QCOMPARE(x.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+    }
+
+    // ARCHITECTURE §15: holding a key is not membership; a removed member
+    // is refused; a snapshot counts only when a member signed it.
+    void membersOnlyAndSignedSnapshots() {
+        Peer a, b, x;
+        const Hash32 app = install(a, "kv_store");
+        install(b, "kv_store");
+        install(x, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "members");
+        QVERIFY(ctx);
+        for (int i = 0; i < 5; ++i) set(a, ctx->id, i);
+        QVERIFY(test::joinWithKeysOf(*a.engine, *b.engine, ctx->id, app));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *x.engine, ctx->id, app, /*add=*/false));  // keys, no member.add
+        QVERIFY(link(b, a));
+        QVERIFY(link(x, a));
+        // x proves the key but is nobody: refused and counted; nothing reaches it.
+        auto out = syncNow(x, a, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("failed"));
+        QVERIFY2(out->error.contains(QLatin1String("not_a_member")), qPrintable(out->error));
+        QCOMPARE(a.server->counters().notMember, quint64(1));
+        QVERIFY(x.info(ctx->id).heads.empty());
+        std::optional<Result<BlobInfo>> blob;
+        BlobFetch f(x.host.get(), x.engine.get(), ctx->id, *a.engine->contextKey(ctx->id), a.id(), BlobFetch::Target::App, app);
+        f.start([&](Result<BlobInfo> r) { blob = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(blob.has_value(), kTimeoutMs);
+        QVERIFY(!*blob);
+        QCOMPARE(blob->error().code, ErrorCode::NotAMember);
+        QCOMPARE(a.blobs->counters().notMember, quint64(1));
+        // b is a member and syncs; once removed, it is refused too.
+        out = syncNow(b, a, ctx->id);
+        QVERIFY(out && out->ok());
+        QCOMPARE(b.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+        QVERIFY(test::removeMember(*a.engine, ctx->id, b.engine->identity().publicKey()));
+        set(a, ctx->id, 100);
+        out = syncNow(b, a, ctx->id);
+        QVERIFY(out);
+        QVERIFY2(out->error.contains(QLatin1String("not_a_member")), qPrintable(out->error));
+        QCOMPARE(a.server->counters().notMember, quint64(2));
+        // What a wrote after the removal does not open on b (a new epoch).
+        auto env = a.engine->envelopes(ctx->id, a.info(ctx->id).heads);
+        QVERIFY(env && env->size() == 1);
+        auto r = b.engine->receiveSync(env->front());
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::UnknownEpoch);
+
+        // Snapshots: a fresh member imports a's signed snapshot; the same
+        // with a broken signature, or signed by a non-member, is refused.
+        Peer c;
+        install(c, "kv_store");
+        QVERIFY(test::joinWithKeysOf(*a.engine, *c.engine, ctx->id, app));
+        auto snap = a.engine->exportSnapshot(ctx->id);
+        QVERIFY(snap);
+        snap->servedBy = a.engine->identity().publicKey();
+        ContextSnapshot forged = *snap;
+        forged.signature[3] = char(forged.signature[3] ^ 1);
+        auto refused = c.engine->importSnapshot(ctx->id, forged);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::SnapshotRefused);
+        ContextSnapshot byStranger = *snap;
+        byStranger.servedBy = x.engine->identity().publicKey();
+        byStranger.signature = x.engine->identity().key().sign(
+            snapshotMessage(ctx->id, snap->epoch, snap->heads, snap->rootHash, snap->covered));
+        refused = c.engine->importSnapshot(ctx->id, byStranger);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::SnapshotRefused);
+        QVERIFY(c.info(ctx->id).heads.empty());
+        QCOMPARE(c.engine->rejects().count(RejectReason::SnapshotRefused), 2u);
+        auto imported = c.engine->importSnapshot(ctx->id, *snap);
+        QVERIFY2(imported, imported ? "" : qPrintable(imported.error().message));
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+        // The snapshot brought the governance: c knows b was removed.
+        QVERIFY(!c.engine->isMember(ctx->id, b.engine->identity().publicKey()));
+        QVERIFY(c.engine->isMember(ctx->id, c.engine->identity().publicKey()));
     }
 
     void fetchesAppsAndBlobs() {
