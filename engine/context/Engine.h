@@ -128,6 +128,9 @@ public:
     // Revokes an invitation issued by any admin (an invite.revoke delta), and
     // marks it revoked here if this node issued it.
     void revokeInvite(const Hash32 &contextId, const QByteArray &inviteId, Callback<Hash32> done);
+    // The removals of `memberKey` and the history behind them (newest first,
+    // bounded): shown to a removed member that still asks to sync. Blocking.
+    Result<std::vector<QByteArray>> removalEvidence(const Hash32 &contextId, const Hash32 &memberKey);
     // The epoch keys held for a context. Thread-safe copy.
     Result<KeyRing> keyRing(const Hash32 &contextId);
     // Governance envelopes, parents first (snapshots carry them).

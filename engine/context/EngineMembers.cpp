@@ -168,6 +168,22 @@ void Engine::revokeInvite(const Hash32 &contextId, const QByteArray &inviteId, C
     if (!rt) return errors::contextNotFound(contextId);                                                       \
     return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
 
+Result<std::vector<QByteArray>> Engine::removalEvidence(const Hash32 &contextId, const Hash32 &memberKey) {
+    auto removals = [&]() -> Result<std::vector<Hash32>> {
+        DN_ON_WORKER(std::vector<Hash32>, contextId, ([&] {
+            std::vector<Hash32> ids;
+            for (const GovEntry *e : rt->governance().ordered())
+                if (e->action.kind == Governance::Kind::MemberRemove && e->action.peer == memberKey) ids.push_back(e->id);
+            return ids;
+        }()))
+    }();
+    if (!removals) return removals.error();
+    if (removals->empty()) return std::vector<QByteArray>{};
+    auto page = deltaPage(contextId, *removals, {}, 256, 1 << 20);
+    if (!page) return page.error();
+    return page->envelopes;
+}
+
 Result<KeyRing> Engine::keyRing(const Hash32 &contextId) {
     DN_ON_WORKER(KeyRing, contextId, rt->keys())
 }

@@ -125,8 +125,22 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
     // ones): the Noise-authenticated peer must be a member now.
     if (!engine_->isMember(*ctx, s->io->remotePeer().publicKey())) {
         ++counters_.notMember;
-        return refuse(id, ErrorCode::NotAMember,
-                      QStringLiteral("%1 is not a member of %2").arg(s->io->remotePeer().toBase58(), ctx->toBase58()));
+        // A removed member is shown its removal (it can check it: the
+        // removal is sealed with a key it holds and signed by an admin).
+        Engine *engine = engine_;
+        const Hash32 c = *ctx, who = s->io->remotePeer().publicKey();
+        const QString message = QStringLiteral("%1 is not a member of %2").arg(s->io->remotePeer().toBase58(), ctx->toBase58());
+        jobs_->run<Result<std::vector<QByteArray>>>([engine, c, who] { return engine->removalEvidence(c, who); },
+                                                   [this, id, message](Result<std::vector<QByteArray>> evidence) {
+                                                       ++counters_.refused;
+                                                       pb::SyncResponse resp;
+                                                       resp.mutable_error()->set_code(errorInfo(ErrorCode::NotAMember).wire);
+                                                       resp.mutable_error()->set_message(message.toStdString());
+                                                       if (evidence)
+                                                           for (const QByteArray &e : *evidence) resp.mutable_error()->add_evidence(bytes(e));
+                                                       answer(id, resp);
+                                                   });
+        return;
     }
     emit memberSeen(s->io->remotePeer(), *ctx);
     switch (req.kind_case()) {

@@ -149,6 +149,14 @@ bool SyncSession::refused(const pb::SyncResponse &resp) {
     const QString msg = QString::fromStdString(resp.error().message());
     if (errorCodeFromWire(code) == ErrorCode::ContextNotFound) finish(SyncOutcome::Status::NotMember, msg);
     else finish(SyncOutcome::Status::Failed, QStringLiteral("%1: %2").arg(code, msg));
+    // Evidence of our removal: taken like any page (each delta is checked),
+    // oldest first, so this node stops writing as a member.
+    if (resp.error().evidence_size() > 0 && resp.error().evidence_size() <= kMaxEnvelopesPerPage) {
+        std::vector<QByteArray> envelopes;
+        for (int i = resp.error().evidence_size() - 1; i >= 0; --i) envelopes.push_back(QByteArray::fromStdString(resp.error().evidence(i)));
+        Engine *engine = engine_;
+        jobs_->run<Tally>([engine, envelopes] { return receiveAll(engine, envelopes); }, [](Tally) {});
+    }
     return true;
 }
 

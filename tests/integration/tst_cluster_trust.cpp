@@ -25,6 +25,7 @@ class TestClusterTrust : public QObject {
 private slots:
     void removalRotatesTheKeyAndLocksOut();
     void invitationsAreCheckedByTheInviter();
+    void concurrentRemoveAndWriteConverge();
 };
 
 void TestClusterTrust::removalRotatesTheKeyAndLocksOut() {
@@ -114,6 +115,41 @@ void TestClusterTrust::invitationsAreCheckedByTheInviter() {
     // A fresh invitation still works.
     const QString fresh = c.invite(0, ctx, &err, 1);
     QVERIFY2(c.join(2, fresh, &err), qPrintable(err));
+}
+
+// C writes while, cut off from it, A removes C: the write is concurrent with
+// the removal (C was a member where it stands), so every node keeps it, and
+// every node, C included, ends on one root with C out.
+void TestClusterTrust::concurrentRemoveAndWriteConverge() {
+    Cluster c;
+    QVERIFY(c.valid());
+    QString err;
+    QVERIFY2(c.start(&err), qPrintable(err));
+    QVERIFY2(c.start(&err, {0}), qPrintable(err));
+    QVERIFY2(c.start(&err, {0, 1}), qPrintable(err));
+    const QString ctx = c.createKvContext(0, &err);
+    QVERIFY2(!ctx.isEmpty(), qPrintable(err));
+    for (int i : {1, 2}) QVERIFY2(c.join(i, c.invite(0, ctx, &err, 1), &err), qPrintable(err));
+    QVERIFY(Cluster::waitFor([&] { return !c.commonRoot(ctx, {0, 1, 2}).isEmpty(); }, kDeadlineMs));
+    for (int i : {0, 1}) {
+        QVERIFY(c.block(i, c.peerId(2), true));
+        QVERIFY(c.block(2, c.peerId(i), true));
+    }
+    const HttpAnswer removed = c.del(0, QStringLiteral("/admin-api/contexts/%1/members/%2").arg(ctx, c.peerId(2)));
+    QVERIFY2(removed.status == 200, qPrintable(removed.describe()));
+    QVERIFY(c.set(2, ctx, QStringLiteral("from-c"), QStringLiteral("concurrent"), &err));
+    for (int i : {0, 1}) {
+        QVERIFY(c.block(i, c.peerId(2), false));
+        QVERIFY(c.block(2, c.peerId(i), false));
+    }
+    QString root;
+    QVERIFY2(Cluster::waitFor([&] { return !(root = c.commonRoot(ctx, {0, 1, 2})).isEmpty(); }, 3 * kDeadlineMs),
+             qPrintable(QStringLiteral("roots: %1 %2 %3").arg(c.root(0, ctx), c.root(1, ctx), c.root(2, ctx))));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(c.value(i, ctx, QStringLiteral("from-c")), QStringLiteral("concurrent"));
+        QVERIFY(Cluster::waitFor([&] { return c.context(i, ctx).value(QLatin1String("members")).toInt() == 2; }, kDeadlineMs));
+    }
+    QCOMPARE(c.role(2, ctx), QStringLiteral("none"));
 }
 
 QTEST_GUILESS_MAIN(TestClusterTrust)
