@@ -43,6 +43,9 @@ QString NodeActions::busyText() const {
         {QStringLiteral("invite"), QStringLiteral("Creating an invitation…")},
         {QStringLiteral("join"), QStringLiteral("Joining…")},
         {QStringLiteral("delete"), QStringLiteral("Deleting the context…")},
+        {QStringLiteral("members"), QStringLiteral("Reading the members…")},
+        {QStringLiteral("removeMember"), QStringLiteral("Removing the member…")},
+        {QStringLiteral("setRole"), QStringLiteral("Changing the role…")},
         {QStringLiteral("call"), QStringLiteral("Calling the method…")}};
     const QString op = running_.cbegin()->operation;
     return text.value(op, QStringLiteral("Working…"));
@@ -68,9 +71,26 @@ int NodeActions::createContext(const QString &app, const QString &name, const QS
     return publicId;
 }
 
-int NodeActions::invite(const QString &contextId) {
+int NodeActions::invite(const QString &contextId, int expiresInSeconds, int uses) {
     if (!client_) return fail(QStringLiteral("invite"), QStringLiteral("no node"));
-    return start(client_->invite(contextId), QStringLiteral("invite"));
+    if (expiresInSeconds < 60) return fail(QStringLiteral("invite"), QStringLiteral("an invitation lasts at least a minute"));
+    if (uses < 1 || uses > 10000) return fail(QStringLiteral("invite"), QStringLiteral("an invitation admits 1 to 10000 joins"));
+    return start(client_->invite(contextId, expiresInSeconds, uses), QStringLiteral("invite"));
+}
+
+int NodeActions::members(const QString &contextId) {
+    if (!client_) return fail(QStringLiteral("members"), QStringLiteral("no node"));
+    return start(client_->members(contextId), QStringLiteral("members"));
+}
+
+int NodeActions::removeMember(const QString &contextId, const QString &peerId) {
+    if (!client_) return fail(QStringLiteral("removeMember"), QStringLiteral("no node"));
+    return start(client_->removeMember(contextId, peerId), QStringLiteral("removeMember"));
+}
+
+int NodeActions::setRole(const QString &contextId, const QString &peerId, const QString &role) {
+    if (!client_) return fail(QStringLiteral("setRole"), QStringLiteral("no node"));
+    return start(client_->setRole(contextId, peerId, role), QStringLiteral("setRole"));
 }
 
 int NodeActions::join(const QString &invitation) {

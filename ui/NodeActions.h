@@ -28,7 +28,12 @@ public:
 
     // `app`: an installed app id, a bundled app name, or a .wasm path / file:// URL.
     Q_INVOKABLE int createContext(const QString &app, const QString &name, const QString &initArgs = {});
-    Q_INVOKABLE int invite(const QString &contextId);
+    // `expiresInSeconds` from now, admitting `uses` joins (1..10000).
+    Q_INVOKABLE int invite(const QString &contextId, int expiresInSeconds = 7 * 24 * 3600, int uses = 1);
+    // finished(..., result {members: [{peerId, role, self, online, addedBy, addedAt}], selfRole, epoch}).
+    Q_INVOKABLE int members(const QString &contextId);
+    Q_INVOKABLE int removeMember(const QString &contextId, const QString &peerId);
+    Q_INVOKABLE int setRole(const QString &contextId, const QString &peerId, const QString &role);
     Q_INVOKABLE int join(const QString &invitation);
     Q_INVOKABLE int deleteContext(const QString &contextId);
     Q_INVOKABLE int call(const QString &contextId, const QString &method, const QString &argsJson);

@@ -114,6 +114,18 @@ quint64 NodeClient::deleteContext(const QString &contextId) {
     return post([=](NodeClientBackend *b, quint64 id) { b->deleteContext(id, contextId); });
 }
 
+quint64 NodeClient::members(const QString &contextId) {
+    return post([=](NodeClientBackend *b, quint64 id) { b->members(id, contextId); });
+}
+
+quint64 NodeClient::removeMember(const QString &contextId, const QString &peerId) {
+    return post([=](NodeClientBackend *b, quint64 id) { b->removeMember(id, contextId, peerId); });
+}
+
+quint64 NodeClient::setRole(const QString &contextId, const QString &peerId, const QString &role) {
+    return post([=](NodeClientBackend *b, quint64 id) { b->setRole(id, contextId, peerId, role); });
+}
+
 quint64 NodeClient::callMethod(const QString &contextId, const QString &method, const QString &argsJson) {
     return post([=](NodeClientBackend *b, quint64 id) { b->call(id, contextId, method, argsJson); });
 }

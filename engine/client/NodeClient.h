@@ -50,6 +50,11 @@ public:
     quint64 invite(const QString &contextId, qint64 expiresInSeconds = 7 * 24 * 3600, int uses = 1);
     quint64 join(const QString &invitation);  // progress(): joining, syncing
     quint64 deleteContext(const QString &contextId);
+    // Members: reply data {members: [{peerId, role, self, online, addedBy,
+    // addedAt}], selfRole, epoch}. Removing and setting a role answer {deltaId}.
+    quint64 members(const QString &contextId);
+    quint64 removeMember(const QString &contextId, const QString &peerId);
+    quint64 setRole(const QString &contextId, const QString &peerId, const QString &role);
     quint64 callMethod(const QString &contextId, const QString &method, const QString &argsJson);
     quint64 fetchState(const QString &contextId, const QString &prefix = {}, int limit = 1000);
     quint64 fetchDag(const QString &contextId, int limit = 10'000);

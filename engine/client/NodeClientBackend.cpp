@@ -2,11 +2,16 @@
 #include "api/NodeServices.h"
 #include "blob/BlobCache.h"
 #include "context/Engine.h"
+#include "crypto/PeerId.h"
+#include "state/Hlc.h"
+#include "trust/Membership.h"
 #include "client/NodeViews.h"
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <set>
 
 Q_LOGGING_CATEGORY(lcClient, "dn.client")
 
@@ -175,6 +180,83 @@ void NodeClientBackend::deleteContext(quint64 id, const QString &contextId) {
         qCInfo(lcClient) << "deleted context" << contextId;
         return success({{QStringLiteral("contextId"), contextId}, {QStringLiteral("deleted"), true}});
     });
+}
+
+void NodeClientBackend::members(quint64 id, const QString &contextId) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
+    Engine &engine = node_->engine();
+    const auto m = engine.membership(*ctx);
+    if (!m) return fail(id, ErrorCode::NotFound, QStringLiteral("no such context: %1").arg(contextId));
+    std::set<PeerId> online;
+    for (const PeerInfo &p : node_->peers()) online.insert(p.peerId);
+    const Hash32 self = engine.identity().publicKey();
+    QVariantList list;
+    for (const auto &[key, member] : m->members) {
+        const PeerId peer = PeerId::fromPublicKey(key);
+        QVariantMap row{{QStringLiteral("peerId"), peer.toBase58()},
+                        {QStringLiteral("role"), roleName(member.role)},
+                        {QStringLiteral("self"), key == self},
+                        {QStringLiteral("online"), key == self || online.count(peer) != 0},
+                        {QStringLiteral("addedBy"), QString()},
+                        {QStringLiteral("addedAt"), qint64(0)}};
+        if (!member.addedBy.isZero()) {  // zero: a member from before governance
+            row.insert(QStringLiteral("addedBy"), PeerId::fromPublicKey(member.addedBy).toBase58());
+            row.insert(QStringLiteral("addedAt"), qint64(unixMsFromNtp64(member.addedAtHlc)));
+        }
+        list.push_back(row);
+    }
+    const Member *me = m->find(self);
+    emit finished(id, success({{QStringLiteral("contextId"), contextId},
+                               {QStringLiteral("members"), list},
+                               {QStringLiteral("epoch"), qint64(m->epoch)},
+                               {QStringLiteral("selfRole"), me ? roleName(me->role) : QStringLiteral("none")}}));
+}
+
+std::function<void(Result<Hash32>)> NodeClientBackend::answerDelta(quint64 id, QVariantMap data) {
+    QPointer<NodeClientBackend> self(this);
+    return [self, id, data = std::move(data)](Result<Hash32> r) mutable {
+        // Engine callbacks run on engine threads: answer from ours.
+        auto result = std::make_shared<Result<Hash32>>(std::move(r));
+        if (!self) return;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, id, data, result] {
+                if (!self) return;
+                if (!*result) return self->fail(id, result->error().code, result->error().message);
+                QVariantMap d = data;
+                d.insert(QStringLiteral("deltaId"), result->value().toBase58());
+                // The count in the next snapshot, not a second later.
+                const QString ctx = d.value(QStringLiteral("contextId")).toString();
+                if (const auto cid = parseId(ctx))
+                    if (const auto m = self->node_->engine().membership(*cid))
+                        self->builder_.setMembers(ctx, int(m->members.size()));
+                emit self->finished(id, success(d));
+            },
+            Qt::QueuedConnection);
+    };
+}
+
+void NodeClientBackend::removeMember(quint64 id, const QString &contextId, const QString &peerId) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
+    const auto peer = parsePeerId(peerId);
+    if (!peer) return fail(id, peer.error().code, peer.error().message);
+    node_->engine().removeMember(*ctx, peer->publicKey(),
+                                 answerDelta(id, {{QStringLiteral("contextId"), contextId}, {QStringLiteral("peerId"), peerId}}));
+}
+
+void NodeClientBackend::setRole(quint64 id, const QString &contextId, const QString &peerId, const QString &role) {
+    auto ctx = parseId(contextId);
+    if (!ctx) return fail(id, ErrorCode::InvalidId, QStringLiteral("not a context id: %1").arg(contextId));
+    const auto peer = parsePeerId(peerId);
+    if (!peer) return fail(id, peer.error().code, peer.error().message);
+    const auto r = roleFromName(role);
+    if (!r) return fail(id, ErrorCode::InvalidArgument, QStringLiteral("role must be \"admin\" or \"member\""));
+    node_->engine().setRole(*ctx, peer->publicKey(), *r,
+                            answerDelta(id, {{QStringLiteral("contextId"), contextId},
+                                             {QStringLiteral("peerId"), peerId},
+                                             {QStringLiteral("role"), role}}));
 }
 
 void NodeClientBackend::call(quint64 id, const QString &contextId, const QString &method, const QString &args) {

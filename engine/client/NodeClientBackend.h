@@ -9,6 +9,8 @@
 #include "client/NodeSnapshot.h"
 #include "client/NodeSnapshotBuilder.h"
 #include "util/ErrorCode.h"
+#include "util/Result.h"
+#include "crypto/Hash32.h"
 #include "context/EngineTypes.h"
 #include <QObject>
 #include <QThreadPool>
@@ -33,6 +35,11 @@ public:
     void invite(quint64 id, const QString &contextId, qint64 expiresInSeconds, int uses);
     void join(quint64 id, const QString &invitation);
     void deleteContext(quint64 id, const QString &contextId);
+    // Members of a context at its current heads (ARCHITECTURE §15), and the
+    // two admin actions on them; a member is named by its peer id.
+    void members(quint64 id, const QString &contextId);
+    void removeMember(quint64 id, const QString &contextId, const QString &peerId);
+    void setRole(quint64 id, const QString &contextId, const QString &peerId, const QString &role);
     void call(quint64 id, const QString &contextId, const QString &method, const QString &args);
     void fetchState(quint64 id, const QString &contextId, const QString &prefix, int limit);
     void fetchDag(quint64 id, const QString &contextId, int limit);
@@ -58,6 +65,8 @@ private:
     // Runs `work` on the pool; it returns the reply that `finished` carries.
     void offload(quint64 id, std::function<ClientReply()> work);
     void fail(quint64 id, ErrorCode code, const QString &message);
+    // An engine callback for a governance delta: answered on this thread.
+    std::function<void(Result<Hash32>)> answerDelta(quint64 id, QVariantMap data);
 
     NodeServices *node_;
     NodeSnapshotBuilder builder_;

@@ -1,5 +1,5 @@
 // The selected context: facts, Invite/Delete, and tabs for calling methods,
-// browsing state and watching events.
+// browsing state, watching events and managing members.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -102,6 +102,7 @@ Rectangle {
             TabButton { objectName: "callTab"; text: qsTr("Call") }
             TabButton { objectName: "stateTab"; text: qsTr("State (%1)").arg(Monitor.state.count) }
             TabButton { objectName: "eventsTab"; text: qsTr("Events") }
+            TabButton { objectName: "membersTab"; text: qsTr("Members") }
         }
         StackLayout {
             Layout.fillWidth: true
@@ -110,6 +111,11 @@ Rectangle {
             CallPanel { contextId: details.context ? details.context.contextId : "" }
             StateBrowser {}
             EventLogView { contextId: details.context ? details.context.contextId : "" }
+            ContextMembersTab {
+                contextId: details.context ? details.context.contextId : ""
+                memberCount: details.context ? details.context.members : 0
+                active: tabs.currentIndex === 3 && details.visible
+            }
         }
     }
 }

@@ -28,9 +28,6 @@ Item {
             if (operation === "create" || operation === "join") {
                 pendingSelect = result.contextId
                 page.selectContext(result.contextId)
-            } else if (operation === "invite") {
-                inviteDialog.invitation = result.invitation
-                inviteDialog.open()
             }
         }
     }
@@ -116,7 +113,7 @@ Item {
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 420
                 context: page.selected
-                onInviteRequested: Monitor.actions.invite(page.selected.contextId)
+                onInviteRequested: inviteDialog.start(page.selected.contextId)
                 onDeleteRequested: deleteDialog.open()
             }
         }

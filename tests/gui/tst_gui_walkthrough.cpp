@@ -56,6 +56,7 @@ private slots:
     void walkEveryPageUnderLoad();
     void evictBlobByClicking();
     void disconnectPeerByClicking();
+    void removeMemberByClicking();
     void deleteContextByClicking();
     void cleanupTestCase();
 
@@ -184,8 +185,16 @@ void GuiWalkthrough::inviteShowsAndCopies() {
     selectContext(created_);
     QVERIFY(ui_->click("inviteButton"));
     QTRY_VERIFY_WITH_TIMEOUT(ui_->get("inviteDialog", "opened").toBool(), kWait);
+    // The defaults: valid for a day, one join.
+    QCOMPARE(ui_->get("inviteUses", "value").toInt(), 1);
+    QCOMPARE(ui_->get("inviteExpiry", "currentValue").toInt(), 86400);
+    QVERIFY(!ui_->get("invitationText", "visible").toBool());
+    ui_->set("inviteUses", "value", 1);
+    ui_->set("inviteExpiry", "currentIndex", 2);  // 7 days
+    QVERIFY(ui_->click("createInvitationButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(ui_->get("invitationText", "text").toString().startsWith(QLatin1String("dn1")), kWait);
     const QString invitation = ui_->get("invitationText", "text").toString();
-    QVERIFY2(invitation.startsWith(QLatin1String("dn1")), qPrintable(invitation));
+    QVERIFY(ui_->get("invitationTerms", "text").toString().contains(QLatin1String("1 join")));
     QVERIFY(ui_->click("copyInvitationButton"));
     QCOMPARE(QGuiApplication::clipboard()->text(), invitation);
     invitation_ = invitation;
@@ -351,6 +360,42 @@ void GuiWalkthrough::disconnectPeerByClicking() {
     QVERIFY2(done[0][2].toBool(), qPrintable(done[0][3].toString()));
     // B is a fellow member: the connection comes back (discovery redials).
     QTRY_VERIFY_WITH_TIMEOUT(monitor()->peers()->rowCount() == 1, kWait);
+}
+
+void GuiWalkthrough::removeMemberByClicking() {
+    // A created the context, so A is its admin; B joined it and is a member.
+    selectContext(created_);
+    QCOMPARE(monitor()->contexts()->get(contextRow(created_)).value("members").toInt(), 2);
+    ui_->set("contextTabs", "currentIndex", 3);
+    QTRY_COMPARE_WITH_TIMEOUT(ui_->get("memberList", "count").toInt(), 2, kWait);
+    const QString b = peerIdOfB();
+    QVERIFY(!b.isEmpty());
+    QObject *removeB = nullptr;
+    int enabled = 0;
+    // Wait for the delegates and this node's role (admin enables the buttons).
+    QTRY_VERIFY_WITH_TIMEOUT(ui_->findAll("removeMemberButton").size() == 2, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        enabled = 0;
+        for (QObject *button : ui_->findAll("removeMemberButton")) {
+            if (button->property("enabled").toBool()) ++enabled;
+            if (button->property("peerId").toString() == b) removeB = button;
+        }
+        return removeB && removeB->property("enabled").toBool();
+    }(), kWait);
+    QCOMPARE(enabled, 1);  // not on this node's own row
+    ui_->screenshot(QStringLiteral("contexts-members"));
+    QVERIFY(QMetaObject::invokeMethod(removeB, "clicked"));
+    QTRY_VERIFY_WITH_TIMEOUT(ui_->get("removeMemberDialog", "opened").toBool(), kWait);
+    QSignalSpy done(monitor()->actions(), &NodeActions::finished);
+    QVERIFY(ui_->click("confirmRemoveMemberButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(done.cbegin(), done.cend(), [](const QList<QVariant> &a) {
+                                 return a[1].toString() == QLatin1String("removeMember");
+                             }), kWait);
+    for (const QList<QVariant> &a : done)
+        if (a[1].toString() == QLatin1String("removeMember")) QVERIFY2(a[2].toBool(), qPrintable(a[3].toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(ui_->get("memberList", "count").toInt(), 1, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor()->contexts()->get(contextRow(created_)).value("members").toInt(), 1, kWait);
+    ui_->set("contextTabs", "currentIndex", 0);
 }
 
 void GuiWalkthrough::deleteContextByClicking() {
