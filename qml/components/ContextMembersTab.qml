@@ -24,6 +24,8 @@ Item {
     onActiveChanged: refresh()
     onMemberCountChanged: refresh()
     onContextIdChanged: { members = []; selfRole = ""; error = ""; refresh() }
+    // Connections come and go without a change in membership.
+    Timer { interval: 3000; repeat: true; running: tab.active; onTriggered: tab.refresh() }
 
     Connections {
         target: Monitor.actions
@@ -126,7 +128,7 @@ Item {
                             Layout.preferredWidth: 60
                         }
                         Label {
-                            text: row.modelData.addedAt > 0 ? qsTr("added %1").arg(new Date(row.modelData.addedAt).toLocaleString(Qt.locale(), Locale.ShortFormat)) : qsTr("founding member")
+                            text: row.modelData.addedAt > 0 ? qsTr("added %1").arg(Qt.formatDateTime(new Date(row.modelData.addedAt), "yyyy-MM-dd hh:mm")) : qsTr("founding member")
                             color: Theme.mutedText
                             font.pixelSize: 11
                             Layout.preferredWidth: 150
@@ -137,6 +139,8 @@ Item {
                             property string peerId: row.modelData.peerId
                             text: qsTr("Remove…")
                             enabled: tab.selfRole === "admin" && !row.modelData.self
+                            // Not on this node's own row; kept in the layout so the columns line up.
+                            opacity: row.modelData.self ? 0 : enabled ? 1 : 0.45
                             onClicked: {
                                 tab.removing = peerId
                                 removeDialog.open()
@@ -157,6 +161,7 @@ Item {
     ConfirmDialog {
         id: removeDialog
         objectName: "removeMemberDialog"
+        parent: Overlay.overlay
         title: qsTr("Remove member")
         confirmText: qsTr("Remove")
         confirmObjectName: "confirmRemoveMemberButton"
