@@ -189,12 +189,12 @@ void GuiWalkthrough::inviteShowsAndCopies() {
     QCOMPARE(ui_->get("inviteUses", "value").toInt(), 1);
     QCOMPARE(ui_->get("inviteExpiry", "currentValue").toInt(), 86400);
     QVERIFY(!ui_->get("invitationText", "visible").toBool());
-    ui_->set("inviteUses", "value", 1);
+    ui_->set("inviteUses", "value", 3);
     ui_->set("inviteExpiry", "currentIndex", 2);  // 7 days
     QVERIFY(ui_->click("createInvitationButton"));
     QTRY_VERIFY_WITH_TIMEOUT(ui_->get("invitationText", "text").toString().startsWith(QLatin1String("dn1")), kWait);
     const QString invitation = ui_->get("invitationText", "text").toString();
-    QVERIFY(ui_->get("invitationTerms", "text").toString().contains(QLatin1String("1 join")));
+    QVERIFY(ui_->get("invitationTerms", "text").toString().contains(QLatin1String("3 joins")));
     QVERIFY(ui_->click("copyInvitationButton"));
     QCOMPARE(QGuiApplication::clipboard()->text(), invitation);
     invitation_ = invitation;
