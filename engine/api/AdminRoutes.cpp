@@ -137,12 +137,16 @@ void AdminRoutes::createContext(const HttpRequest &req, const HttpReplyPtr &repl
 }
 
 std::optional<Hash32> AdminRoutes::contextParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
+    return knownContextParam(node_, req, reply);
+}
+
+std::optional<Hash32> knownContextParam(NodeServices &node, const HttpRequest &req, const HttpReplyPtr &reply) {
     const auto id = apijson::parseId(req.params.value(0));
     if (!id) {
         reply->error(ErrorCode::InvalidId, QStringLiteral("\"%1\" is not a valid context id (base58 of 32 bytes)").arg(req.params.value(0)));
         return std::nullopt;
     }
-    if (!node_.engine().context(*id)) {
+    if (!node.engine().context(*id)) {
         reply->error(errors::contextNotFound(*id));
         return std::nullopt;
     }

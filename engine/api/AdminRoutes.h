@@ -11,6 +11,10 @@ namespace dn {
 class NodeServices;
 class Offload;
 
+// The first route parameter as a context this node has; answers 400/404
+// itself otherwise (shared by the admin and member routes).
+std::optional<Hash32> knownContextParam(NodeServices &node, const HttpRequest &req, const HttpReplyPtr &reply);
+
 class AdminRoutes {
 public:
     AdminRoutes(NodeServices &node, Offload &offload) : node_(node), offload_(offload) {}

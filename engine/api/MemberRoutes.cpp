@@ -1,4 +1,5 @@
 #include "api/MemberRoutes.h"
+#include "api/AdminRoutes.h"
 #include "api/ApiErrors.h"
 #include "api/ApiJson.h"
 #include "api/NodeServices.h"
@@ -24,16 +25,7 @@ void MemberRoutes::install(Router &r) {
 }
 
 std::optional<Hash32> MemberRoutes::contextParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
-    const auto id = Hash32::fromBase58(req.params.value(0));
-    if (!id) {
-        reply->error(ErrorCode::InvalidId, QStringLiteral("\"%1\" is not a valid context id (base58 of 32 bytes)").arg(req.params.value(0)));
-        return std::nullopt;
-    }
-    if (!node_.engine().context(*id)) {
-        reply->error(errors::contextNotFound(*id));
-        return std::nullopt;
-    }
-    return id;
+    return knownContextParam(node_, req, reply);
 }
 
 std::optional<Hash32> MemberRoutes::memberParam(const HttpRequest &req, const HttpReplyPtr &reply) const {
