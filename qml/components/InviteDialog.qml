@@ -84,7 +84,7 @@ Dialog {
                 wrapMode: Text.Wrap
                 color: Theme.text
                 text: dialog.invitation.length
-                      ? qsTr("Send this text to the person you invite. It holds the context's key: share it only with them.")
+                      ? qsTr("Send this text to the person you invite. It carries a one-time secret, not the key: share it only with them; this node admits the joins and can revoke it.")
                       : qsTr("Each invitation is signed by this node and can be revoked until it is used up or expires.")
             }
             Button {
@@ -105,7 +105,8 @@ Dialog {
         }
         CopyField {
             Layout.fillWidth: true
-            Layout.preferredHeight: 110
+            // Tall enough for an invitation listing a few addresses (about ten lines).
+            Layout.preferredHeight: 170
             visible: dialog.invitation.length > 0
             wrap: true
             text: dialog.invitation
