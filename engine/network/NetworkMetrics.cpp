@@ -73,6 +73,9 @@ void NetworkService::setupMetrics() {
     count("deltanode_sync_deltas_fetched_total", {}, [s] { return double(s->counters().deltasFetched); });
     m->family("deltanode_sync_snapshots_total", T::Counter, "Snapshots imported.");
     count("deltanode_sync_snapshots_total", {}, [s] { return double(s->counters().snapshots); });
+    m->family("deltanode_sync_snapshots_deferred_total", T::Counter,
+              "Snapshots a peer asked for that waited while another member was asked for the deltas first.");
+    count("deltanode_sync_snapshots_deferred_total", {}, [s] { return double(s->counters().snapshotsDeferred); });
     m->family("deltanode_sync_parent_pulls_total", T::Counter, "Immediate fetches of missing parents.");
     count("deltanode_sync_parent_pulls_total", {}, [s] { return double(s->counters().parentPulls); });
     m->family("deltanode_sync_sessions", T::Gauge, "Sync sessions running and queued.");

@@ -56,8 +56,33 @@ void SyncManager::pullParents(const Hash32 &contextId, const PeerId &peer, std::
     enqueue(std::move(job));
 }
 
+bool SyncManager::mayBeMember(const Hash32 &ctx, const PeerId &peer) const {
+    const auto m = engine_->membership(ctx);
+    return !m || m->members.empty() || m->isMember(peer.publicKey());
+}
+
+std::optional<PeerId> SyncManager::memberNotYetAsked(const Hash32 &ctx, const PeerId &except) const {
+    const auto m = engine_->membership(ctx);
+    if (!m) return std::nullopt;
+    const auto asked = deferred_.find(ctx);
+    for (const auto &[key, member] : m->members) {
+        const PeerId p = PeerId::fromPublicKey(key);
+        if (p == except || p == host_->peerId() || !host_->isConnected(p) || inBackoff(p)) continue;
+        if (asked != deferred_.end() && asked->second.count(p)) continue;
+        return p;
+    }
+    return std::nullopt;
+}
+
+SyncSession::SnapshotPolicy SyncManager::snapshotPolicy(const Key &key) const {
+    if (!mayBeMember(key.ctx, key.peer)) return SyncSession::SnapshotPolicy::Refused;
+    if (memberNotYetAsked(key.ctx, key.peer)) return SyncSession::SnapshotPolicy::TryOthersFirst;
+    return SyncSession::SnapshotPolicy::Allowed;
+}
+
 void SyncManager::peerConnected(const PeerId &peer) {
-    for (const ContextInfo &c : engine_->contexts()) request(c.id, peer, Trigger::Connected);
+    for (const ContextInfo &c : engine_->contexts())
+        if (mayBeMember(c.id, peer)) request(c.id, peer, Trigger::Connected);
 }
 
 void SyncManager::tick() {
@@ -65,7 +90,7 @@ void SyncManager::tick() {
     for (const ContextInfo &c : engine_->contexts()) {
         QList<PeerId> candidates;
         for (const PeerId &p : peers_(c.id))
-            if (!inBackoff(p) && !withinInterval(Key{c.id, p}) && host_->isConnected(p)) candidates << p;
+            if (!inBackoff(p) && !withinInterval(Key{c.id, p}) && host_->isConnected(p) && mayBeMember(c.id, p)) candidates << p;
         if (candidates.isEmpty()) continue;
         size_t &rr = roundRobin_[c.id];
         request(c.id, candidates[qsizetype(rr++ % size_t(candidates.size()))], Trigger::Tick);
@@ -105,6 +130,7 @@ void SyncManager::launch(Job job) {
     lastSyncMs_[key] = nowMs();
     auto *session = new SyncSession(host_, engine_, jobs_, config_, key.ctx, key.peer, job.mode, job.parents, this);
     session->setRootSource(roots_);
+    session->setSnapshotPolicy(snapshotPolicy(key));
     running_.emplace(key, std::move(job));
     qCDebug(lcSync) << "sync" << key.ctx.toBase58() << "with" << key.peer.toBase58() << "started";
     session->start([this, key, session](const SyncOutcome &out) {
@@ -118,6 +144,22 @@ void SyncManager::finished(const Key &key, const SyncOutcome &out) {
     if (node.empty()) return;
     Job job = std::move(node.mapped());
     counters_.deltasFetched += out.deltasFetched;
+    if (out.status == SyncOutcome::Status::Deferred) {
+        // The deltas may be with another member: ask it; the callers wait
+        // for that answer. With nobody left, this peer's snapshot is taken.
+        ++counters_.snapshotsDeferred;
+        deferred_[key.ctx].insert(key.peer);
+        const auto next = memberNotYetAsked(key.ctx, key.peer);
+        qCInfo(lcSync).noquote() << key.peer.toBase58() << "offers a snapshot of" << key.ctx.toBase58() << "(" << out.error
+                                 << "); asking" << (next ? next->toBase58() : key.peer.toBase58()) << "first";
+        Job again;
+        again.key = Key{key.ctx, next.value_or(key.peer)};
+        again.done = std::move(job.done);
+        enqueue(std::move(again));
+        pump();
+        return;
+    }
+    deferred_.erase(key.ctx);
     if (out.status == SyncOutcome::Status::Snapshot) ++counters_.snapshots;
     if (out.countsAsFailure()) {
         ++counters_.failures;

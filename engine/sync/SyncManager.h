@@ -10,6 +10,14 @@
 //   periodic tick      honoured   honoured  full sync with one peer per context
 //   manual             ignored    ignored
 //
+// Only members are synced with on connect and on the tick (a stranger learns
+// nothing about which contexts we hold); parents are pulled from whoever
+// gossiped the delta, since every delta is checked anyway. A snapshot comes
+// only from a member, and only once every connected member was asked for the
+// deltas first (ARCHITECTURE §15): a session that would start one ends
+// `Deferred` and the next member not yet asked takes over; when none is left,
+// the last one may serve it.
+//
 // `interval` is the minimum gap between two syncs of one context with one
 // peer; `backoff` is 2^failures seconds (capped) per peer after failed
 // sessions. At most maxConcurrent sessions run; more wait in FIFO order. A
@@ -41,6 +49,7 @@ struct SyncCounters {
     quint64 snapshots = 0;
     quint64 parentPulls = 0;
     quint64 skippedInterval = 0;  // requests dropped by the interval or a backoff
+    quint64 snapshotsDeferred = 0;  // a peer said snapshot; another member was asked first
 };
 
 class SyncManager : public QObject {
@@ -106,6 +115,11 @@ private:
     void finished(const Key &key, const SyncOutcome &out);
     bool inBackoff(const PeerId &peer) const;
     bool withinInterval(const Key &key) const;
+    // Membership as we know it: unknown (a context whose governance has not
+    // reached us yet) counts as "maybe", the snapshot import then decides.
+    bool mayBeMember(const Hash32 &ctx, const PeerId &peer) const;
+    std::optional<PeerId> memberNotYetAsked(const Hash32 &ctx, const PeerId &except) const;
+    SyncSession::SnapshotPolicy snapshotPolicy(const Key &key) const;
     qint64 nowMs() const { return clock_.elapsed(); }
 
     Host *host_;
@@ -120,6 +134,7 @@ private:
     std::map<Key, qint64> lastSyncMs_;
     QHash<PeerId, PeerState> peerState_;
     std::map<Hash32, size_t> roundRobin_;
+    std::map<Hash32, std::set<PeerId>> deferred_;  // members that asked for a snapshot this round
     SyncCounters counters_;
 };
 

@@ -29,6 +29,7 @@ QString syncStatusName(SyncOutcome::Status s) {
     case SyncOutcome::Status::Snapshot: return QStringLiteral("snapshot");
     case SyncOutcome::Status::NotMember: return QStringLiteral("not_member");
     case SyncOutcome::Status::Unavailable: return QStringLiteral("unavailable");
+    case SyncOutcome::Status::Deferred: return QStringLiteral("deferred");
     case SyncOutcome::Status::Failed: return QStringLiteral("failed");
     }
     return QStringLiteral("failed");
@@ -264,6 +265,13 @@ void SyncSession::onDeltas(const pb::SyncResponse &resp) {
 }
 
 void SyncSession::startSnapshot(const QString &why) {
+    if (snapshotPolicy_ == SnapshotPolicy::Refused) {
+        engine_->countRejected(RejectReason::SnapshotRefused);
+        return finish(SyncOutcome::Status::Failed,
+                      QStringLiteral("snapshot_refused: %1 is not a member of the context, and a snapshot is taken only from a member (%2)")
+                          .arg(peer_.toBase58(), why));
+    }
+    if (snapshotPolicy_ == SnapshotPolicy::TryOthersFirst) return finish(SyncOutcome::Status::Deferred, why);
     qCInfo(lcSync).noquote() << "snapshot of" << ctx_.toBase58() << "from" << peer_.toBase58() << ":" << why;
     snapshot_ = {};
     snapshotBytes_ = 0;
@@ -311,6 +319,20 @@ void SyncSession::onPage(const pb::SyncResponse &resp) {
             return finish(SyncOutcome::Status::Failed,
                           QStringLiteral("snapshot_refused: another member announced root %1 for the same heads, the snapshot has %2")
                               .arg(announced->toBase58(), root->toBase58()));
+        }
+    }
+    // Our own heads are our own word: a snapshot of exactly them must hold
+    // exactly our root (and then there is nothing to import).
+    if (const auto ours = engine_->context(ctx_)) {
+        std::vector<Hash32> mine = ours->heads, theirs = *heads;
+        std::sort(mine.begin(), mine.end());
+        std::sort(theirs.begin(), theirs.end());
+        if (!mine.empty() && mine == theirs) {
+            if (ours->rootHash == *root) return finish(SyncOutcome::Status::Converged);
+            engine_->countRejected(RejectReason::SnapshotRefused);
+            return finish(SyncOutcome::Status::Failed,
+                          QStringLiteral("snapshot_refused: the snapshot names our own heads with another root (%1, ours %2)")
+                              .arg(root->toBase58(), ours->rootHash.toBase58()));
         }
     }
     snapshot_.heads = *heads;

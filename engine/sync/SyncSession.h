@@ -47,6 +47,7 @@ struct SyncOutcome {
         Snapshot,     // caught up from a snapshot
         NotMember,    // the peer does not have the context: not a failure
         Unavailable,  // no connection or the peer does not speak sync: not a failure
+        Deferred,     // the peer asks for a snapshot; another member is to be asked first
         Failed,
     };
     Status status = Status::Failed;
@@ -62,6 +63,11 @@ class SyncSession : public QObject {
     Q_OBJECT
 public:
     enum class Mode { Full, Parents };
+    enum class SnapshotPolicy {
+        Allowed,         // a snapshot from this peer is fine (its proof is still checked)
+        TryOthersFirst,  // end Deferred instead: another member may have the deltas
+        Refused,         // the peer is not a member: its snapshot is refused and counted
+    };
 
     SyncSession(Host *host, Engine *engine, BlockingJobs *jobs, const SyncConfig &config, const Hash32 &contextId,
                 const PeerId &peer, Mode mode, std::vector<Hash32> parents = {}, QObject *parent = nullptr);
@@ -70,6 +76,7 @@ public:
     void start(std::function<void(const SyncOutcome &)> done);
     using RootSource = std::function<std::optional<Hash32>(const Hash32 &, const std::vector<Hash32> &, const PeerId &)>;
     void setRootSource(RootSource source) { roots_ = std::move(source); }
+    void setSnapshotPolicy(SnapshotPolicy policy) { snapshotPolicy_ = policy; }
     const Hash32 &contextId() const { return ctx_; }
     const PeerId &peer() const { return peer_; }
 
@@ -98,6 +105,7 @@ private:
     Mode mode_;
     std::vector<Hash32> parents_;
     RootSource roots_;
+    SnapshotPolicy snapshotPolicy_ = SnapshotPolicy::Allowed;
     std::function<void(const SyncOutcome &)> done_;
     std::unique_ptr<FramedStream> io_;
     Answer pending_;

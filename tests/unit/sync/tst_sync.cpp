@@ -2,7 +2,7 @@
 // loopback: catching up by deltas (full and parents-only), by snapshot when
 // history is pruned (and later deltas applying on top, counters not counted
 // twice), refusal of a requester without the context key, and app/blob
-// transfer with verification.
+// transfer with verification; a lying member's snapshots (ARCHITECTURE §15).
 #include "MemberTestUtil.h"
 #include "TestUtil.h"
 #include "blob/BlobStore.h"
@@ -15,6 +15,8 @@
 #include "sync/BlockingJobs.h"
 #include "sync/SyncManager.h"
 #include "sync/SyncServer.h"
+#include "sync/SyncWire.h"
+#include "sync.pb.h"
 #include "trust/SnapshotProof.h"
 
 #include <QTemporaryDir>
@@ -22,6 +24,7 @@
 #include <memory>
 
 using namespace dn;
+namespace pb = ::deltanode::pb;
 
 namespace {
 
@@ -38,7 +41,8 @@ struct Peer {
     std::unique_ptr<SyncManager> sync;
     Multiaddr addr;
 
-    explicit Peer(SyncConfig config = {}) {
+    // `serve` false: no sync server (a test answers the protocol itself).
+    explicit Peer(SyncConfig config = {}, bool serve = true) {
         Engine::Options o;
         o.dataDir = dir.path();
         o.workers = 1;
@@ -50,7 +54,7 @@ struct Peer {
         server = std::make_unique<SyncServer>(host.get(), engine.get(), jobs.get());
         blobs = std::make_unique<BlobServer>(host.get(), engine.get());
         sync = std::make_unique<SyncManager>(host.get(), engine.get(), jobs.get(), config);
-        server->start();
+        if (serve) server->start();
         blobs->start();
         addr = *host->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
     }
@@ -88,6 +92,44 @@ Hash32 install(Peer &p, const char *app) {
 void set(Peer &p, const Hash32 &ctx, int i) {
     auto r = p.engine->executeSync(ctx, "set", QStringLiteral(R"({"key":"k%1","value":"v%1"})").arg(i).toUtf8());
     QVERIFY2(r, r ? "" : qPrintable(r.error().message));
+}
+
+// A member that lies: it answers /deltanode/sync/1.0.0 with whatever
+// `answer` makes of each request, and counts snapshot requests.
+struct Liar {
+    Peer &peer;
+    std::function<pb::SyncResponse(const pb::SyncRequest &)> answer;
+    std::vector<std::unique_ptr<FramedStream>> streams;
+    int snapshotRequests = 0;
+
+    explicit Liar(Peer &p) : peer(p) {
+        peer.host->setStreamHandler(syncwire::kSyncProtocol, [this](Stream *s) {
+            streams.push_back(std::make_unique<FramedStream>(s, syncwire::kMaxSyncFrame));
+            FramedStream *io = streams.back().get();
+            io->start({[this, io](const QByteArray &f) {
+                           pb::SyncRequest req;
+                           if (!req.ParseFromArray(f.constData(), int(f.size()))) return io->reset(QStringLiteral("bad"));
+                           if (req.has_snapshot()) ++snapshotRequests;
+                           io->send(answer(req));
+                       },
+                       {}, {}, {}});
+        });
+    }
+};
+
+// The one page of `snap`, signed by `signer` over what it claims.
+pb::SyncResponse snapshotPage(const Hash32 &ctx, const ContextSnapshot &snap, const Ed25519Key &signer) {
+    pb::SyncResponse r;
+    pb::SnapshotPage *page = r.mutable_snapshot();
+    for (const StateEntry &e : snap.entries) syncwire::toWire(e, page->add_entries());
+    syncwire::addIds(page->mutable_covered(), snap.covered);
+    syncwire::addIds(page->mutable_heads(), snap.heads);
+    page->set_root_hash(syncwire::bytes(snap.rootHash));
+    page->set_done(true);
+    page->set_epoch(snap.epoch);
+    for (const QByteArray &g : snap.governance) page->add_governance(g.toStdString());
+    page->set_signature(syncwire::bytes(signer.sign(snapshotMessage(ctx, snap.epoch, snap.heads, snap.rootHash, snap.covered))));
+    return r;
 }
 
 }  // namespace
@@ -330,6 +372,120 @@ private slots:
         // The snapshot brought the governance: c knows b was removed.
         QVERIFY(!c.engine->isMember(ctx->id, b.engine->identity().publicKey()));
         QVERIFY(c.engine->isMember(ctx->id, c.engine->identity().publicKey()));
+    }
+
+    // A member m claims history c lacks is pruned. While a, another member,
+    // is connected, c asks a for the deltas instead of taking m's word; with
+    // a gone, m's snapshot is taken only if it adds up to its root, agrees
+    // with the root a announced for the same heads, and does not contradict
+    // c's own heads.
+    void snapshotOnlyOnAnHonestMembersWord() {
+        Peer a, c;
+        Peer m(SyncConfig{}, /*serve=*/false);
+        const Hash32 app = install(a, "kv_store");
+        install(c, "kv_store");
+        install(m, "kv_store");
+        auto ctx = a.engine->createContextSync(app, "liars");
+        QVERIFY(ctx);
+        for (int i = 0; i < 5; ++i) set(a, ctx->id, i);
+        QVERIFY(test::joinWithKeysOf(*a.engine, *m.engine, ctx->id, app));
+        QVERIFY(test::joinWithKeysOf(*a.engine, *c.engine, ctx->id, app));
+        QVERIFY(link(c, a));
+        QVERIFY(link(c, m));
+        QVERIFY(syncNow(c, a, ctx->id));  // c knows the members now
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+
+        const Hash32 fake = Hash32::fromBytes(randomBytes(32)).value();
+        std::optional<ContextSnapshot> served;  // what m answers a snapshot request with
+        Liar liar(m);
+        liar.answer = [&](const pb::SyncRequest &req) {
+            pb::SyncResponse r;
+            if (req.has_heads()) {
+                syncwire::addIds(r.mutable_heads()->mutable_heads(), {fake});
+                r.mutable_heads()->set_applied_count(7);
+            } else if (req.has_deltas()) {
+                r.mutable_deltas()->mutable_pruned()->CopyFrom(req.deltas().ids());
+            } else if (served) {
+                r = snapshotPage(ctx->id, *served, m.engine->identity().key());
+            }
+            return r;
+        };
+
+        // 1. a is there: c fetches a's new deltas from it, no snapshot.
+        for (int i = 10; i < 13; ++i) set(a, ctx->id, i);
+        auto out = syncNow(c, m, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("fetched"));
+        QCOMPARE(c.sync->counters().snapshotsDeferred, quint64(1));
+        QCOMPARE(c.sync->counters().snapshots, quint64(0));
+        QCOMPARE(liar.snapshotRequests, 0);
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+
+        // a goes away and writes on; c has only m to ask.
+        c.host->disconnect(a.id());
+        QTRY_VERIFY_WITH_TIMEOUT(!c.host->isConnected(a.id()), kTimeoutMs);
+        for (int i = 20; i < 23; ++i) set(a, ctx->id, i);
+        const ContextInfo before = c.info(ctx->id);
+        auto truth = a.engine->exportSnapshot(ctx->id);
+        QVERIFY(truth);
+        auto refusedWith = [&](const ContextSnapshot &snap, const char *why) {
+            served = snap;
+            auto o = syncNow(c, m, ctx->id);
+            if (!o || o->status != SyncOutcome::Status::Failed || !o->error.contains(QLatin1String(why))) {
+                qWarning() << "expected a refusal with" << why << "got" << (o ? o->error : QStringLiteral("no outcome"));
+                return false;
+            }
+            return c.info(ctx->id).rootHash == before.rootHash && c.info(ctx->id).heads == before.heads;
+        };
+        int refusals = 0;
+        // 2. Entries that do not add up to the root m signed.
+        ContextSnapshot lie = *truth;
+        QVERIFY(!lie.entries.empty());
+        lie.entries.front().value = "forged";
+        QVERIFY(refusedWith(lie, "do not add up to its root"));
+        ++refusals;
+        // 3. Consistent, signed by a member, but a announced another root
+        //    for these heads (as its heartbeat would).
+        lie.rootHash = syncwire::rootOf(lie.entries);
+        std::vector<Hash32> sortedHeads = truth->heads;
+        std::sort(sortedHeads.begin(), sortedHeads.end());
+        c.sync->setRootSource([&](const Hash32 &id, const std::vector<Hash32> &heads, const PeerId &except) -> std::optional<Hash32> {
+            if (id == ctx->id && heads == sortedHeads && except != a.id()) return truth->rootHash;
+            return std::nullopt;
+        });
+        QVERIFY(refusedWith(lie, "another member announced root"));
+        ++refusals;
+        // 4. c's own heads with another root.
+        ContextSnapshot own = lie;
+        own.heads = before.heads;
+        QVERIFY(refusedWith(own, "our own heads"));
+        ++refusals;
+        QCOMPARE(c.engine->rejects().count(RejectReason::SnapshotRefused), uint64_t(refusals));
+        QCOMPARE(c.sync->counters().snapshots, quint64(0));
+
+        // 5. The truth, served by the same member, is taken.
+        served = *truth;
+        out = syncNow(c, m, ctx->id);
+        QVERIFY(out);
+        QCOMPARE(syncStatusName(out->status), QStringLiteral("snapshot"));
+        QCOMPARE(c.info(ctx->id).rootHash, a.info(ctx->id).rootHash);
+        QCOMPARE(c.sync->counters().snapshots, quint64(1));
+
+        // A non-member claiming "pruned" is refused before any snapshot
+        // request: its word is not taken at all.
+        QVERIFY(test::removeMember(*a.engine, ctx->id, m.engine->identity().publicKey()));
+        QVERIFY(link(c, a));
+        QVERIFY(syncNow(c, a, ctx->id));  // c learns m is out
+        QVERIFY(!c.engine->isMember(ctx->id, m.engine->identity().publicKey()));
+        c.host->disconnect(a.id());
+        QTRY_VERIFY_WITH_TIMEOUT(!c.host->isConnected(a.id()), kTimeoutMs);
+        const int asked = liar.snapshotRequests;
+        out = syncNow(c, m, ctx->id);
+        QVERIFY(out);
+        QVERIFY2(out->error.contains(QLatin1String("snapshot_refused")) && out->error.contains(QLatin1String("not a member")),
+                 qPrintable(out->error));
+        QCOMPARE(liar.snapshotRequests, asked);
+        QCOMPARE(c.engine->rejects().count(RejectReason::SnapshotRefused), uint64_t(refusals + 1));
     }
 
     void fetchesAppsAndBlobs() {
