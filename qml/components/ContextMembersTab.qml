@@ -89,6 +89,8 @@ Item {
                     required property var modelData
                     required property int index
                     objectName: "memberRow_" + index
+                    readonly property string peerId: modelData.peerId
+                    readonly property bool online: modelData.online
                     width: ListView.view.width
                     height: 44
                     color: index % 2 ? Theme.panelAlt : "transparent"
@@ -111,15 +113,22 @@ Item {
                             color: Theme.text
                             elide: Text.ElideMiddle
                             Layout.fillWidth: true
-                            Layout.minimumWidth: 120
+                            Layout.minimumWidth: 100
                         }
-                        Label {
-                            visible: row.modelData.self
-                            text: qsTr("you")
-                            color: Theme.accentText
-                            font.pixelSize: 11; font.bold: true
-                            leftPadding: 6; rightPadding: 6; topPadding: 1; bottomPadding: 1
-                            background: Rectangle { color: Theme.accent; radius: 3 }
+                        // A fixed slot, so the role column lines up with or without the badge.
+                        Item {
+                            Layout.preferredWidth: 36
+                            implicitHeight: youBadge.implicitHeight
+                            Label {
+                                id: youBadge
+                                anchors.centerIn: parent
+                                visible: row.modelData.self
+                                text: qsTr("you")
+                                color: Theme.accentText
+                                font.pixelSize: 11; font.bold: true
+                                leftPadding: 6; rightPadding: 6; topPadding: 1; bottomPadding: 1
+                                background: Rectangle { color: Theme.accent; radius: 3 }
+                            }
                         }
                         Label {
                             text: row.modelData.role
@@ -133,6 +142,20 @@ Item {
                             font.pixelSize: 11
                             Layout.preferredWidth: 150
                             elide: Text.ElideRight
+                            visible: row.width >= 640  // the first to go in a narrow window
+                        }
+                        Button {
+                            objectName: "roleButton"
+                            property string peerId: row.modelData.peerId
+                            readonly property string target: row.modelData.role === "admin" ? "member" : "admin"
+                            text: target === "admin" ? qsTr("Make admin") : qsTr("Make member")
+                            flat: true
+                            enabled: tab.selfRole === "admin" && !row.modelData.self
+                            opacity: row.modelData.self ? 0 : enabled ? 1 : 0.45
+                            Layout.preferredWidth: 118
+                            ToolTip.visible: hovered
+                            ToolTip.text: target === "admin" ? qsTr("Let this member add and remove members and invite") : qsTr("Take this member's admin rights away")
+                            onClicked: Monitor.actions.setRole(tab.contextId, peerId, target)
                         }
                         Button {
                             objectName: "removeMemberButton"

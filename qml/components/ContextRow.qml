@@ -28,11 +28,16 @@ ItemDelegate {
         spacing: 2
         RowLayout {
             Label { text: row.name; font.bold: true; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
-            Label { text: row.appName; color: Theme.mutedText; font.pixelSize: 12 }
+            Label { text: row.appName; color: Theme.mutedText; font.pixelSize: 12; elide: Text.ElideRight; Layout.maximumWidth: row.width / 3 }
         }
         RowLayout {
             spacing: 10
-            Label { text: row.contextId.slice(0, 14) + "…"; color: Theme.mutedText; font.family: Theme.monoFont; font.pixelSize: 11 }
+            // The id gives way first when the list is narrow.
+            Label {
+                text: row.contextId; elide: Text.ElideRight
+                color: Theme.mutedText; font.family: Theme.monoFont; font.pixelSize: 11
+                Layout.fillWidth: true; Layout.minimumWidth: 24; Layout.maximumWidth: implicitWidth
+            }
             Item { Layout.fillWidth: true }
             Label { text: qsTr("%1 deltas").arg(row.applied); color: Theme.mutedText; font.pixelSize: 11 }
             Label { text: qsTr("%1 pending").arg(row.pending); visible: row.pending > 0; color: Theme.warn; font.pixelSize: 11 }

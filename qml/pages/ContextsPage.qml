@@ -67,13 +67,16 @@ Item {
         }
 
         SplitView {
+            id: split
             Layout.fillWidth: true
             Layout.fillHeight: true
             orientation: Qt.Horizontal
 
             Rectangle {
-                SplitView.preferredWidth: 360
-                SplitView.minimumWidth: 260
+                // Narrow windows give the list less, so the details (at least
+                // 520 px: the members row) are never pushed past the right edge.
+                SplitView.preferredWidth: Math.max(200, Math.min(360, split.width - 520))
+                SplitView.minimumWidth: 200
                 color: Theme.panel
                 border.color: Theme.border
                 radius: 6

@@ -383,7 +383,30 @@ void GuiWalkthrough::removeMemberByClicking() {
         return removeB && removeB->property("enabled").toBool();
     }(), kWait);
     QCOMPARE(enabled, 1);  // not on this node's own row
+    // B is connected (it may be redialing after the disconnect above): its
+    // row says so within a refresh or two.
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        for (int i = 0; i < 2; ++i)
+            if (QObject *r = ui_->find(QStringLiteral("memberRow_%1").arg(i)); r && r->property("peerId").toString() == b)
+                return r->property("online").toBool();
+        return false;
+    }(), kWait);
     ui_->screenshot(QStringLiteral("contexts-members"));
+    // Make B an admin and back by clicking: the button names the other role.
+    const auto roleButtonOfB = [&]() -> QObject * {
+        for (QObject *button : ui_->findAll("roleButton"))
+            if (button->property("peerId").toString() == b) return button;
+        return nullptr;
+    };
+    QVERIFY(roleButtonOfB());
+    QCOMPARE(roleButtonOfB()->property("text").toString(), QStringLiteral("Make admin"));
+    QVERIFY(QMetaObject::invokeMethod(roleButtonOfB(), "clicked"));
+    QTRY_VERIFY_WITH_TIMEOUT(roleButtonOfB() && roleButtonOfB()->property("text").toString() == QLatin1String("Make member"), kWait);
+    ui_->screenshot(QStringLiteral("contexts-members-admin"));
+    QVERIFY(QMetaObject::invokeMethod(roleButtonOfB(), "clicked"));
+    QTRY_VERIFY_WITH_TIMEOUT(roleButtonOfB() && roleButtonOfB()->property("text").toString() == QLatin1String("Make admin"), kWait);
+    for (QObject *button : ui_->findAll("removeMemberButton"))
+        if (button->property("peerId").toString() == b) removeB = button;
     QVERIFY(QMetaObject::invokeMethod(removeB, "clicked"));
     QTRY_VERIFY_WITH_TIMEOUT(ui_->get("removeMemberDialog", "opened").toBool(), kWait);
     QSignalSpy done(monitor()->actions(), &NodeActions::finished);
