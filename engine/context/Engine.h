@@ -120,6 +120,10 @@ public:
     // The membership at the current heads; nullptr for an unknown context. Thread-safe.
     std::shared_ptr<const Membership> membership(const Hash32 &contextId) const;
     bool isMember(const Hash32 &contextId, const Hash32 &memberKey) const;
+    // Ever added to the context (a member now, or removed since): a removed
+    // member may still hold deltas concurrent with its removal, so its
+    // history is worth pulling, though nothing it says is taken on trust.
+    bool wasMember(const Hash32 &contextId, const Hash32 &memberKey);
     // Governance deltas written here; `done` once durable. Only an admin may.
     void addMember(const Hash32 &contextId, const Hash32 &memberKey, Role role, Callback<Hash32> done);
     // Starts a new epoch: its key is sealed to every remaining member.

@@ -184,6 +184,18 @@ Result<std::vector<QByteArray>> Engine::removalEvidence(const Hash32 &contextId,
     return page->envelopes;
 }
 
+bool Engine::wasMember(const Hash32 &contextId, const Hash32 &memberKey) {
+    if (isMember(contextId, memberKey)) return true;
+    auto added = [&]() -> Result<bool> {
+        DN_ON_WORKER(bool, contextId, ([&] {
+            for (const GovEntry *e : rt->governance().ordered())
+                if (e->action.kind == Governance::Kind::MemberAdd && e->action.peer == memberKey) return true;
+            return false;
+        }()))
+    }();
+    return added && *added;
+}
+
 Result<KeyRing> Engine::keyRing(const Hash32 &contextId) {
     DN_ON_WORKER(KeyRing, contextId, rt->keys())
 }

@@ -82,7 +82,7 @@ SyncSession::SnapshotPolicy SyncManager::snapshotPolicy(const Key &key) const {
 
 void SyncManager::peerConnected(const PeerId &peer) {
     for (const ContextInfo &c : engine_->contexts())
-        if (mayBeMember(c.id, peer)) request(c.id, peer, Trigger::Connected);
+        if (mayBeMember(c.id, peer) || engine_->wasMember(c.id, peer.publicKey())) request(c.id, peer, Trigger::Connected);
 }
 
 void SyncManager::tick() {

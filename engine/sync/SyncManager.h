@@ -10,8 +10,10 @@
 //   periodic tick      honoured   honoured  full sync with one peer per context
 //   manual             ignored    ignored
 //
-// Only members are synced with on connect and on the tick (a stranger learns
-// nothing about which contexts we hold); parents are pulled from whoever
+// Only members are synced with on the tick, and on connect members and
+// former members (a removed member may hold writes concurrent with its
+// removal, which every node must end up with); a stranger learns nothing
+// about which contexts we hold. Parents are pulled from whoever
 // gossiped the delta, since every delta is checked anyway. A snapshot comes
 // only from a member, and only once every connected member was asked for the
 // deltas first (ARCHITECTURE §15): a session that would start one ends

@@ -32,7 +32,8 @@ enum class ErrorCode : unsigned char {
     // The request itself
     InvalidArgument, InvalidId, InvalidArgs, InvalidName, InvalidWasm, BadJson, BadPath, Unsupported,
     Unauthorized, NotFound, MethodNotAllowed, Conflict, AlreadyMember, TooLarge, UpgradeRequired,
-    TooManyUploads, HeadersTooLarge, OutOfRange,
+    TooManyUploads, HeadersTooLarge, OutOfRange, BadFraming, LengthRequired, HostNotAllowed, OriginNotAllowed,
+    RequestTimeout, Busy,
     // Something named does not exist here
     ContextNotFound, AppNotFound, BlobNotFound, UploadNotFound, PeerNotFound, MethodNotFound,
     // The node's own fault
@@ -90,6 +91,12 @@ inline constexpr std::array<ErrorCodeInfo, size_t(ErrorCode::count_)> kErrorCode
         {C::TooManyUploads, "too_many_uploads", 429, kCallFailed},
         {C::HeadersTooLarge, "headers_too_large", 431, kCallFailed},
         {C::OutOfRange, "out_of_range", 400, kCallFailed},
+        {C::BadFraming, "bad_framing", 400, kCallFailed},
+        {C::LengthRequired, "length_required", 411, kCallFailed},
+        {C::HostNotAllowed, "host_not_allowed", 421, kCallFailed},
+        {C::OriginNotAllowed, "origin_not_allowed", 403, kCallFailed},
+        {C::RequestTimeout, "request_timeout", 408, kCallFailed},
+        {C::Busy, "busy", 503, kCallFailed},
         {C::ContextNotFound, "context_not_found", 404, kUnknownContext},
         {C::AppNotFound, "app_not_found", 404, kCallFailed},
         {C::BlobNotFound, "blob_not_found", 404, kCallFailed},
