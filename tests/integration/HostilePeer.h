@@ -4,6 +4,7 @@
 // dir, or a fresh one) for the keys it holds, gossip on the context topic, and
 // a sync responder that answers whatever `answer` makes of each request. The
 // hostile-peer tests point it at honest `deltanode --headless` processes.
+#include "ClusterHarness.h"
 #include "codec/Envelope.h"
 #include "context/Engine.h"
 #include "gossip/GossipService.h"
@@ -119,17 +120,7 @@ public:
         return gossip_->publish(topic, QByteArray::fromStdString(p.SerializeAsString())).ok();
     }
 
-    static bool waitFor(const std::function<bool()> &cond, int ms) {
-        QElapsedTimer t;
-        t.start();
-        for (;;) {
-            if (cond()) return true;
-            if (t.elapsed() >= ms) return false;
-            QEventLoop loop;
-            QTimer::singleShot(5, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-    }
+    static bool waitFor(const std::function<bool()> &cond, int ms) { return Cluster::waitFor(cond, ms); }
 
 private:
     explicit HostilePeer(std::unique_ptr<Engine> engine) : engine_(std::move(engine)) {
