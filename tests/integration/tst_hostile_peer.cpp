@@ -171,7 +171,10 @@ void TestHostilePeer::strangerAndRemovedMemberChangeNothing() {
     // A pulls from a former member on connect: what it answers is "pruned".
     h.setAnswer([](const pb::SyncRequest &req) {
         pb::SyncResponse r;
-        if (req.has_deltas()) r.mutable_deltas()->mutable_pruned()->CopyFrom(req.deltas().ids());
+        // Heads: none (so the connect-time sync ends without a failure that
+        // would put h in backoff and skip the parent pull below).
+        if (req.has_heads()) r.mutable_heads();
+        else if (req.has_deltas()) r.mutable_deltas()->mutable_pruned()->CopyFrom(req.deltas().ids());
         else r.mutable_error()->set_code("internal");
         return r;
     });
