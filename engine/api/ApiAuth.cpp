@@ -23,9 +23,4 @@ bool ApiAuth::allows(const QByteArray &authorization, const QString &queryToken)
     return tokensEqual(presented, expected);
 }
 
-bool ApiAuth::isOpenPath(const QString &path) {
-    return path == QLatin1String("/health") || path == QLatin1String("/admin-api/health") ||
-           path == QLatin1String("/metrics");
-}
-
 }  // namespace dn

@@ -16,8 +16,7 @@ public:
     // the ?token= of a WebSocket upgrade (browsers cannot set headers there).
     // An empty node token never authenticates anyone.
     bool allows(const QByteArray &authorization, const QString &queryToken = {}) const;
-    // Routes everyone may use: the health checks and the metrics.
-    static bool isOpenPath(const QString &path);
+    // Which routes need no token: HttpGate::isOpenPath.
     static bool tokensEqual(const QByteArray &a, const QByteArray &b);
 
 private:

@@ -70,9 +70,10 @@ struct ApiServer::MetricsSource {
     ApiStats last;
 };
 
-ApiServer::ApiServer(NodeServices &node, QObject *parent)
+ApiServer::ApiServer(NodeServices &node, ApiServerOptions options, QObject *parent)
     : QObject(parent),
       node_(node),
+      options_(std::move(options)),
       auth_(std::make_unique<ApiAuth>([&node] { return node.apiToken(); })),
       inbox_(std::make_shared<NodeInbox>(this)),
       offload_(std::make_unique<Offload>(inbox_, 2)),
@@ -146,7 +147,9 @@ void ApiServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
         if (s == QLatin1String(".") || s == QLatin1String("..") || s.contains(QLatin1Char('\\')) || s.contains(QChar(0)))
             return reply->error(ErrorCode::BadPath, QStringLiteral("the path must not contain \".\", \"..\", backslashes or NUL"));
     const QString normalized = QLatin1Char('/') + req.segments.join(QLatin1Char('/'));
-    if (!ApiAuth::isOpenPath(normalized) && !auth_->allows(req.header("authorization"))) {
+    // The gate checked the token before the body was read; this is the same
+    // check on the normalized path, so no spelling of a path slips past it.
+    if (!HttpGate::isOpenPath(normalized.toUtf8(), options_.metricsPublic) && !auth_->allows(req.header("authorization"))) {
         HttpResponse r{401, "application/json",
                        apijson::compact(apijson::errorBody(ErrorCode::Unauthorized,
                                                            QStringLiteral("a valid API token is required (Authorization: Bearer <token>)"))),
@@ -158,14 +161,23 @@ void ApiServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
 
 Result<quint16> ApiServer::listen(const QHostAddress &host, quint16 port) {
     if (listener_) return Error{ErrorCode::AlreadyListening, QStringLiteral("the API server is already listening on %1").arg(url_.toString())};
-    auto *listener = new ApiListener(http_.get());
-    listener->setHttpServer(http_.get());
+    HttpGatePolicy policy;
+    policy.allowedHosts = options_.allowedHosts;
+    policy.allowedOrigins = options_.allowedOrigins;
+    policy.metricsPublic = options_.metricsPublic;
+    policy.maxHeadBytes = api::kMaxHeaderBytes;
+    policy.maxRequestBytes = api::kMaxRequestBytes;
+    policy.authorized = [auth = auth_.get()](const QByteArray &authorization, const QString &queryToken) {
+        return auth->allows(authorization, queryToken);
+    };
+    auto *listener = new ApiListener(std::move(policy), options_.limits, http_.get());
     if (!listener->listen(host, port)) {
         const QString why = listener->errorString();
         delete listener;
         return Error{ErrorCode::ListenFailed, QStringLiteral("cannot listen on %1 port %2: %3").arg(host.toString()).arg(port).arg(why)};
     }
     http_->bind(listener);
+    listener->boundTo(http_.get());
     listener_ = listener;
     QHostAddress shown = host;
     if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4) shown = QHostAddress(QHostAddress::LocalHost);
@@ -183,7 +195,10 @@ QUrl ApiServer::url() const { return url_; }
 ApiStats ApiServer::stats() const {
     ApiStats s;
     s.requests = requests_;
-    s.refused = listener_ ? listener_->refusedCount() : 0;
+    if (listener_) {
+        s.connections = listener_->stats();
+        s.refused = s.connections.refused;
+    }
     s.webSocketClients = hub_->clientCount();
     s.webSocketDropped = hub_->droppedCount();
     s.webSocketPushed = hub_->pushedCount();
@@ -206,8 +221,27 @@ void ApiServer::registerMetrics() {
     };
     family("deltanode_api_http_requests_total", T::Counter, "HTTP requests routed by the API server.",
            [](const ApiStats &s) { return s.requests; });
-    family("deltanode_api_http_refused_total", T::Counter,
-           "HTTP requests refused before parsing because they were too large.", [](const ApiStats &s) { return s.refused; });
+    m.family("deltanode_api_http_refused_total", T::Counter,
+             "HTTP requests refused by the gate before their body was read, by error code.");
+    for (ErrorCode code : ApiListener::refusalCodes()) {
+        const QByteArray wire(errorInfo(code).wire);
+        m.value("deltanode_api_http_refused_total", {{"code", QString::fromLatin1(wire)}}, [src = metricsSource_, wire] {
+            const auto &by = src->last.connections.refusedBy;
+            const auto it = by.find(wire);
+            return it == by.end() ? 0.0 : double(it->second);
+        });
+    }
+    family("deltanode_api_http_connections", T::Gauge, "HTTP connections open (WebSockets not included).",
+           [](const ApiStats &s) { return s.connections.open; });
+    family("deltanode_api_http_connections_shed_total", T::Counter,
+           "API connections closed at accept because the process was out of file descriptors.",
+           [](const ApiStats &s) { return s.connections.shed; });
+    family("deltanode_api_http_idle_closed_total", T::Counter,
+           "Keep-alive API connections closed for idling (timeout, or to make room at the connection cap).",
+           [](const ApiStats &s) { return s.connections.idleClosed; });
+    family("deltanode_api_http_cut_off_total", T::Counter,
+           "API connections aborted for leaving more answer bytes unread than the cap.",
+           [](const ApiStats &s) { return s.connections.cutOff; });
     family("deltanode_api_websocket_clients", T::Gauge, "WebSocket clients connected.",
            [](const ApiStats &s) { return s.webSocketClients; });
     family("deltanode_api_websocket_dropped_total", T::Counter,

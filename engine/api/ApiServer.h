@@ -8,6 +8,7 @@
 // /ws with a valid token (handed to QtWebSockets), and everything else, which
 // goes to our Router — that is where auth, 404/405 and the answer order of
 // pipelined requests are handled, which the 6.4 router cannot express.
+#include "api/ApiListener.h"
 #include "util/Result.h"
 #include <QHostAddress>
 #include <QObject>
@@ -33,9 +34,18 @@ class Router;
 class UploadSessions;
 class WsHub;
 
+// What a node's config says about its API ([api] in deltanode.toml).
+struct ApiServerOptions {
+    QList<QByteArray> allowedHosts;    // besides IP literals and localhost
+    QList<QByteArray> allowedOrigins;  // browser origins allowed to call
+    bool metricsPublic = false;        // GET /metrics without the token
+    ApiListenerLimits limits;
+};
+
 struct ApiStats {
     quint64 requests = 0;         // HTTP requests routed
-    quint64 refused = 0;          // refused before parsing (too large)
+    quint64 refused = 0;          // refused by the gate before parsing (framing, host, origin, token, size, time)
+    ApiListenerStats connections;
     int webSocketClients = 0;
     quint64 webSocketDropped = 0; // slow consumers cut off
     quint64 webSocketPushed = 0;  // StateMutation frames queued
@@ -46,7 +56,7 @@ struct ApiStats {
 class ApiServer : public QObject {
     Q_OBJECT
 public:
-    explicit ApiServer(NodeServices &node, QObject *parent = nullptr);
+    explicit ApiServer(NodeServices &node, ApiServerOptions options = {}, QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Port 0 picks a free port; returns the bound port.
@@ -70,6 +80,7 @@ private:
     void registerMetrics();
 
     NodeServices &node_;
+    ApiServerOptions options_;
     std::unique_ptr<ApiAuth> auth_;
     std::shared_ptr<NodeInbox> inbox_;
     std::unique_ptr<Offload> offload_;

@@ -34,6 +34,8 @@ public:
 
     static HttpConnection *of(QTcpSocket *socket);  // created on first use
     quint64 takeTicket() { return nextTicket_++; }
+    // Requests taken whose answers are not yet queued for writing.
+    quint64 unanswered() const { return nextTicket_ - turn_ + (streaming_ ? 1 : 0); }
     void complete(quint64 ticket, std::unique_ptr<QHttpServerResponder> responder, HttpResponse response);
     void completeStream(quint64 ticket, std::unique_ptr<QHttpServerResponder> responder, StreamFn start);
 

@@ -87,7 +87,14 @@ Result<void> Node::start() {
     if (auto r = net->start(); !r) return r;
     network_ = std::move(net);
 #ifdef DN_HAVE_API_SERVER
-    api_ = std::make_unique<ApiServer>(*this);
+    ApiServerOptions apiOptions;
+    for (const QString &h : config_.api.allowedHosts) apiOptions.allowedHosts << h.toUtf8();
+    for (const QString &o : config_.api.allowedOrigins) apiOptions.allowedOrigins << o.toUtf8();
+    apiOptions.metricsPublic = config_.api.metricsPublic;
+    apiOptions.limits.maxConnections = config_.api.maxConnections;
+    apiOptions.limits.headerTimeoutMs = config_.api.headerTimeoutS * 1000;
+    apiOptions.limits.idleTimeoutMs = config_.api.idleTimeoutS * 1000;
+    api_ = std::make_unique<ApiServer>(*this, std::move(apiOptions));
     const QHostAddress host(config_.api.host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : config_.api.host);
     auto port = api_->listen(host, quint16(config_.api.port));
     if (!port) {

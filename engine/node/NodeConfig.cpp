@@ -77,6 +77,35 @@ Field host(const char *section, const char *key) {
             }};
 }
 
+// A list of strings, each checked by `valid` (returns what is wrong, or empty).
+template <typename Ref>
+Field strings(const char *section, const char *key, std::function<QString(const QString &)> valid, Ref ref) {
+    return {section, key, [=](const toml::node &n, NodeConfig &c) -> QString {
+                const auto *arr = n.as_array();
+                if (!arr) return QStringLiteral("expected an array of strings, got %1").arg(describe(n));
+                QStringList out;
+                for (const auto &item : *arr) {
+                    const auto s = item.value_exact<std::string>();
+                    if (!s) return QStringLiteral("expected strings, got %1").arg(describe(item));
+                    const QString v = QString::fromStdString(*s);
+                    if (const QString why = valid(v); !why.isEmpty()) return QStringLiteral("\"%1\": %2").arg(v, why);
+                    out << v;
+                }
+                ref(c) = out;
+                return {};
+            }};
+}
+
+QString validHostName(const QString &h) {
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"));
+    return re.match(h).hasMatch() ? QString() : QStringLiteral("expected a lower-case host name without port, like \"node.example.org\"");
+}
+
+QString validOrigin(const QString &o) {
+    static const QRegularExpression re(QStringLiteral("^https?://[a-z0-9.\\-\\[\\]:]+$"));
+    return re.match(o).hasMatch() ? QString() : QStringLiteral("expected an origin like \"http://localhost:5173\" (scheme://host[:port], no path)");
+}
+
 template <typename Ref>
 Field multiaddrs(const char *section, const char *key, bool requirePeer, Ref ref) {
     return {section, key, [=](const toml::node &n, NodeConfig &c) -> QString {
@@ -101,6 +130,12 @@ const std::vector<Field> &fields() {
     static const std::vector<Field> f = {
         host("api", "host"),
         integer("api", "port", 0, 65535, [](C &c) -> auto & { return c.api.port; }),
+        strings("api", "allowed_hosts", validHostName, [](C &c) -> auto & { return c.api.allowedHosts; }),
+        strings("api", "allowed_origins", validOrigin, [](C &c) -> auto & { return c.api.allowedOrigins; }),
+        boolean("api", "metrics_public", [](C &c) -> auto & { return c.api.metricsPublic; }),
+        integer("api", "max_connections", 8, 65536, [](C &c) -> auto & { return c.api.maxConnections; }),
+        integer("api", "header_timeout_s", 1, 3600, [](C &c) -> auto & { return c.api.headerTimeoutS; }),
+        integer("api", "idle_timeout_s", 1, 86400, [](C &c) -> auto & { return c.api.idleTimeoutS; }),
         multiaddrs("p2p", "listen", false, [](C &c) -> auto & { return c.p2p.listen; }),
         multiaddrs("p2p", "bootstrap", true, [](C &c) -> auto & { return c.p2p.bootstrap; }),
         boolean("p2p", "mdns", [](C &c) -> auto & { return c.p2p.mdns; }),

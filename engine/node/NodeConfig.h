@@ -21,6 +21,12 @@ struct NodeConfig {
     struct Api {
         QString host = QStringLiteral("127.0.0.1");
         int port = 2528;  // 0 = any free port
+        QStringList allowedHosts;    // Host names served besides IP literals and localhost
+        QStringList allowedOrigins;  // browser origins that may call the API
+        bool metricsPublic = false;  // GET /metrics without the token
+        int maxConnections = 256;
+        int headerTimeoutS = 10;
+        int idleTimeoutS = 120;
         bool operator==(const Api &) const = default;
     } api;
     struct P2p {

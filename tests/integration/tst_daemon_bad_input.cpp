@@ -142,9 +142,10 @@ private slots:
             expectRestError(http_.request(verb, url(path), body, QString()), 401);
             expectRestError(http_.request(verb, url(path), body, QStringLiteral("not-the-token")), 401);
         }
-        // Health and metrics are open.
+        // Health is open; the metrics need the token unless [api] metrics_public.
         QCOMPARE(http_.get(*node_, QStringLiteral("/admin-api/health"), false).status, 200);
-        QCOMPARE(http_.get(*node_, QStringLiteral("/metrics"), false).status, 200);
+        expectRestError(http_.get(*node_, QStringLiteral("/metrics"), false), 401);
+        QCOMPARE(http_.get(*node_, QStringLiteral("/metrics")).status, 200);
     }
 
     void nonWasmUpload() {

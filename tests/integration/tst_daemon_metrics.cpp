@@ -107,7 +107,7 @@ private slots:
     }
 
     void passesPromtool() {
-        const HttpAnswer m = http_.get(*node_, QStringLiteral("/metrics"), false);  // no token needed
+        const HttpAnswer m = http_.get(*node_, QStringLiteral("/metrics"));
         QVERIFY2(m.status == 200 && !m.body.isEmpty(), qPrintable(m.describe()));
         const QString problems = promtoolProblems(m.body);
         QVERIFY2(problems.isEmpty(), qPrintable(problems));
@@ -125,7 +125,7 @@ private slots:
     }
 
     void perPhaseHistograms() {
-        const HttpAnswer m = http_.get(*node_, QStringLiteral("/metrics"), false);
+        const HttpAnswer m = http_.get(*node_, QStringLiteral("/metrics"));
         QMap<QString, QString> types;
         QList<Sample> samples;
         parseExposition(m.body, &types, &samples);

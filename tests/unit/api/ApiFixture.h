@@ -41,7 +41,7 @@ bool waitUntil(Done done, int timeoutMs = 20000) {
 
 class ApiFixture {
 public:
-    ApiFixture() : node(dir.path()), server(node) {
+    explicit ApiFixture(ApiServerOptions options = {}) : node(dir.path()), server(node, std::move(options)) {
         auto port = server.listen(QHostAddress::LocalHost, 0);
         if (!port) qFatal("listen: %s", qPrintable(port.error().message));
         this->port = *port;

@@ -95,7 +95,7 @@ private slots:
 
     void requestOverTheSizeLimitIsRefusedUnread() {
         RawHttp raw(f->port);
-        QByteArray head = "POST /jsonrpc HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ";
+        QByteArray head = "POST /jsonrpc HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ";
         head += QByteArray(FakeNode::kToken) + "\r\nContent-Type: application/json\r\nContent-Length: 40000000\r\n\r\n";
         raw.send(head + QByteArray(64 * 1024, ' '));
         const auto r = raw.next();
