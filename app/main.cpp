@@ -10,6 +10,7 @@
 #endif
 #include "node/NodeCommandLine.h"
 #include "node/NodeThread.h"
+#include "node/ProcessLimits.h"
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
@@ -18,7 +19,8 @@
 
 namespace {
 
-void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const QString &tokenFile) {
+void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const QString &tokenFile,
+                  const dn::FileLimit &files) {
     std::printf("deltanode %s\n", qPrintable(s.version));
     std::printf("peer id:  %s\n", qPrintable(s.peerId.toBase58()));
     for (const QString &a : s.addresses)
@@ -28,6 +30,12 @@ void printStarted(const dn::NodeStatus &s, const dn::NodeConfig &config, const Q
     std::printf("token:    %s\n", qPrintable(QDir::toNativeSeparators(tokenFile)));
     std::printf("data dir: %s\n", qPrintable(QDir::toNativeSeparators(config.dataDir)));
     std::printf("config:   %s\n", qPrintable(QDir::toNativeSeparators(config.configFile)));
+    if (files.raised())
+        std::printf("files:    open-file limit raised from %llu to %llu (hard limit %llu)\n", (unsigned long long)files.before,
+                    (unsigned long long)files.soft, (unsigned long long)files.hard);
+    else
+        std::printf("files:    open-file limit %llu (hard limit %llu)\n", (unsigned long long)files.soft,
+                    (unsigned long long)files.hard);
     std::fflush(stdout);
 }
 
@@ -70,6 +78,8 @@ int main(int argc, char **argv) {
         return 2;
     }
 
+    // Before anything opens sockets: the API sizes its connection cap by it.
+    const dn::FileLimit files = dn::raiseFileLimit();
     SignalWatcher signalWatcher;  // installed before the node starts: no signal is lost
     dn::NodeThread node(*config);
     if (auto r = node.start(); !r) {
@@ -82,7 +92,7 @@ int main(int argc, char **argv) {
         status = n.status();
         tokenFile = n.apiTokenFile();
     });
-    printStarted(status, *config, tokenFile);
+    printStarted(status, *config, tokenFile, files);
 #ifdef DN_WITH_GUI
     if (!args->headless && !window) std::printf("note: no display found; running headless\n");
 #else

@@ -31,6 +31,8 @@ struct ApiListener::Conn : QObject {
         return !gate.inHead() && !gate.inBody() && (!http || http->unanswered() == 0) && socket->bytesToWrite() == 0 &&
                gate.requestsPassed() > 0;
     }
+    // Never got a request past the gate: a stranger until it does.
+    bool unproven() const { return gate.requestsPassed() == 0 && !gate.inBody(); }
 };
 
 namespace {
@@ -98,9 +100,12 @@ void ApiListener::incomingConnection(qintptr descriptor) {
 }
 
 bool ApiListener::makeRoom() {
+    // The quietest connection that is idle, or has not yet sent a request
+    // the gate passed: a flood of silent or slow connections then only
+    // evicts itself, while a client in the middle of a call keeps its slot.
     Conn *oldest = nullptr;
     for (Conn *c : std::as_const(conns_))
-        if (!c->closing && c->idle() && (!oldest || c->lastActivityMs < oldest->lastActivityMs)) oldest = c;
+        if (!c->closing && (c->idle() || c->unproven()) && (!oldest || c->lastActivityMs < oldest->lastActivityMs)) oldest = c;
     if (!oldest) return false;
     ++stats_.idleClosed;
     oldest->closing = true;
@@ -223,9 +228,25 @@ void ApiListener::answerAndClose(QTcpSocket *socket, int status, ErrorCode code,
     }
     headers.push_back({"Connection", "close"});
     socket->write(HttpConnection::serialize({status, "application/json", body, std::move(headers)}));
-    // Nothing more is read from it: what is buffered goes with the socket.
-    socket->setReadBufferSize(1);
-    socket->disconnectFromHost();
+    lingeringClose(socket);
+}
+
+void ApiListener::lingeringClose(QTcpSocket *socket) {
+    // Closing a socket with unread bytes makes the kernel send a reset, and
+    // the client may lose the answer it is owed (a 413 to an honest upload).
+    // So: send the answer, close our direction, and read and drop whatever
+    // the client still sends, until it closes or kLingerMs pass.
+    constexpr int kLingerMs = 2000;
+    const qintptr fd = socket->socketDescriptor();
+    socket->skip(socket->bytesAvailable());
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
+    auto shutWrite = [socket, fd] {
+        if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState) ::shutdown(int(fd), SHUT_WR);
+    };
+    connect(socket, &QTcpSocket::bytesWritten, socket, shutWrite);
+    socket->flush();
+    shutWrite();
+    QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
 }
 
 void ApiListener::onAcceptError(QAbstractSocket::SocketError error) {

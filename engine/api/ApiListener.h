@@ -7,8 +7,9 @@
 // the end of its head — framing, Host, Origin, token, size — before any body
 // byte is parsed or buffered by the HTTP layer. Around the gate, the listener
 // keeps what a gate cannot see:
-//   - a connection cap: at the cap the longest-idle keep-alive connection is
-//     closed for the newcomer, and if none is idle the newcomer gets 503;
+//   - a connection cap: at the cap the quietest connection that is idle or
+//     has not yet had a request passed is closed for the newcomer; if every
+//     one is in the middle of a request, the newcomer gets 503;
 //   - clocks: a head must arrive within the header timeout (also the first
 //     one after connecting), a body must keep moving, and a keep-alive
 //     connection with nothing pending is closed after the idle timeout;
@@ -76,6 +77,7 @@ private:
                 std::vector<std::pair<QByteArray, QByteArray>> headers = {});
     void answerAndClose(QTcpSocket *socket, int status, ErrorCode code, const QString &message,
                         const QByteArray &path, std::vector<std::pair<QByteArray, QByteArray>> headers);
+    void lingeringClose(QTcpSocket *socket);
     void onAcceptError(QAbstractSocket::SocketError error);
     qint64 now() const { return clock_.elapsed(); }
 

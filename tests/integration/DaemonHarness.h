@@ -23,6 +23,7 @@
 
 #include <csignal>
 #include <memory>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 namespace dn::test {
@@ -78,6 +79,14 @@ public:
                                         QStringLiteral("/ip4/127.0.0.1/tcp/0")} +
                             extraArgs);
         proc_->setProcessEnvironment(cleanEnvironment());
+        if (fileLimit_ > 0) {
+            // Soft and hard: the node can raise its soft limit only to the hard one.
+            const rlim_t limit = rlim_t(fileLimit_);
+            proc_->setChildProcessModifier([limit] {
+                const rlimit rl{limit, limit};
+                ::setrlimit(RLIMIT_NOFILE, &rl);
+            });
+        }
         // Log lines go straight to the test's stderr (visible in ctest's
         // output), so a pipe we do not read can never block the daemon.
         proc_->setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -139,6 +148,8 @@ public:
         return true;
     }
 
+    // The open-file limit (soft and hard) the process starts with; 0 = inherited.
+    void setFileLimit(qint64 limit) { fileLimit_ = limit; }
     bool running() const { return proc_ && proc_->state() == QProcess::Running; }
     qint64 pid() const { return proc_ ? proc_->processId() : 0; }
     qint64 rss() const { return rssKiB(pid()); }
@@ -149,6 +160,7 @@ public:
 
 private:
     QString dataDir_;
+    qint64 fileLimit_ = 0;
     std::unique_ptr<QProcess> proc_;
     QByteArray stdout_;
     QString apiUrl_;

@@ -19,6 +19,9 @@ for opt in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=y
            DynamicUser=yes StateDirectory=deltanode SystemCallFilter=@system-service; do
   grep -qx "$opt" "$system_unit" || fail "system unit lacks $opt"
 done
+for u in "$system_unit" "$user_unit"; do
+  grep -qx 'LimitNOFILE=65536' "$u" || fail "$u lacks LimitNOFILE=65536 (the node raises its soft limit to it)"
+done
 grep -q '^RestrictAddressFamilies=' "$system_unit" || fail "system unit lacks RestrictAddressFamilies="
 ! grep -q '^MemoryDenyWriteExecute' "$system_unit" "$user_unit" || fail "MemoryDenyWriteExecute= breaks V8's JIT"
 

@@ -155,17 +155,26 @@ private slots:
         ninth.send(RawHttp::format("GET", "/admin-api/status"));
         QCOMPARE(ninth.next()->status, 200);
         QVERIFY(closed(*conns.front()));
-        // Eight connections that have not finished a first request: nobody is
-        // idle, the newcomer gets 503.
+        // Silent connections that never finish a first request only evict
+        // each other: a client's call still gets through.
         conns.clear();
         ninth.socket.disconnectFromHost();
         QVERIFY(waitUntil([&] { return f.server.stats().connections.open == 0; }));
+        std::vector<std::unique_ptr<RawHttp>> silent;
+        for (int i = 0; i < 20; ++i) silent.push_back(std::make_unique<RawHttp>(f.port));
+        QVERIFY(waitUntil([&] { return f.server.stats().connections.idleClosed >= 1 + 12; }));
+        QCOMPARE(f.get(QStringLiteral("/admin-api/status")).status, 200);
+        silent.clear();
+        QVERIFY(waitUntil([&] { return f.server.stats().connections.open <= 1; }));  // the client's keep-alive one
+        const quint64 passed0 = f.server.stats().connections.passed;
+        // Eight connections each in the middle of a call (a body on its way):
+        // nobody may be evicted, the newcomer gets 503.
         std::vector<std::unique_ptr<RawHttp>> busy;
         for (int i = 0; i < 8; ++i) {
             busy.push_back(std::make_unique<RawHttp>(f.port));
-            busy.back()->send("GET /admin-api/status HTTP/1.1\r\n");
+            busy.back()->send("POST /jsonrpc HTTP/1.1\r\nHost: localhost\r\n" + kAuth + "Content-Length: 100\r\n\r\n{");
         }
-        QVERIFY(waitUntil([&] { return f.server.stats().connections.open == 8; }));
+        QVERIFY(waitUntil([&] { return f.server.stats().connections.passed == passed0 + 8; }));
         RawHttp turnedAway(f.port);
         const auto r = turnedAway.next();
         QVERIFY(r);
