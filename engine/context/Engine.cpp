@@ -55,9 +55,13 @@ Result<std::unique_ptr<Engine>> Engine::open(const Options &options) {
     d.options = options;
     if (!QDir().mkpath(options.dataDir))
         return Error{ErrorCode::Io, QStringLiteral("cannot create data directory %1").arg(options.dataDir)};
-    auto store = Store::open(QDir(options.dataDir).filePath(QStringLiteral("db")));
+    auto store = Store::open(QDir(options.dataDir).filePath(QStringLiteral("db")), options.store);
     if (!store) return store.error();
     d.store = std::move(*store);
+    Impl *impl = &d;
+    d.store->setFailureHandler([impl](const Error &e) {
+        if (EngineListener *l = impl->listener) l->storageFailed(e);
+    });
     auto id = Identity::loadOrCreate(options.dataDir);
     if (!id) return id.error();
     d.identity = std::move(*id);
@@ -106,7 +110,7 @@ Result<void> Engine::Impl::loadContexts() {
         if (migrated) {
             Batch b;
             b.put(keys::context(rec.id), rt->encodeRecord(rt->dag().heads(), rt->state().rootHash()));
-            if (!store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the migrated context"};
+            if (!store->commitSync(std::move(b))) return writeError("could not record the migrated context");
         }
         contexts.emplace(rec.id, std::move(rt));
     }
@@ -114,7 +118,11 @@ Result<void> Engine::Impl::loadContexts() {
 }
 
 const Identity &Engine::identity() const { return *d->identity; }
-void Engine::setListener(EngineListener *listener) { d->listener = listener; }
+void Engine::setListener(EngineListener *listener) {
+    d->listener = listener;
+    if (auto f = d->failure(); f && listener) listener->storageFailed(*f);
+}
+std::optional<Error> Engine::storageFailure() const { return d->failure(); }
 EngineMetrics &Engine::metrics() { return d->metrics; }
 const RejectCounters &Engine::rejects() const { return d->rejects; }
 void Engine::countRejected(RejectReason reason) { d->rejects.add(reason); }
@@ -124,7 +132,10 @@ BlobStore &Engine::blobs() { return *d->blobs; }
 // ---- apps ----
 
 Result<AppRecord> Engine::installApp(const QByteArray &wasm, const QString &name) {
-    return d->apps->install(wasm, name);
+    if (auto f = d->failure()) return *f;
+    auto r = d->apps->install(wasm, name);
+    if (!r && d->failure()) return *d->failure();
+    return r;
 }
 std::vector<AppRecord> Engine::apps() const { return d->apps->list(); }
 std::optional<AppRecord> Engine::app(const Hash32 &appId) const { return d->apps->record(appId); }
@@ -136,6 +147,7 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
                                          std::vector<Action> actions, std::vector<Event> events,
                                          uint64_t time, std::function<void(bool)> durable,
                                          std::optional<Governance> governance) {
+    if (auto f = failure()) return *f;
     if (parents.empty())
         return Error{ErrorCode::NotSynced, QStringLiteral("context %1 has no history here yet; wait for it to sync")
                                        .arg(rt.record().id.toBase58())};
@@ -164,6 +176,7 @@ Result<Hash32> Engine::Impl::commitLocal(ContextRuntime &rt, std::vector<Hash32>
                                 if (durable) durable(ok);
                             });
     rt.publishInfo();
+    if (res.status == AddStatus::Failed) return writeError("own delta could not be stored");
     if (res.status != AddStatus::Applied) {
         if (auto why = rt.takeRefusal()) return Error{errorCodeOf(why->reason), why->message};
         return Error{ErrorCode::Internal, QStringLiteral("own delta was not applied: %1").arg(res.error)};
@@ -201,6 +214,7 @@ void Engine::Impl::runHandlers(Worker &w, ContextRuntime &rt) {
 
 void Engine::createContext(const Hash32 &appId, const QString &name, const QByteArray &initArgs,
                            Callback<ContextInfo> done) {
+    if (auto f = d->failure()) return done(*f);
     auto app = d->apps->compiled(appId);
     if (!app) return done(app.error());
     const Ed25519Key ctxKey = Ed25519Key::generate();
@@ -243,8 +257,8 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
         first.role = Role::Admin;
         first.contextSignature = ctxKey.sign(GovernanceGraph::genesisMessage(rt->record().id, first.peer));
         auto r = impl->commitLocal(*rt, {Hash32::zero()}, std::move(actions), std::move(events), time,
-                                   [rt, done](bool ok) {
-                                       if (!ok) return done(Error{ErrorCode::StorageError, "genesis delta could not be written"});
+                                   [impl, rt, done](bool ok) {
+                                       if (!ok) return done(impl->writeError("genesis delta could not be written"));
                                        done(rt->info());
                                    },
                                    std::move(first));
@@ -258,6 +272,7 @@ Result<ContextInfo> Engine::createContextSync(const Hash32 &appId, const QString
 
 Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &appId, const JoinGrant &grant,
                                         const QString &name) {
+    if (auto f = d->failure()) return *f;
     const auto epoch0 = std::find_if(grant.keys.begin(), grant.keys.end(), [](const EpochKey &k) { return k.epoch == 0; });
     if (epoch0 == grant.keys.end() || epoch0->key.size() != 32)
         return Error{ErrorCode::InvalidArgument, "a joined context needs its 32-byte epoch 0 key"};
@@ -277,7 +292,7 @@ Result<ContextInfo> Engine::joinContext(const Hash32 &contextId, const Hash32 &a
     auto rt = d->makeRuntime(rec, Hash32{});
     Batch b;
     b.put(keys::context(contextId), rt->encodeRecord({}, Hash32{}));
-    if (!d->store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the context"};
+    if (!d->store->commitSync(std::move(b))) return d->writeError("could not record the context");
     if (auto r = rt->load({}); !r) return r.error();
     std::unique_lock lock(d->mutex);
     d->contexts.emplace(contextId, rt);
@@ -306,6 +321,7 @@ std::optional<QByteArray> Engine::contextKey(const Hash32 &contextId) const {
 }
 
 Result<void> Engine::deleteContext(const Hash32 &contextId) {
+    if (auto f = d->failure()) return *f;
     std::shared_ptr<ContextRuntime> rt;
     {
         std::unique_lock lock(d->mutex);
@@ -331,7 +347,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
             cb(store->commitSync(std::move(b)));
         });
     });
-    if (!deleted.ok() || !*deleted) return Error{ErrorCode::StorageError, "could not delete the context's data"};
+    if (!deleted.ok() || !*deleted) return d->writeError("could not delete the context's data");
     return {};
 }
 
@@ -339,6 +355,8 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
 
 void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QByteArray &args,
                      Callback<ExecuteResult> done) {
+    // Even a read is refused: memory may be ahead of the disk by now.
+    if (auto f = d->failure()) return done(*f);
     auto rt = d->find(contextId);
     if (!rt) return done(errors::contextNotFound(contextId));
     auto app = d->apps->compiled(rt->record().appId);
@@ -347,6 +365,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
     QElapsedTimer started;
     started.start();
     d->pool->post(rt->worker(), [impl, rt, app = *app, method, args, started, done = std::move(done)](Worker &w) {
+        if (auto f = impl->failure()) return done(*f);
         const uint64_t time = impl->hlc.now();
         CallInput in = impl->callInput(*rt, method, args, time);
         in.storage = rt.get();
@@ -373,7 +392,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
         auto answer = [impl, result, started, done, steps, durable] {
             if (steps->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
             if (!durable->load(std::memory_order_acquire))
-                return done(Error{ErrorCode::StorageError, "the transaction could not be made durable"});
+                return done(impl->writeError("the transaction could not be made durable"));
             impl->metrics.transaction.record(started.nsecsElapsed() / 1000);
             impl->metrics.transactions.fetch_add(1, std::memory_order_relaxed);
             done(std::move(*result));
@@ -404,6 +423,7 @@ void Engine::receive(const QByteArray &envelope, Callback<ReceiveResult> done) {
 }
 
 void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
+    if (auto f = d->failure()) return done(*f);
     auto rt = d->find(parsed.header.contextId);
     if (!rt)
         return done(Error{ErrorCode::ContextNotFound,
@@ -411,6 +431,7 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
     Impl *impl = d.get();
     auto env = std::make_shared<const ParsedEnvelope>(std::move(parsed));
     d->pool->post(rt->worker(), [impl, rt, env, done = std::move(done)](Worker &w) {
+        if (auto f = impl->failure()) return done(*f);
         const QByteArray &envelope = env->bytes;
         QElapsedTimer t;
         t.start();
@@ -444,6 +465,10 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
             out.status = ReceiveResult::Status::Duplicate;
             impl->metrics.deltasDuplicate.fetch_add(1, std::memory_order_relaxed);
             break;
+        case AddStatus::Failed:
+            // Not a verdict on the delta: the store failed (possibly on the
+            // read that would have said whether we have it already).
+            return done(impl->writeError("the delta could not be stored"));
         case AddStatus::Rejected:
             // The runtime counted a trust refusal itself; anything else is the DAG's.
             if (auto why = rt->takeRefusal()) return done(Error{errorCodeOf(why->reason), why->message});
@@ -452,6 +477,8 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
         }
         rt->publishInfo();
         impl->runHandlers(w, *rt);
+        // Handlers or the cascade may have met the failure.
+        if (auto f = impl->failure()) return done(*f);
         done(std::move(out));
     });
 }

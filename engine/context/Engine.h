@@ -35,6 +35,8 @@ public:
         // A received delta whose clock is further ahead of ours is refused
         // (hlc_drift): nobody wins last-writer-wins forever with a huge stamp.
         int maxClockDriftS = 60;
+        // The database's Env and block cache (tests inject failing Envs).
+        Store::Options store;
     };
     template <typename T> using Callback = std::function<void(Result<T>)>;
 
@@ -42,8 +44,13 @@ public:
     ~Engine();  // finishes queued work and makes it durable
 
     const Identity &identity() const;
-    // Set once, before any work is submitted.
+    // Set once, before any work is submitted. Told at once if the store
+    // failed already.
     void setListener(EngineListener *listener);
+    // Fail-stop (ARCHITECTURE "Fail-stop storage"): the error that failed the
+    // store, or nullopt. Once set, every call that would write answers it
+    // (storage_failed) and nothing more is acknowledged.
+    std::optional<Error> storageFailure() const;
 
     Result<AppRecord> installApp(const QByteArray &wasm, const QString &name);
     std::vector<AppRecord> apps() const;

@@ -46,6 +46,15 @@ struct Engine::Impl {
     mutable std::shared_mutex mutex;  // guards `contexts` (the map, not the runtimes)
     std::unordered_map<Hash32, std::shared_ptr<ContextRuntime>> contexts;
 
+    // Fail-stop (store/Store.h): once the store failed, every call that
+    // could write answers this (storage_failed) instead of doing anything.
+    std::optional<Error> failure() const { return store->failure(); }
+    // What a write that could not be made durable answers: the store's
+    // failure when it failed (the usual case), else `fallback`.
+    Error writeError(const char *fallback) const {
+        if (auto f = store->failure()) return *f;
+        return Error{ErrorCode::StorageError, QString::fromUtf8(fallback)};
+    }
     std::shared_ptr<ContextRuntime> find(const Hash32 &id) const {
         std::shared_lock lock(mutex);
         auto it = contexts.find(id);

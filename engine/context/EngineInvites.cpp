@@ -34,6 +34,7 @@ QByteArray encode(const pb::IssuedInvitation &rec) { return QByteArray::fromStdS
 }  // namespace
 
 Result<InvitationData> Engine::issueInvite(const Hash32 &contextId, qint64 expiresInSeconds, uint32_t uses) {
+    if (auto f = d->failure()) return *f;
     auto rt = d->find(contextId);
     if (!rt) return errors::contextNotFound(contextId);
     if (!rt->membership()->isAdmin(identity().publicKey()))
@@ -58,7 +59,7 @@ Result<InvitationData> Engine::issueInvite(const Hash32 &contextId, qint64 expir
     rec.set_issued_at_ms(uint64_t(QDateTime::currentMSecsSinceEpoch()));
     Batch b;
     b.put(keys::issuedInvite(contextId, inv.inviteId), encode(rec));
-    if (!d->store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not record the invitation"};
+    if (!d->store->commitSync(std::move(b))) return d->writeError("could not record the invitation");
     return inv;
 }
 
@@ -87,6 +88,7 @@ Result<std::vector<IssuedInvite>> Engine::invites(const Hash32 &contextId) {
 
 Result<JoinTicket> Engine::redeemInvite(const Hash32 &contextId, const QByteArray &inviteId, const QByteArray &proof,
                                         const PeerId &joiner, const PeerId &inviter) {
+    if (auto f = d->failure()) return *f;
     auto rt = d->find(contextId);
     if (!rt) return errors::contextNotFound(contextId);
     std::lock_guard lock(d->inviteMutex);
@@ -112,7 +114,7 @@ Result<JoinTicket> Engine::redeemInvite(const Hash32 &contextId, const QByteArra
         rec->set_used(rec->used() + 1);
         Batch b;
         b.put(keys::issuedInvite(contextId, inviteId), encode(*rec));
-        if (!d->store->commitSync(std::move(b))) return Error{ErrorCode::StorageError, "could not count the invitation's use"};
+        if (!d->store->commitSync(std::move(b))) return d->writeError("could not count the invitation's use");
         qCInfo(lcEngine) << "invitation" << inviteId.toHex() << "admitted" << joiner.toBase58() << "to" << contextId.toBase58()
                          << "(" << rec->used() << "of" << rec->uses() << "uses)";
     }

@@ -36,6 +36,7 @@ void Engine::Impl::commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
                                     std::function<void(Result<Hash32>)> done) {
     Impl *impl = this;
     pool->post(rt->worker(), [impl, rt, make = std::move(make), done = std::move(done)](Worker &) {
+        if (auto f = impl->failure()) return done(*f);
         if (!rt->membership()->isAdmin(impl->identity->publicKey()))
             return done(Error{ErrorCode::NotAnAdmin, QStringLiteral("this node is not an admin of context %1").arg(rt->record().id.toBase58())});
         auto g = make(*rt);
@@ -49,7 +50,7 @@ void Engine::Impl::commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
             bool answered = false;
         };
         auto join = std::make_shared<Join>();
-        auto finish = [join, done] {
+        auto finish = [impl, join, done] {
             if (join->answered || !join->committed) return;
             if (!*join->committed) {
                 join->answered = true;
@@ -57,7 +58,7 @@ void Engine::Impl::commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
             }
             if (!join->durable) return;
             join->answered = true;
-            if (!*join->durable) return done(Error{ErrorCode::StorageError, "the governance delta could not be made durable"});
+            if (!*join->durable) return done(impl->writeError("the governance delta could not be made durable"));
             done(join->committed->value());
         };
         auto r = impl->commitLocal(*rt, rt->dag().heads(), {}, {}, impl->hlc.now(),

@@ -84,6 +84,7 @@ Result<std::vector<DeltaSummary>> Engine::deltas(const Hash32 &contextId, size_t
 }
 
 size_t Engine::cleanupPending() {
+    if (d->failure()) return 0;
     size_t dropped = 0;
     std::vector<std::shared_ptr<ContextRuntime>> all;
     {
@@ -104,6 +105,7 @@ size_t Engine::cleanupPending() {
 }
 
 size_t Engine::gcTombstones(int64_t retentionMs) {
+    if (d->failure()) return 0;
     size_t removed = 0;
     std::vector<std::shared_ptr<ContextRuntime>> all;
     {

@@ -45,10 +45,12 @@ std::vector<Hash32> parentsOf(const StoredDeltaInfo &rec) {
     return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
 
 Result<std::vector<Hash32>> Engine::unknownDeltas(const Hash32 &contextId, const std::vector<Hash32> &ids) {
-    DN_ON_WORKER(std::vector<Hash32>, contextId, ([&] {
+    DN_ON_WORKER(std::vector<Hash32>, contextId, ([&]() -> Result<std::vector<Hash32>> {
         std::vector<Hash32> out;
         for (const Hash32 &id : ids)
             if (!id.isZero() && !rt->dag().has(id)) out.push_back(id);
+        // A read that failed said "not here": not an answer to give.
+        if (auto f = d->failure()) return *f;
         return out;
     }()))
 }
@@ -128,6 +130,7 @@ Result<ContextSnapshot> Engine::exportSnapshot(const Hash32 &contextId) {
 }
 
 Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const ContextSnapshot &snapshot) {
+    if (auto f = d->failure()) return *f;
     auto rt = d->find(contextId);
     if (!rt) return errors::contextNotFound(contextId);
     Impl *impl = d.get();
@@ -160,6 +163,7 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
                                     });
             rt->publishInfo();
             impl->runHandlers(w, *rt);
+            if (auto f = impl->failure()) return cb(*f);
             qCInfo(lcEngine) << "snapshot of" << contextId.toBase58() << "imported:" << snapshot.entries.size()
                              << "entries," << changed << "changed," << snapshot.covered.size() << "deltas covered,"
                              << governance << "governance deltas";
@@ -169,6 +173,7 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
 }
 
 Result<size_t> Engine::prune(const Hash32 &contextId, size_t retain, int64_t minAgeMs) {
+    if (auto f = d->failure()) return *f;
     // DagStore keeps deltas received within pendingMaxAgeMs of the "now" it
     // is given; shifting that now makes the protected window minAgeMs.
     const int64_t shifted = nowMs() - std::max<int64_t>(0, minAgeMs) + d->options.dag.pendingMaxAgeMs;

@@ -140,7 +140,13 @@ AddResult DagStore::add(const Delta &delta, const QByteArray &envelope, Store::D
     // In-memory answers first (pending, heads, recent); the store only for
     // old history. A record that is neither applied nor pending is a
     // leftover and is simply overwritten.
-    bool duplicate = pending_.contains(delta.id) || isApplied(delta.id);
+    bool duplicate = !storeFailed(&r) && (pending_.contains(delta.id) || isApplied(delta.id));
+    // A read that failed answered "absent" above: never act on it (the
+    // delta would be applied a second time).
+    if (storeFailed(&r)) {
+        finishCall(durable, false);
+        return r;
+    }
     if (duplicate) {
         ++counters_.duplicate;
         r.status = AddStatus::Duplicate;
@@ -148,6 +154,10 @@ AddResult DagStore::add(const Delta &delta, const QByteArray &envelope, Store::D
         return r;
     }
     std::vector<Hash32> missing = unsatisfiedParents(delta);
+    if (storeFailed(&r)) {
+        finishCall(durable, false);
+        return r;
+    }
     if (!missing.empty()) {
         makePending(delta, envelope, std::move(missing));
         r.status = AddStatus::Pending;
@@ -162,8 +172,23 @@ AddResult DagStore::add(const Delta &delta, const QByteArray &envelope, Store::D
     r.status = AddStatus::Applied;
     r.applied.push_back(delta.id);
     cascadeFrom(delta.id, &r.applied);
+    // Reads made while applying (state, parents of released children) may
+    // have failed the store: the batches are refused then, and so is the call.
+    if (storeFailed(&r)) {
+        finishCall(durable, false);
+        return r;
+    }
     finishCall(durable, true);
     return r;
+}
+
+bool DagStore::storeFailed(AddResult *r) const {
+    auto failure = store_.failure();
+    if (!failure) return false;
+    r->status = AddStatus::Failed;
+    r->applied.clear();
+    r->error = failure->message;
+    return true;
 }
 
 bool DagStore::applyOne(const Delta &delta, const QByteArray &envelope, int64_t receivedAtMs, bool wasPending,

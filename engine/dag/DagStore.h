@@ -45,7 +45,9 @@ public:
     // `envelope`: the exact wire bytes, kept to serve peers (may be empty).
     // `durable` runs on the store's committer thread once every batch this
     // call queued is durable: ok=true for Applied/Pending/Duplicate when the
-    // writes succeeded, ok=false for Rejected or a failed write.
+    // writes succeeded, ok=false for Rejected, Failed or a failed write.
+    // Failed: the store is failed (before the call, or by a read error met
+    // during it, which is never taken for "not stored").
     AddResult add(const Delta &delta, const QByteArray &envelope, Store::DoneFn durable = {});
 
     const std::vector<Hash32> &heads() const { return heads_; }  // sorted
@@ -82,6 +84,8 @@ public:
 private:
     // Why a parent list is unacceptable, or empty if it is fine.
     QString validate(const Delta &delta) const;
+    // True (and `r` set to Failed) once the store has failed.
+    bool storeFailed(AddResult *r) const;
     std::optional<StoredDeltaInfo> stored(const Hash32 &id) const;
     std::vector<Hash32> unsatisfiedParents(const Delta &delta) const;
     // Applies one delta whose parents are all satisfied; false if the host refused.

@@ -19,14 +19,16 @@ struct DagLimits {
     size_t recentIds = 4096;           // applied ids remembered for cheap duplicate checks
 };
 
-enum class AddStatus { Applied, Pending, Duplicate, Rejected };
+// Failed: the store failed (a write or read error, store/Store.h); nothing
+// about the delta was decided, and nothing more will be written.
+enum class AddStatus { Applied, Pending, Duplicate, Rejected, Failed };
 
 struct AddResult {
     AddStatus status = AddStatus::Rejected;
     // Ids applied by this call, in order: the delta itself first, then the
     // pending children it released (cascade).
     std::vector<Hash32> applied;
-    QString error;  // why, when Rejected
+    QString error;  // why, when Rejected or Failed
 };
 
 // A delta as kept in d/<ctx>/<id>.

@@ -76,6 +76,35 @@ StoreStats GroupCommitter::stats() const {
     return stats_;
 }
 
+void GroupCommitter::fail(const Error &error) {
+    Store::FailureFn handler;
+    {
+        std::lock_guard lock(failMu_);
+        if (failure_) return;  // logged and reported once
+        failure_ = error;
+        failed_.store(true, std::memory_order_release);
+        handler = onFailure_;
+    }
+    qCCritical(lcCommit).noquote() << "storage failed:" << error.message
+                                   << "- refusing every further write; the node must stop";
+    if (handler) handler(error);
+}
+
+std::optional<Error> GroupCommitter::failure() const {
+    std::lock_guard lock(failMu_);
+    return failure_;
+}
+
+void GroupCommitter::setFailureHandler(Store::FailureFn fn) {
+    std::optional<Error> already;
+    {
+        std::lock_guard lock(failMu_);
+        onFailure_ = fn;
+        already = failure_;
+    }
+    if (already && fn) fn(*already);
+}
+
 std::deque<GroupCommitter::Queued> GroupCommitter::takeGroup() {
     std::deque<Queued> group;
     size_t bytes = 0;
@@ -100,8 +129,9 @@ bool GroupCommitter::writeGroup(const std::deque<Queued> &group) {
     wo.sync = true;
     const leveldb::Status s = db_->Write(wo, &wb);
     if (!s.ok()) {
-        qCCritical(lcCommit) << "group commit of" << group.size()
-                             << "batches failed:" << QString::fromStdString(s.ToString());
+        fail(Error{ErrorCode::StorageFailed, QStringLiteral("a database write of %1 changes failed: %2")
+                                                 .arg(group.size())
+                                                 .arg(QString::fromStdString(s.ToString()))});
         return false;
     }
     std::lock_guard lock(mu_);
@@ -120,7 +150,9 @@ void GroupCommitter::run() {
             if (queue_.empty()) return;  // stopping and drained
             group = takeGroup();
         }
-        const bool ok = writeGroup(group);
+        // A failed store writes nothing more: what is on disk stays the
+        // state as of the last acknowledged batch.
+        const bool ok = !failed() && writeGroup(group);
         const uint64_t last = group.back().seq;
         {
             // The data is in leveldb now (or lost, if the write failed; the

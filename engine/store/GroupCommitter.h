@@ -11,6 +11,7 @@
 #include "store/Store.h"
 #include <QByteArray>
 #include <QHash>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -44,6 +45,13 @@ public:
     uint64_t durableSeq() const;
     StoreStats stats() const;
 
+    // Fail-stop (Store.h): the first call wins, logs `error` and runs the
+    // handler; later batches are refused without touching the database.
+    void fail(const Error &error);
+    bool failed() const { return failed_.load(std::memory_order_acquire); }
+    std::optional<Error> failure() const;
+    void setFailureHandler(Store::FailureFn fn);
+
 private:
     struct Queued {
         uint64_t seq;
@@ -69,6 +77,10 @@ private:
     uint64_t durableSeq_ = 0;
     bool stopping_ = false;
     StoreStats stats_;
+    std::atomic<bool> failed_{false};
+    mutable std::mutex failMu_;  // guards failure_ and onFailure_
+    std::optional<Error> failure_;
+    Store::FailureFn onFailure_;
     std::thread thread_;
 };
 

@@ -17,7 +17,6 @@ Q_LOGGING_CATEGORY(lcStore, "dn.store")
 namespace dn {
 
 namespace {
-constexpr size_t kBlockCacheBytes = 16u << 20;
 constexpr int kBloomBitsPerKey = 10;
 
 leveldb::Slice slice(const QByteArray &b) { return leveldb::Slice(b.constData(), size_t(b.size())); }
@@ -76,7 +75,7 @@ static Result<void> checkSchema(leveldb::DB *db, const QString &dir) {
     return {};
 }
 
-Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
+Result<std::unique_ptr<Store>> Store::open(const QString &dir, const Options &options) {
     if (!QDir().mkpath(dir))
         return Result<std::unique_ptr<Store>>::failure(ErrorCode::StoreOpen,
                                                        QStringLiteral("cannot create the data directory %1").arg(dir));
@@ -84,13 +83,16 @@ Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
     Impl &d = *store->d;
     d.dir = dir;
     d.filter.reset(leveldb::NewBloomFilterPolicy(kBloomBitsPerKey));
-    d.cache.reset(leveldb::NewLRUCache(kBlockCacheBytes));
+    // Capacity 0 is LevelDB's way to cache nothing (a null cache would get
+    // an 8 MiB default).
+    d.cache.reset(leveldb::NewLRUCache(options.blockCacheBytes));
 
     leveldb::Options opts;
     opts.create_if_missing = true;
     opts.filter_policy = d.filter.get();
     opts.block_cache = d.cache.get();
-    opts.env = preadEnv();  // table reads must not map files into our RSS
+    // Table reads must not map files into our RSS; a test Env wraps its own.
+    opts.env = options.env ? options.env : preadEnv();
     // compression stays at leveldb's default (snappy when available).
     leveldb::DB *raw = nullptr;
     const leveldb::Status s = leveldb::DB::Open(opts, QDir(dir).absolutePath().toStdString(), &raw);
@@ -113,19 +115,29 @@ Result<std::unique_ptr<Store>> Store::open(const QString &dir) {
     return store;
 }
 
-std::optional<QByteArray> Store::get(const QByteArray &key) const {
+Result<std::optional<QByteArray>> Store::read(const QByteArray &key) const {
     std::optional<QByteArray> queued;
     if (d->committer->lookup(key, &queued)) return queued;
     // Not in the overlay: either never queued, or its group is already in
     // leveldb (entries leave the overlay only after their write).
     std::string value;
     const leveldb::Status s = d->db->Get(leveldb::ReadOptions(), slice(key), &value);
-    if (s.ok()) return QByteArray::fromStdString(value);
-    if (!s.IsNotFound()) qCWarning(lcStore) << "read failed:" << text(s);
-    return std::nullopt;
+    if (s.ok()) return std::optional<QByteArray>(QByteArray::fromStdString(value));
+    if (s.IsNotFound()) return std::optional<QByteArray>();
+    // Never "not found": a caller deciding on absence (is this delta new?)
+    // would act on a lie, e.g. apply a delta a second time.
+    const Error e{ErrorCode::StorageFailed, QStringLiteral("a database read failed: %1").arg(text(s))};
+    d->committer->fail(e);
+    return e;
 }
 
-void Store::scan(const QByteArray &prefix,
+std::optional<QByteArray> Store::get(const QByteArray &key) const {
+    auto r = read(key);
+    if (!r) return std::nullopt;  // the store is failed: nothing after this is acknowledged
+    return std::move(*r);
+}
+
+bool Store::scan(const QByteArray &prefix,
                  const std::function<bool(const QByteArray &, const QByteArray &)> &fn) const {
     flush();
     std::unique_ptr<leveldb::Iterator> it(d->db->NewIterator(leveldb::ReadOptions()));
@@ -133,8 +145,17 @@ void Store::scan(const QByteArray &prefix,
         if (!it->key().starts_with(slice(prefix))) break;
         if (!fn(bytes(it->key()), bytes(it->value()))) break;
     }
-    if (!it->status().ok()) qCWarning(lcStore) << "scan failed:" << text(it->status());
+    if (it->status().ok()) return true;
+    d->committer->fail(
+        Error{ErrorCode::StorageFailed, QStringLiteral("a database scan failed: %1").arg(text(it->status()))});
+    return false;
 }
+
+std::optional<Error> Store::failure() const { return d->committer->failure(); }
+
+bool Store::failed() const { return d->committer->failed(); }
+
+void Store::setFailureHandler(FailureFn fn) { d->committer->setFailureHandler(std::move(fn)); }
 
 uint64_t Store::commit(Batch batch, DoneFn done) { return d->committer->enqueue(std::move(batch), std::move(done)); }
 

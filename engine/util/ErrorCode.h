@@ -37,7 +37,7 @@ enum class ErrorCode : unsigned char {
     // Something named does not exist here
     ContextNotFound, AppNotFound, BlobNotFound, UploadNotFound, PeerNotFound, MethodNotFound,
     // The node's own fault
-    Internal, StorageError, Io, Corrupt, Identity, StoreIo, StoreOpen, StoreSchema, StoreLocked,
+    Internal, StorageError, StorageFailed, Io, Corrupt, Identity, StoreIo, StoreOpen, StoreSchema, StoreLocked,
     BadConfig, BadTokenFile, AlreadyListening, ListenFailed,
     // WASM calls and modules (runtime CallErrorKind)
     CompilationError, LinkError, Trap, LimitExceeded, Timeout, AppError, HostError,
@@ -105,6 +105,7 @@ inline constexpr std::array<ErrorCodeInfo, size_t(ErrorCode::count_)> kErrorCode
         {C::MethodNotFound, "method_not_found", 404, kUnknownAppMethod},
         {C::Internal, "internal", 500, kInternal},
         {C::StorageError, "storage_error", 500, kInternal},
+        {C::StorageFailed, "storage_failed", 503, kInternal},
         {C::Io, "io", 500, kCallFailed},
         {C::Corrupt, "corrupt", 500, kCallFailed},
         {C::Identity, "identity", 500, kCallFailed},
