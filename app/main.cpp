@@ -3,7 +3,9 @@
 //
 // Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when the node
 // cannot start (database, identity, port in use), 2 for bad options or a bad
-// config file.
+// config file, 3 when the database failed while running (a LevelDB write or
+// read error; ARCHITECTURE "Fail-stop storage"): the node stopped accepting
+// changes, shut down cleanly and printed the error on stderr.
 #include "SignalWatcher.h"
 #ifdef DN_WITH_GUI
 #include "DesktopMode.h"
@@ -88,9 +90,17 @@ int main(int argc, char **argv) {
     }
     dn::NodeStatus status;
     QString tokenFile;
+    QString storageFailure;  // fail-stop: set on the main thread, exit code 3
     node.call([&](dn::Node &n) {
         status = n.status();
         tokenFile = n.apiTokenFile();
+        QObject::connect(&n, &dn::Node::storageFailed, &app, [&storageFailure, window](const QString &message) {
+            storageFailure = message;
+            std::fprintf(stderr, "deltanode: storage failed: %s\n", qPrintable(message));
+            std::fprintf(stderr, "deltanode: the node stopped accepting changes; every acknowledged change is safe\n");
+            if (!window) QCoreApplication::exit(3);  // the window shows a banner until it is closed
+        }, Qt::QueuedConnection);
+        if (!n.storageFailure().isEmpty()) storageFailure = n.storageFailure();
     });
     printStarted(status, *config, tokenFile, files);
 #ifdef DN_WITH_GUI
@@ -107,14 +117,19 @@ int main(int argc, char **argv) {
     });
 #ifdef DN_WITH_GUI
     if (window) {
-        if (desktop::run(node) != 0) {
+        // The window shows a storage failure as a banner and stays until closed.
+        if (desktop::run(node) != 0 && storageFailure.isEmpty()) {
             node.stop();
             return 1;
         }
     } else
 #endif
-        app.exec();
+        if (storageFailure.isEmpty()) app.exec();
     node.stop();  // API closed, background jobs finished, engine flushed
+    if (!storageFailure.isEmpty()) {
+        std::fprintf(stderr, "deltanode: stopped after a storage failure\n");
+        return 3;
+    }
     std::fprintf(stderr, "deltanode: stopped\n");
     return 0;
 }

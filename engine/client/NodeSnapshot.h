@@ -28,6 +28,9 @@ struct StatusView {
     quint64 deltasPending = 0;    // pending right now, over all contexts
     quint64 deltasDuplicate = 0;
     quint64 handlersRun = 0;
+    // Set once the database failed (ARCHITECTURE "Fail-stop storage"): the
+    // node stopped accepting changes and is shutting down. The GUI shows it.
+    QString storageFailure;
     friend bool operator==(const StatusView &, const StatusView &) = default;
 };
 

@@ -74,6 +74,7 @@ NodeSnapshot NodeSnapshotBuilder::build() {
     s.status.version = st.version;
     s.status.uptimeSeconds = st.uptimeSeconds;
     s.status.peers = st.peers;
+    if (const auto failure = engine.storageFailure()) s.status.storageFailure = failure->message;
     s.status.transactions = m.transactions.load(std::memory_order_relaxed);
     s.status.failedCalls = m.failedCalls.load(std::memory_order_relaxed);
     s.status.deltasApplied = m.deltasApplied.load(std::memory_order_relaxed);

@@ -1,4 +1,5 @@
 #include "context/Identity.h"
+#include "store/DirSync.h"
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
@@ -28,6 +29,8 @@ Result<Identity> Identity::loadOrCreate(const QString &dataDir) {
     out.write("\n");
     if (!out.commit())
         return Error{ErrorCode::Identity, QStringLiteral("cannot write %1: %2").arg(path, out.errorString())};
+    // The rename into place is durable only once the directory is synced.
+    if (auto r = syncParentDirectory(path); !r) return Error{ErrorCode::Identity, r.error().message};
     return Identity(std::move(key));
 }
 

@@ -1,5 +1,6 @@
 #include "node/ApiToken.h"
 #include "crypto/Random.h"
+#include "store/DirSync.h"
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -42,6 +43,8 @@ Result<ApiToken> ApiToken::loadOrCreate(const QString &dataDir) {
         QFile::remove(path);
         return Error{ErrorCode::Io, QStringLiteral("cannot write the API token %1").arg(path)};
     }
+    // The new name is durable only once the directory is synced.
+    if (auto r = syncParentDirectory(path); !r) return r.error();
     return ApiToken{token, path};
 }
 

@@ -42,6 +42,10 @@ public:
     void deltaRejected(const Hash32 &contextId, const QString &reason, const QString &message) override {
         qCDebug(lcNode) << "delta for" << contextId.toBase58() << "rejected:" << reason << message;
     }
+    void storageFailed(const Error &error) override {
+        QMetaObject::invokeMethod(
+            node_, [n = node_, message = error.message] { n->onStorageFailed(message); }, Qt::QueuedConnection);
+    }
 
 private:
     Node *node_;
@@ -119,7 +123,8 @@ void Node::shutdown() {
     if (network_) network_->stop();  // null only when open() failed before the engine was up
     background_.waitForDone();   // GC / cleanup jobs hold the engine
     if (engine_) engine_->flush();
-    qCInfo(lcNode) << "node stopped; everything is durable";
+    if (storageFailure_.isEmpty()) qCInfo(lcNode) << "node stopped; everything is durable";
+    else qCInfo(lcNode) << "node stopped after a storage failure; every acknowledged change is durable";
 }
 
 NodeStatus Node::status() const {
@@ -180,6 +185,16 @@ void Node::runInBackground(const QString &job, std::function<uint64_t()> work, s
             },
             Qt::QueuedConnection);
     });
+}
+
+void Node::onStorageFailed(const QString &message) {
+    if (!storageFailure_.isEmpty()) return;
+    storageFailure_ = message;
+    // The store refuses every write already (nothing more is acknowledged);
+    // stop taking requests and talking to peers, then tell the owner.
+    qCCritical(lcNode).noquote() << "storage failed:" << message << "- the node stops";
+    shutdown();
+    emit storageFailed(message);
 }
 
 void Node::heartbeat() {

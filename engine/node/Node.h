@@ -76,6 +76,15 @@ public:
     QString apiTokenFile() const { return tokenFile_; }
     // Background jobs still running (pending cleanup, tombstone GC).
     bool backgroundBusy() const { return !busy_.empty(); }
+    // The database error that stopped the node (ARCHITECTURE "Fail-stop
+    // storage"), empty while the storage is healthy.
+    QString storageFailure() const { return storageFailure_; }
+
+signals:
+    // The database failed: the node has stopped serving (API, network,
+    // timers) and refuses every change; the owner should end the process
+    // (the daemon exits with code 3) after showing `message`.
+    void storageFailed(const QString &message);
 
 private:
     class Forwarder;
@@ -85,6 +94,8 @@ private:
     void onStateMutated(const Hash32 &contextId, const Hash32 &deltaId, uint64_t hlc, const Hash32 &newRoot,
                         const std::vector<Event> &events, bool local);
     void heartbeat();
+    // Fail-stop: on the node thread, once.
+    void onStorageFailed(const QString &message);
     // Runs `work` on the background thread (it may block on the executor
     // workers), then `then` with its result back on the node thread. A job
     // still running when its timer fires again is not started twice.
@@ -111,6 +122,7 @@ private:
     std::atomic<uint64_t> *mutationsRemote_ = nullptr;
     std::vector<ContextInfo> contextsSnapshot_;  // taken once per scrape
     bool stopped_ = false;
+    QString storageFailure_;
     std::unique_ptr<Network> network_;  // declared last: destroyed before the engine
 };
 

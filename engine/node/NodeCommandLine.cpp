@@ -1,4 +1,5 @@
 #include "node/NodeCommandLine.h"
+#include "store/DirSync.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -108,6 +109,7 @@ Result<NodeConfig> NodeCommandLine::resolve(const NodeArgs &a) {
             QSaveFile out(file);
             if (!out.open(QIODevice::WriteOnly) || out.write(NodeConfig::defaultToml()) < 0 || !out.commit())
                 return Error{ErrorCode::Io, QStringLiteral("cannot write the default config file %1: %2").arg(file, out.errorString())};
+            if (auto r = syncParentDirectory(file); !r) return r.error();
             qCInfo(lcNodeConfig) << "wrote the default configuration to" << file;
         }
     }
