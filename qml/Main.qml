@@ -97,6 +97,8 @@ ApplicationWindow {
         }
     }
 
+    // Fail-stop storage: the node stopped; say why and that acknowledged data is safe.
+    header: StorageBanner { message: Monitor.storageFailure }
     footer: StatusBar {}
 
     Toast { id: toast; objectName: "toast" }

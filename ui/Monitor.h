@@ -48,6 +48,9 @@ class Monitor : public QObject {
     Q_PROPERTY(double deltasPending READ deltasPending NOTIFY statusChanged)
     Q_PROPERTY(double transactions READ transactions NOTIFY statusChanged)
     Q_PROPERTY(double failedCalls READ failedCalls NOTIFY statusChanged)
+    // The database error that stopped the node (empty while healthy): the
+    // window shows it as a banner (StorageBanner.qml).
+    Q_PROPERTY(QString storageFailure READ storageFailure NOTIFY statusChanged)
     Q_PROPERTY(QVariantList recentErrors READ recentErrors NOTIFY recentErrorsChanged)
     Q_PROPERTY(QVariantList apps READ apps NOTIFY appsChanged)
     Q_PROPERTY(QVariantList bundledApps READ bundledApps CONSTANT)
@@ -100,6 +103,7 @@ public:
     double deltasPending() const { return double(status_.status.deltasPending); }
     double transactions() const { return double(status_.status.transactions); }
     double failedCalls() const { return double(status_.status.failedCalls); }
+    QString storageFailure() const { return status_.status.storageFailure; }
     QVariantList recentErrors() const { return recentErrors_; }
     QVariantList apps() const { return apps_; }
     QVariantList bundledApps() const { return bundledApps_; }

@@ -30,10 +30,10 @@ Rectangle {
             spacing: 6
             Rectangle {
                 width: 8; height: 8; radius: 4
-                color: Monitor.ready ? Theme.good : Theme.warn
+                color: Monitor.storageFailure ? Theme.bad : Monitor.ready ? Theme.good : Theme.warn
             }
             Label {
-                text: Monitor.ready ? qsTr("node running") : qsTr("starting…")
+                text: Monitor.storageFailure ? qsTr("node stopped") : Monitor.ready ? qsTr("node running") : qsTr("starting…")
                 color: Theme.mutedText
                 font.pixelSize: 12
             }

@@ -25,7 +25,8 @@ ToolBar {
             Layout.preferredHeight: 22
         }
         Label {
-            text: Monitor.actions.busy ? Monitor.actions.busyText : (Monitor.ready ? qsTr("Ready") : qsTr("Starting the node…"))
+            text: Monitor.storageFailure ? qsTr("Stopped: storage failed")
+                  : Monitor.actions.busy ? Monitor.actions.busyText : (Monitor.ready ? qsTr("Ready") : qsTr("Starting the node…"))
             color: Theme.mutedText
         }
         Item { Layout.fillWidth: true }
