@@ -4,17 +4,20 @@
 // overwrites, inserts, deletes, splices, truncation) until -runs or
 // -max_total_time is reached. Same flags as libFuzzer, so ctest commands
 // work for both; -seed fixes the sequence (default 1), so a failure is
-// reproducible by running the same command.
+// reproducible by running the same command. Arguments that are not flags
+// are corpus directories (as for libFuzzer): their files join the seeds, and
+// nothing is written back to them.
 #include "FuzzTarget.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
-
-// Targets without seeds start from the empty input alone.
-__attribute__((weak)) std::vector<std::string> dnFuzzSeeds() { return {}; }
 
 namespace {
 
@@ -82,15 +85,32 @@ long flag(int argc, char **argv, const char *name, long def) {
     return def;
 }
 
+// The files of a corpus directory, in name order (a fixed sequence for -seed);
+// a missing directory adds nothing.
+void readCorpus(const char *dir, std::vector<std::string> &pool) {
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (const auto &e : std::filesystem::directory_iterator(dir, ec))
+        if (e.is_regular_file()) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto &p : files) {
+        std::ifstream in(p, std::ios::binary);
+        pool.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+}
+
 void run(const std::string &s) { LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(s.data()), s.size()); }
 
 }  // namespace
 
 int main(int argc, char **argv) {
+    LLVMFuzzerInitialize(&argc, &argv);
     const long runs = flag(argc, argv, "-runs", 10000);
     const long seconds = flag(argc, argv, "-max_total_time", 0);
     std::mt19937_64 rng(uint64_t(flag(argc, argv, "-seed", 1)));
     std::vector<std::string> pool = dnFuzzSeeds();
+    for (int i = 1; i < argc; ++i)
+        if (argv[i][0] != '-') readCorpus(argv[i], pool);
     pool.push_back(std::string());
     const auto start = std::chrono::steady_clock::now();
     long done = 0;

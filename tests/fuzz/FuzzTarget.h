@@ -9,4 +9,6 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+// Called once before the first input (FuzzSeeds.cpp: -dump_seeds=DIR).
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv);
 std::vector<std::string> dnFuzzSeeds();
