@@ -71,6 +71,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const Options &options) {
     d.apps = std::make_unique<AppCatalog>(*d.store, *d.blobs, *d.pool);
     if (auto r = d.apps->load(); !r) return r.error();
     if (auto r = d.loadContexts(); !r) return r.error();
+    // A read error while loading left the store failed: do not run on it.
+    if (auto f = d.failure()) return *f;
     qCInfo(lcEngine) << "engine open:" << d.contexts.size() << "contexts," << workers << "workers";
     return e;
 }
