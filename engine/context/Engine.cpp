@@ -383,6 +383,8 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
         result->events = out.events;
         result->elapsedUs = out.elapsedUs;
         if (out.actions.empty() && out.events.empty()) {  // a read: nothing to commit
+            // A state read that failed answered "absent" to the app: not an answer.
+            if (auto f = impl->failure()) return done(*f);
             result->rootHash = rt->state().rootHash();
             return done(std::move(*result));
         }

@@ -23,11 +23,19 @@ int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 // ---- queries ----
 
-// Runs `body` on the context's worker and waits for its value.
+// Runs `body` on the context's worker and waits for its value. A read that
+// failed meanwhile (fail-stop) makes the answer storage_failed: the value may
+// have been built on "not stored" where the store could not say.
 #define DN_ON_CONTEXT(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return errors::contextNotFound(contextId);   \
-    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
+    return waitFor<T>([&](auto cb) {                                                                          \
+        d->pool->post(rt->worker(), [&, rt, cb](Worker &) {                                                   \
+            auto value = body;                                                                                \
+            if (auto f = d->failure()) return cb(*f);                                                         \
+            cb(std::move(value));                                                                             \
+        });                                                                                                   \
+    });
 
 Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
     DN_ON_CONTEXT(std::vector<QByteArray>, contextId, (rt->dag().envelopes(ids, d->options.dag.maxQuery)))
@@ -78,6 +86,7 @@ Result<std::vector<DeltaSummary>> Engine::deltas(const Hash32 &contextId, size_t
         out.push_back(std::move(s));
         return true;
     });
+    if (auto f = d->failure()) return *f;  // the scan may have stopped short
     std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.hlc > b.hlc; });
     if (out.size() > limit) out.resize(limit);
     return out;

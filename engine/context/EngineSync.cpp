@@ -38,11 +38,18 @@ std::vector<Hash32> parentsOf(const StoredDeltaInfo &rec) {
 
 }  // namespace
 
-// Runs `body` (returning Result<T> or T) on the context's worker and waits.
+// Runs `body` (returning Result<T> or T) on the context's worker and waits;
+// storage_failed if a read failed meanwhile (fail-stop).
 #define DN_ON_WORKER(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return errors::contextNotFound(contextId);   \
-    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
+    return waitFor<T>([&](auto cb) {                                                                          \
+        d->pool->post(rt->worker(), [&, rt, cb](Worker &) {                                                   \
+            auto value = body;                                                                                \
+            if (auto f = d->failure()) return cb(*f);                                                         \
+            cb(std::move(value));                                                                             \
+        });                                                                                                   \
+    });
 
 Result<std::vector<Hash32>> Engine::unknownDeltas(const Hash32 &contextId, const std::vector<Hash32> &ids) {
     DN_ON_WORKER(std::vector<Hash32>, contextId, ([&]() -> Result<std::vector<Hash32>> {

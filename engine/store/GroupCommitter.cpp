@@ -129,9 +129,8 @@ bool GroupCommitter::writeGroup(const std::deque<Queued> &group) {
     wo.sync = true;
     const leveldb::Status s = db_->Write(wo, &wb);
     if (!s.ok()) {
-        fail(Error{ErrorCode::StorageFailed, QStringLiteral("a database write of %1 changes failed: %2")
-                                                 .arg(group.size())
-                                                 .arg(QString::fromStdString(s.ToString()))});
+        fail(Error{ErrorCode::StorageFailed,
+                   QStringLiteral("a database write failed: %1").arg(QString::fromStdString(s.ToString()))});
         return false;
     }
     std::lock_guard lock(mu_);

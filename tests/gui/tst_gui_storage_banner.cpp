@@ -58,7 +58,7 @@ void GuiStorageBanner::bannerShowsTheFailure() {
     QCOMPARE(ui.get("storageBanner", "visible").toBool(), false);
 
     const QString message = QStringLiteral(
-        "a database write of 3 changes failed: IO error: /var/lib/deltanode/db/000012.log: No space left on device");
+        "a database write failed: IO error: /var/lib/deltanode/db/000012.log: No space left on device");
     monitor->applySnapshot(snapshot(2, message));
     QTRY_COMPARE(ui.get("storageBanner", "visible").toBool(), true);
     const QString text = ui.get("storageBannerText", "text").toString();
