@@ -96,8 +96,6 @@ int main(int argc, char **argv) {
         tokenFile = n.apiTokenFile();
         QObject::connect(&n, &dn::Node::storageFailed, &app, [&storageFailure, window](const QString &message) {
             storageFailure = message;
-            std::fprintf(stderr, "deltanode: storage failed: %s\n", qPrintable(message));
-            std::fprintf(stderr, "deltanode: the node stopped accepting changes; every acknowledged change is safe\n");
             if (!window) QCoreApplication::exit(3);  // the window shows a banner until it is closed
         }, Qt::QueuedConnection);
         if (!n.storageFailure().isEmpty()) storageFailure = n.storageFailure();
@@ -127,7 +125,8 @@ int main(int argc, char **argv) {
         if (storageFailure.isEmpty()) app.exec();
     node.stop();  // API closed, background jobs finished, engine flushed
     if (!storageFailure.isEmpty()) {
-        std::fprintf(stderr, "deltanode: stopped after a storage failure\n");
+        std::fprintf(stderr, "deltanode: storage failed: %s\n", qPrintable(storageFailure));
+        std::fprintf(stderr, "deltanode: stopped; no change was accepted after the failure, every acknowledged one is safe\n");
         return 3;
     }
     std::fprintf(stderr, "deltanode: stopped\n");
