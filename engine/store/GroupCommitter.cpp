@@ -91,6 +91,7 @@ void GroupCommitter::fail(const Error &error) {
 }
 
 std::optional<Error> GroupCommitter::failure() const {
+    if (!failed()) return std::nullopt;  // the hot path: every engine call asks
     std::lock_guard lock(failMu_);
     return failure_;
 }
