@@ -220,6 +220,7 @@ Engine::Options NodeConfig::engineOptions() const {
     o.limits.maxMemoryPages = uint32_t(runtime.maxMemoryPages);
     o.dag.maxPending = size_t(dag.maxPending);
     o.dag.pendingMaxAgeMs = int64_t(dag.pendingMaxAgeS) * 1000;
+    o.store = store;
     return o;
 }
 

@@ -63,6 +63,9 @@ struct NodeConfig {
         int tombstoneRetentionH = 24;
         bool operator==(const Timers &) const = default;
     } timers;
+    // The database's Env and block cache: not in the file; embedders and
+    // tests (a failing Env, ARCHITECTURE "Fail-stop storage") set them.
+    Store::Options store;
 
     // Parses TOML text. Unknown keys, wrong types and out-of-range values are
     // refused; the message names the file, line and key. Keys absent from

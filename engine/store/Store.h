@@ -40,6 +40,7 @@ struct StoreOptions {
     // LevelDB's block cache. 0 turns it off, so every read of a table goes
     // to its file (tests that inject read errors need that).
     size_t blockCacheBytes = 16u << 20;
+    bool operator==(const StoreOptions &) const = default;
 };
 
 class Store {
