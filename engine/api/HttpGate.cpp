@@ -80,7 +80,8 @@ HttpGate::Verdict HttpGate::feed(QByteArrayView bytes) {
             }
             const qsizetype end = head_.indexOf("\r\n\r\n", searchFrom);
             if (end < 0) {
-                if (head_.size() > policy_->maxHeadBytes)
+                // Up to three bytes of the terminator may already be here.
+                if (head_.size() > policy_->maxHeadBytes + 3)
                     return refuse(431, ErrorCode::HeadersTooLarge,
                                   QStringLiteral("the request line and headers are larger than %1 bytes").arg(policy_->maxHeadBytes));
                 bytes = bytes.sliced(take);

@@ -115,7 +115,7 @@ void GossipRouter::maintainFanout(qint64 nowMs, std::map<PeerId, ControlOut> &ou
         // Peers that unsubscribed or left are removed as it happens; refill.
         const int missing = config_.d - static_cast<int>(fan.size());
         if (missing > 0) {
-            auto candidates = topicPeersWhere(topic, [&](const PeerId &p) { return !fan.count(p); });
+            auto candidates = topicPeersWhere(topic, [&fan = fan](const PeerId &p) { return !fan.count(p); });
             for (const PeerId &p : pickRandom(std::move(candidates), missing)) fan.insert(p);
         }
         emitGossip(topic, fan, out);
