@@ -146,13 +146,18 @@ void ApiListener::onReadyRead(Conn *c) {
         return refuse(c, 503, ErrorCode::Busy,
                       QStringLiteral("more than %1 requests are waiting for their answers on this connection; "
                                      "read the answers before sending more").arg(limits_.maxPipelined));
-    if (s->bytesToWrite() > limits_.maxUnsentBytes) {
-        ++stats_.cutOff;
-        qCWarning(lcApi) << "cutting off" << s->peerAddress().toString() << ": it leaves" << s->bytesToWrite()
-                         << "bytes of answers unread";
-        c->closing = true;
-        s->abort();
-    }
+    cutOffIfOverCap(c);
+}
+
+bool ApiListener::cutOffIfOverCap(Conn *c) {
+    QTcpSocket *s = c->socket;
+    if (s->bytesToWrite() <= limits_.maxUnsentBytes) return false;
+    ++stats_.cutOff;
+    qCWarning(lcApi) << "cutting off" << s->peerAddress().toString() << ": it leaves" << s->bytesToWrite()
+                     << "bytes of answers unread";
+    c->closing = true;
+    s->abort();
+    return true;
 }
 
 void ApiListener::boundTo(QObject *http) {
@@ -177,14 +182,7 @@ void ApiListener::sweep() {
     for (Conn *c : all) {
         if (c->closing) continue;
         QTcpSocket *s = c->socket;
-        if (s->bytesToWrite() > limits_.maxUnsentBytes) {
-            ++stats_.cutOff;
-            qCWarning(lcApi) << "cutting off" << s->peerAddress().toString() << ": it leaves" << s->bytesToWrite()
-                             << "bytes of answers unread";
-            c->closing = true;
-            s->abort();
-            continue;
-        }
+        if (cutOffIfOverCap(c)) continue;
         const bool awaitingFirst = c->gate.requestsPassed() == 0 && !c->gate.inBody();
         if ((c->gate.inHead() || awaitingFirst) && t - c->headStartMs > limits_.headerTimeoutMs) {
             refuse(c, 408, ErrorCode::RequestTimeout,

@@ -71,6 +71,7 @@ private:
     struct Conn;
     void onReadyRead(Conn *c);
     void sweep();
+    bool cutOffIfOverCap(Conn *c);  // aborts a connection with too much unsent output
     void watchHttpReads();
     bool makeRoom();
     void refuse(Conn *c, int status, ErrorCode code, const QString &message, const QByteArray &path = {},
