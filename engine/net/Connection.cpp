@@ -159,6 +159,11 @@ void Connection::dispatchEvents() {
         case YamuxEvent::Writable: if (s) s->onWritten(e.value); break;
         case YamuxEvent::Refused:
             if (counters_) counters_->reject(NetReject::YamuxTooManyStreams);
+            if (++refusedStreams_ > config_.maxStreamRefusals) {
+                drop(DropReason::TooManyStreams,
+                     QStringLiteral("peer kept opening streams past the limit of %1").arg(config_.yamux.maxInboundStreams));
+                return;
+            }
             break;
         case YamuxEvent::PingRtt: emit muxerRtt(e.value); break;
         case YamuxEvent::GoAway: close(QStringLiteral("peer went away (code %1)").arg(e.value)); return;
@@ -197,8 +202,24 @@ void Connection::pingMuxer() {
     flushMuxer();
 }
 
+qint64 Connection::pendingOutput() const {
+    qint64 n = yamux_ ? yamux_->queuedBytes() : 0;
+    if (socket_) n += socket_->bytesToWrite();
+    return n;
+}
+
 bool Connection::streamWrite(uint32_t id, const QByteArray &data) {
-    if (!yamux_ || closed_) return false;
+    if (!yamux_ || closed_ || dropReason_) return false;
+    // Checked before the bytes are taken, so what we hold for a peer never
+    // passes the cap. The close waits for the next turn: the writer is in
+    // the middle of its own code and sees only a failed write now.
+    if (pendingOutput() + data.size() > config_.maxPendingOutput) {
+        dropReason_ = DropReason::PendingOutputOverCap;
+        const QString why = QStringLiteral("more than %1 bytes of output queued for a peer that does not read")
+                                .arg(config_.maxPendingOutput);
+        QMetaObject::invokeMethod(this, [this, why] { close(why); }, Qt::QueuedConnection);
+        return false;
+    }
     const bool ok = yamux_->write(id, data);
     flushMuxer();
     scheduleDispatch();
@@ -261,6 +282,7 @@ void Connection::onSocketError() {
 void Connection::onUpgradeTimeout() {
     if (established_ || closed_) return;
     if (counters_ && upgrade_) counters_->reject(NetReject::HandshakeTimeout);
+    if (upgrade_) dropReason_ = DropReason::HandshakeTimeout;
     close(upgrade_ ? QStringLiteral("connection upgrade timed out in phase %1").arg(upgrade_->phaseName())
                    : QStringLiteral("TCP connect timed out"));
 }
@@ -269,6 +291,12 @@ void Connection::fail(const NetError &e) {
     if (counters_) counters_->reject(e.reason);
     qCInfo(lcConn) << "closing" << remoteAddr_.toString() << netRejectName(e.reason) << e.message;
     close(e.message);
+}
+
+void Connection::drop(DropReason why, const QString &reason) {
+    if (closed_) return;
+    dropReason_ = why;
+    close(reason);
 }
 
 void Connection::close(const QString &reason) {

@@ -13,6 +13,7 @@
 #include "net/Direction.h"
 #include "net/Multiaddr.h"
 #include "net/NetCounters.h"
+#include "net/PeerDrop.h"
 #include "net/YamuxSession.h"
 #include "util/Result.h"
 
@@ -38,6 +39,14 @@ struct ConnectionConfig {
     int streamNegotiationTimeoutMs = 10000;
     YamuxConfig yamux;
     qint64 socketReadBuffer = 1 << 20;  // Qt stops reading the socket beyond this
+    // Output we hold for a peer that does not read (stream send buffers
+    // waiting for its window plus the socket's unsent bytes). Over it the
+    // connection is dropped: above one 20 MiB sync frame, so a slow but
+    // reading peer is never cut off by a legitimate large answer.
+    qint64 maxPendingOutput = 32LL * 1024 * 1024;
+    // Inbound streams refused (over YamuxConfig::maxInboundStreams) before
+    // the connection is dropped: a peer that keeps opening past the cap.
+    int maxStreamRefusals = 64;
 };
 
 class Connection : public QObject {
@@ -68,6 +77,10 @@ public:
     quint64 bytesOut() const { return bytesOut_; }
     QList<Stream *> streams() const;
     QString closeReason() const { return closeReason_; }
+    // Bytes queued for the peer and not yet handed to the kernel.
+    qint64 pendingOutput() const;
+    // Set when a resource limit closed (or is closing) this connection.
+    std::optional<DropReason> dropReason() const { return dropReason_; }
 
     // Opens a stream and negotiates the first of `protocols` the peer
     // supports. The callback runs exactly once, later (never inside this call).
@@ -76,6 +89,8 @@ public:
     void pingMuxer();
     // Ends the connection (GoAway, TCP close). Idempotent.
     void close(const QString &reason = QStringLiteral("closed locally"));
+    // close() because a resource limit was hit; the host records why.
+    void drop(DropReason why, const QString &reason);
 
 signals:
     void established();
@@ -137,6 +152,8 @@ private:
     quint64 bytesIn_ = 0;
     quint64 bytesOut_ = 0;
     QString closeReason_;
+    std::optional<DropReason> dropReason_;
+    int refusedStreams_ = 0;
 };
 
 }  // namespace dn

@@ -9,6 +9,7 @@
 #include <QNetworkInterface>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHost, "dn.net.host")
 
@@ -29,6 +30,11 @@ Host::Host(Ed25519Key identity, HostConfig config, QObject *parent)
     peerId_ = PeerId::fromPublicKey(identity_.publicKey());
     identify_ = std::make_unique<IdentifyService>(this);
     ping_ = std::make_unique<PingService>(this);
+    if (config_.pruneIntervalMs > 0) {
+        pruneTimer_ = new QTimer(this);
+        connect(pruneTimer_, &QTimer::timeout, this, &Host::pruneStorePeers);
+        pruneTimer_->start(config_.pruneIntervalMs);
+    }
 }
 
 Host::~Host() {
@@ -48,6 +54,8 @@ ConnectionConfig Host::connectionConfig(int timeoutMs) const {
     c.inlineMuxers = config_.inlineMuxerNegotiation;
     c.upgradeTimeoutMs = timeoutMs;
     c.yamux = config_.yamux;
+    c.maxPendingOutput = config_.maxPendingOutput;
+    c.maxStreamRefusals = config_.maxStreamRefusals;
     return c;
 }
 
@@ -119,14 +127,62 @@ void Host::onNewConnection() {
     auto *server = qobject_cast<QTcpServer *>(sender());
     while (server && server->hasPendingConnections()) {
         QTcpSocket *sock = server->nextPendingConnection();
+        QString why;
         if (upgrading_.size() >= config_.maxPendingUpgrades || conns_.size() >= config_.maxConnections) {
             counters_.reject(NetReject::ConnectionLimit);
             sock->abort();
             sock->deleteLater();
             continue;
         }
+        if (!admitInbound(sock->peerAddress(), &why)) {
+            // Refused before the handshake: no peer id yet, the address is
+            // what the record can name.
+            counters_.reject(NetReject::ConnectionLimit);
+            recordDrop({PeerId(), DropReason::TooManyConnections, true,
+                        Multiaddr::fromTcp(sock->peerAddress(), sock->peerPort()), why, {}});
+            sock->abort();
+            sock->deleteLater();
+            continue;
+        }
         adopt(sock, Direction::Inbound, std::nullopt);
     }
+}
+
+bool Host::admitInbound(const QHostAddress &ip, QString *why) const {
+    int inbound = 0, fromIp = 0;
+    auto count = [&](const Connection *c) {
+        if (!c || c->isClosed() || c->direction() != Direction::Inbound) return;
+        ++inbound;
+        if (c->remoteAddress().ipAddress().isEqual(ip, QHostAddress::ConvertV4MappedToIPv4)) ++fromIp;
+    };
+    for (const auto &c : conns_) count(c.data());
+    for (const Connection *c : upgrading_) count(c);
+    if (inbound >= config_.maxInboundConnections) {
+        *why = QStringLiteral("%1 inbound connections already (the limit)").arg(inbound);
+        return false;
+    }
+    if (fromIp >= config_.maxInboundPerIp) {
+        *why = QStringLiteral("%1 inbound connections from %2 already (the limit per address)").arg(fromIp).arg(ip.toString());
+        return false;
+    }
+    return true;
+}
+
+void Host::recordDrop(DropRecord record) {
+    if (!record.at.isValid()) record.at = QDateTime::currentDateTimeUtc();
+    counters_.drop(record.reason);
+    qCInfo(lcHost).noquote() << "dropped" << (record.peer.isNull() ? record.remote.toString() : record.peer.toBase58())
+                             << dropReasonName(record.reason) << record.detail;
+    const PeerId peer = record.peer;
+    const DropReason reason = record.reason;
+    drops_.append(std::move(record));
+    while (drops_.size() > qMax(1, config_.dropLogSize)) drops_.removeFirst();
+    emit peerDropped(peer, reason);
+}
+
+void Host::pruneStorePeers() {
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addMSecs(-config_.pruneUnreachableAfterMs);
+    peerStore_.pruneUnreachable(cutoff);
 }
 
 void Host::dial(const Multiaddr &addr, DialCallback callback) {
@@ -206,6 +262,12 @@ void Host::onEstablished(Connection *conn) {
         conn->close(QStringLiteral("too many connections"));
         return;
     }
+    if (connectionsTo(peer).size() >= config_.maxConnectionsPerPeer) {
+        counters_.reject(NetReject::ConnectionLimit);
+        conn->drop(DropReason::TooManyConnections,
+                   QStringLiteral("%1 connections to this peer already (the limit)").arg(config_.maxConnectionsPerPeer));
+        return;
+    }
     const bool first = !isConnected(peer);
     conns_.append(conn);
     peerStore_.setConnected(peer, true, conn->direction());
@@ -230,6 +292,8 @@ void Host::onEstablished(Connection *conn) {
 
 void Host::onClosed(Connection *conn, const QString &reason) {
     upgrading_.remove(conn);
+    if (const auto why = conn->dropReason())
+        recordDrop({conn->remotePeer(), *why, true, conn->remoteAddress(), reason, {}});
     for (auto it = dials_.begin(); it != dials_.end(); ++it) {
         if (it->conn == conn) {
             const DialTarget key = it->key;

@@ -13,6 +13,7 @@
 #include "net/Direction.h"
 #include "net/Multiaddr.h"
 #include "net/NetCounters.h"
+#include "net/PeerDrop.h"
 #include "net/PeerStore.h"
 #include "net/Stream.h"
 #include "util/Result.h"
@@ -25,7 +26,9 @@
 #include <functional>
 #include <memory>
 
+class QHostAddress;
 class QTcpServer;
+class QTimer;
 
 namespace dn {
 
@@ -42,6 +45,19 @@ struct HostConfig {
     int identifyTimeoutMs = 10000;
     int maxConnections = 512;
     int maxPendingUpgrades = 64;  // inbound connections not yet upgraded
+    // Resource limits (ARCHITECTURE §16, "P2P resource limits"). Inbound
+    // counts include connections still upgrading.
+    int maxConnectionsPerPeer = 4;    // both directions, per peer id
+    int maxInboundPerIp = 32;         // per remote IP address
+    int maxInboundConnections = 256;  // all inbound together
+    qint64 maxPendingOutput = 32LL * 1024 * 1024;  // per connection (ConnectionConfig)
+    int maxStreamRefusals = 64;       // per connection, then it is dropped
+    int dropLogSize = 256;            // entries kept by drops()
+    // Disconnected PeerStore entries without a dialable address are pruned
+    // this long after they were last seen (inbound-only peers leave nothing
+    // useful behind); checked every pruneIntervalMs, 0 disables.
+    int pruneIntervalMs = 10 * 60 * 1000;
+    qint64 pruneUnreachableAfterMs = 60LL * 60 * 1000;
     bool inlineMuxerNegotiation = true;
     YamuxConfig yamux;
 };
@@ -101,6 +117,12 @@ public:
     const NetCounters &counters() const { return counters_; }
     NetCounters &counters() { return counters_; }
 
+    // The latest resource-limit drops, oldest first (at most dropLogSize).
+    QList<DropRecord> drops() const { return drops_; }
+    // Records a drop, counts it and emits peerDropped. The host records its
+    // own (connections); protocol servers record stream resets and refusals.
+    void recordDrop(DropRecord record);
+
 signals:
     void peerConnected(const dn::PeerId &peerId, dn::Direction direction);  // first connection
     void peerDisconnected(const dn::PeerId &peerId);                        // last one closed
@@ -110,6 +132,9 @@ signals:
     void connectionClosed(dn::Connection *connection, const QString &reason);
     void rttMeasured(const dn::PeerId &peerId, qint64 micros);
     void protocolsChanged();
+    // A resource limit closed a connection of `peerId` (null: a handshake
+    // that never named its peer) or reset one of its streams (drops()).
+    void peerDropped(const dn::PeerId &peerId, dn::DropReason reason);
 
 private:
     struct PendingDial {
@@ -128,6 +153,8 @@ private:
     void onEstablished(Connection *conn);
     void onClosed(Connection *conn, const QString &reason);
     void onInboundStream(Stream *s);
+    bool admitInbound(const QHostAddress &ip, QString *why) const;
+    void pruneStorePeers();
 
     Ed25519Key identity_;
     HostConfig config_;
@@ -140,6 +167,8 @@ private:
     QSet<PeerId> blocked_;
     PeerStore peerStore_;
     NetCounters counters_;
+    QList<DropRecord> drops_;
+    QTimer *pruneTimer_ = nullptr;
     std::unique_ptr<IdentifyService> identify_;
     std::unique_ptr<PingService> ping_;
 };

@@ -28,6 +28,20 @@ const char *netRejectName(NetReject reason) {
     return "unknown";
 }
 
+const char *dropReasonName(DropReason reason) {
+    switch (reason) {
+    case DropReason::PendingOutputOverCap: return "pending_output_over_cap";
+    case DropReason::TooManyStreams: return "too_many_streams";
+    case DropReason::Idle: return "idle";
+    case DropReason::HandshakeTimeout: return "handshake_timeout";
+    case DropReason::TooManyConnections: return "too_many_connections";
+    case DropReason::TooManySessions: return "too_many_sessions";
+    case DropReason::OversizeRequest: return "oversize_request";
+    case DropReason::count_: break;
+    }
+    return "unknown";
+}
+
 uint64_t NetCounters::rejectedTotal() const {
     uint64_t t = 0;
     for (const auto &c : rejects_) t += c.load(std::memory_order_relaxed);
@@ -39,6 +53,13 @@ QMap<QString, uint64_t> NetCounters::rejectSnapshot() const {
     for (size_t i = 0; i < kNetRejectCount; ++i)
         m.insert(QString::fromLatin1(netRejectName(NetReject(i))),
                  rejects_[i].load(std::memory_order_relaxed));
+    return m;
+}
+
+QMap<QString, uint64_t> NetCounters::dropSnapshot() const {
+    QMap<QString, uint64_t> m;
+    for (size_t i = 0; i < kDropReasonCount; ++i)
+        m.insert(QString::fromLatin1(dropReasonName(DropReason(i))), drops_[i].load(std::memory_order_relaxed));
     return m;
 }
 

@@ -106,4 +106,17 @@ bool PeerStore::supports(const PeerId &peer, const QString &protocol) const {
 
 QList<PeerId> PeerStore::peers() const { return peers_.keys(); }
 
+int PeerStore::pruneUnreachable(const QDateTime &cutoff) {
+    int n = 0;
+    for (auto it = peers_.begin(); it != peers_.end();) {
+        if (!it->connected && it->addresses.isEmpty() && it->lastSeen < cutoff) {
+            it = peers_.erase(it);
+            ++n;
+        } else {
+            ++it;
+        }
+    }
+    return n;
+}
+
 }  // namespace dn

@@ -62,6 +62,10 @@ public:
     QStringList protocols(const PeerId &peer) const;
     bool supports(const PeerId &peer, const QString &protocol) const;
     QList<PeerId> peers() const;
+    // Forgets disconnected peers last seen before `cutoff` that left no
+    // address to dial (inbound-only peers): nothing of them is reusable.
+    // Returns how many went.
+    int pruneUnreachable(const QDateTime &cutoff);
     int size() const { return int(peers_.size()); }
 
 private:

@@ -105,7 +105,7 @@ bool YamuxSession::handleStreamFrame(const YamuxHeader &h, QByteArrayView payloa
             return fail(NetReject::YamuxProtocolError, QStringLiteral("yamux stream id %1 has our parity").arg(id));
         if (streams_.contains(id))
             return fail(NetReject::YamuxProtocolError, QStringLiteral("yamux stream %1 opened twice").arg(id));
-        if (localGoAway_ || streams_.size() >= config_.maxStreams) {
+        if (localGoAway_ || streams_.size() >= config_.maxStreams || inbound_ >= config_.maxInboundStreams) {
             sendFrame(YamuxHeader::WindowUpdate, YamuxHeader::Rst, id, 0);
             events_.push_back({YamuxEvent::Refused, id, 0});
             return true;
@@ -114,6 +114,7 @@ bool YamuxSession::handleStreamFrame(const YamuxHeader &h, QByteArrayView payloa
         s.sendWindow = YamuxConfig::kInitialWindow;
         s.recvCredit = config_.window;
         streams_.insert(id, s);
+        ++inbound_;
         sendFrame(YamuxHeader::WindowUpdate, YamuxHeader::Ack, id, config_.window - YamuxConfig::kInitialWindow);
         events_.push_back({YamuxEvent::Opened, id, 0});
     }
@@ -135,7 +136,7 @@ bool YamuxSession::handleStreamFrame(const YamuxHeader &h, QByteArrayView payloa
         events_.push_back({YamuxEvent::Readable, id, payload.size()});
     }
     if (h.has(YamuxHeader::Rst)) {
-        streams_.erase(it);
+        erase(it);
         events_.push_back({YamuxEvent::Reset, id, 0});
         return true;
     }
@@ -165,6 +166,7 @@ bool YamuxSession::write(uint32_t id, QByteArrayView data) {
     if (error_ || it == streams_.end() || it->localFin) return false;
     if (data.isEmpty()) return true;
     it->sendBuf.append(data);
+    queued_ += data.size();
     flushStream(id, *it);
     return true;
 }
@@ -175,6 +177,7 @@ void YamuxSession::flushStream(uint32_t id, Stream &s) {
         const qsizetype n = qMin<qsizetype>(qMin<qsizetype>(s.sendBuf.size(), s.sendWindow), config_.maxFrameData);
         sendFrame(YamuxHeader::Data, 0, id, uint32_t(n), viewLeft(s.sendBuf, n));
         s.sendBuf.remove(0, n);
+        queued_ -= n;
         s.sendWindow -= n;
         sent += n;
     }
@@ -213,7 +216,13 @@ void YamuxSession::maybeGrantWindow(uint32_t id, Stream &s) {
 void YamuxSession::maybeForget(uint32_t id) {
     auto it = streams_.find(id);
     if (it != streams_.end() && it->finSent && it->remoteFin && it->recvBuf.isEmpty())
-        streams_.erase(it);
+        erase(it);
+}
+
+void YamuxSession::erase(QHash<uint32_t, Stream>::iterator it) {
+    queued_ -= it->sendBuf.size();
+    if (isInbound(it.key())) --inbound_;
+    streams_.erase(it);
 }
 
 void YamuxSession::closeWrite(uint32_t id) {
@@ -227,7 +236,7 @@ void YamuxSession::closeWrite(uint32_t id) {
 void YamuxSession::reset(uint32_t id) {
     auto it = streams_.find(id);
     if (it == streams_.end()) return;
-    streams_.erase(it);
+    erase(it);
     if (!error_) sendFrame(YamuxHeader::WindowUpdate, YamuxHeader::Rst, id, 0);
 }
 

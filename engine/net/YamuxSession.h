@@ -27,6 +27,9 @@ struct YamuxConfig {
     static constexpr uint32_t kInitialWindow = 256 * 1024;  // both sides assume it (spec)
     uint32_t window = kInitialWindow;  // our receive window per stream, >= kInitialWindow
     int maxStreams = 512;          // open streams per session, both directions
+    // Of those, opened by the peer: a peer cannot take every slot and leave
+    // none for the streams we open (resource limits, ARCHITECTURE §16).
+    int maxInboundStreams = 256;
     int maxFrameData = 65535 - 16 - YamuxHeader::kSize;  // one noise frame per data frame
 };
 
@@ -71,6 +74,11 @@ public:
     qsizetype bytesToWrite(uint32_t id) const;
     bool remoteClosed(uint32_t id) const;
     int streamCount() const { return int(streams_.size()); }
+    int inboundStreamCount() const { return inbound_; }
+    // Application bytes accepted by write() and not yet framed (waiting for
+    // the peer's window), over all streams: what a peer that stops reading
+    // makes us hold.
+    qint64 queuedBytes() const { return queued_; }
     bool remoteGoneAway() const { return remoteGoAway_; }
 
     QByteArray takeOutput();
@@ -97,11 +105,15 @@ private:
     void flushStream(uint32_t id, Stream &s);
     void maybeGrantWindow(uint32_t id, Stream &s);
     void maybeForget(uint32_t id);
+    void erase(QHash<uint32_t, Stream>::iterator it);
+    bool isInbound(uint32_t id) const { return ((id % 2) == 1) != client_; }
 
     bool client_;
     YamuxConfig config_;
     uint32_t nextId_;
     QHash<uint32_t, Stream> streams_;
+    int inbound_ = 0;     // streams_ entries the peer opened
+    qint64 queued_ = 0;   // sum of sendBuf sizes
     QByteArray in_;
     QByteArray out_;
     std::vector<YamuxEvent> events_;
