@@ -3,6 +3,7 @@
 #include "context/Engine.h"
 #include "crypto/Sha256.h"
 #include "net/Host.h"
+#include "net/PeerDrop.h"
 #include "sync.pb.h"
 #include "sync/FramedStream.h"
 #include "sync/SyncWire.h"
@@ -38,22 +39,42 @@ void BlobServer::start() {
 }
 
 void BlobServer::onStream(Stream *s) {
-    if (int(transfers_.size()) >= kMaxTransfers) {
+    const PeerId peer = s->remotePeer();
+    const PeerSlots::Result slot = slots_.acquire(peer);
+    if (slot != PeerSlots::Result::Granted) {
         ++counters_.refused;
+        ++counters_.busy;
+        if (slot == PeerSlots::Result::PeerFull)
+            host_->recordDrop({peer, DropReason::TooManySessions, false, {},
+                               QStringLiteral("the peer holds %1 blob transfers already").arg(slots_.limits().maxPerPeer), {}});
         s->reset();
         return;
     }
     const quint64 id = nextId_++;
     auto t = std::make_unique<Transfer>();
-    // The request is small; a peer sending a chunk-sized frame is refused.
-    t->io = std::make_unique<FramedStream>(s, 64 * 1024);
+    // The request is small; a peer sending a bigger frame is refused before
+    // it is buffered. One request per stream, authenticated, so this is the
+    // bound before and after authentication alike.
+    t->io = std::make_unique<FramedStream>(s, kMaxBlobRequestFrame);
     FramedStream *io = t->io.get();
+    io->setIdleTimeout(slots_.limits().idleTimeoutMs);
     transfers_.emplace(id, std::move(t));
     io->start({[this, id](const QByteArray &f) { onRequest(id, f); },
                {},
-               [this, id, io](const QString &why) {
+               [this, id, io, peer](const QString &why) {
                    if (io->badInput()) ++counters_.badRequests;
+                   if (io->oversize()) {
+                       ++counters_.oversize;
+                       host_->recordDrop({peer, DropReason::OversizeRequest, false, {}, QStringLiteral("blob: %1").arg(why), {}});
+                   }
+                   if (io->idledOut()) {
+                       ++counters_.idle;
+                       host_->recordDrop({peer, DropReason::Idle, false, {}, QStringLiteral("blob: %1").arg(why), {}});
+                   }
                    qCDebug(lcBlobServer) << "blob stream ended:" << why;
+                   // The slot is free now, not on the next turn: the peer's
+                   // next stream may already be in the same read.
+                   slots_.release(peer);
                    dropLater(id);
                },
                [this, id] { pumpChunks(id); }});

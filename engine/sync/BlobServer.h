@@ -9,6 +9,7 @@
 // the stream, so serving a large blob holds about two chunks in memory.
 #include <QObject>
 #include "crypto/Hash32.h"
+#include "sync/PeerSlots.h"
 #include "util/ErrorCode.h"
 #include <QByteArray>
 #include <functional>
@@ -30,12 +31,16 @@ struct BlobServerCounters {
     quint64 notMember = 0;  // of which: the peer is not a member (ARCHITECTURE §15)
     quint64 badRequests = 0;  // streams reset for malformed input
     quint64 chunksSent = 0;
+    quint64 busy = 0;       // streams refused: every slot, or the peer's share, taken
+    quint64 idle = 0;       // streams reset after the idle timeout
+    quint64 oversize = 0;   // of badRequests: a request frame over the bound
 };
 
 class BlobServer : public QObject {
     Q_OBJECT
 public:
     static constexpr int kMaxTransfers = 16;
+    static constexpr ServerLimits kDefaultLimits{kMaxTransfers, 2, 30000};
     static constexpr qsizetype kHighWater = 2 * 1024 * 1024;
 
     // Reads app modules through `appModule` (the node's blob cache: a module
@@ -44,6 +49,9 @@ public:
     BlobServer(Host *host, Engine *engine, AppModuleLoader appModule = {}, QObject *parent = nullptr);
     ~BlobServer() override;
     void start();
+    // Before start(); tests shorten the idle timeout.
+    void setLimits(ServerLimits limits) { slots_.setLimits(limits); }
+    const ServerLimits &limits() const { return slots_.limits(); }
     const BlobServerCounters &counters() const { return counters_; }
 
 private:
@@ -59,6 +67,7 @@ private:
     AppModuleLoader appModule_;
     std::map<quint64, std::unique_ptr<Transfer>> transfers_;
     quint64 nextId_ = 1;
+    PeerSlots slots_{kDefaultLimits};
     BlobServerCounters counters_;
 };
 

@@ -11,7 +11,39 @@ constexpr qsizetype kReadChunk = 256 * 1024;
 }  // namespace
 
 FramedStream::FramedStream(Stream *stream, qsizetype maxFrame)
-    : stream_(stream), peer_(stream ? stream->remotePeer() : PeerId()), reader_(maxFrame) {}
+    : stream_(stream), peer_(stream ? stream->remotePeer() : PeerId()), reader_(maxFrame), max_(maxFrame),
+      limit_(maxFrame) {}
+
+void FramedStream::setFrameLimit(qsizetype limit) { limit_ = qBound<qsizetype>(0, limit, max_); }
+
+void FramedStream::setIdleTimeout(int ms) {
+    if (ms <= 0) {
+        idle_.reset();
+        return;
+    }
+    if (!idle_) {
+        idle_ = std::make_unique<QTimer>();
+        idle_->setSingleShot(true);
+        QObject::connect(idle_.get(), &QTimer::timeout, idle_.get(), [this] {
+            if (done_) return;
+            idledOut_ = true;
+            reset(QStringLiteral("no traffic for %1 ms").arg(idle_->interval()));
+        });
+    }
+    idle_->setInterval(ms);
+    if (!done_) idle_->start();
+}
+
+void FramedStream::touch() {
+    if (idle_ && !done_) idle_->start();
+}
+
+bool FramedStream::overLimit(qsizetype frameSize) {
+    if (frameSize <= limit_) return false;
+    badInput_ = oversize_ = true;
+    reset(QStringLiteral("frame of %1 bytes larger than the %2 allowed now").arg(frameSize).arg(limit_));
+    return true;
+}
 
 FramedStream::~FramedStream() {
     *alive_ = false;
@@ -25,6 +57,7 @@ void FramedStream::start(Handlers handlers) {
     conns_ << QObject::connect(s, &Stream::readyRead, s, [this] { readSome(); });
     conns_ << QObject::connect(s, &Stream::readFinished, s, [this] { readSome(); });
     conns_ << QObject::connect(s, &Stream::bytesWritten, s, [this](qint64) {
+        touch();
         if (h_.drained && !done_) h_.drained();
     });
     conns_ << QObject::connect(s, &Stream::wasReset, s, [this](const QString &why) {
@@ -42,12 +75,21 @@ void FramedStream::readSome() {
     auto alive = alive_;
     while (stream_ && stream_->bytesAvailable() > 0) {
         reader_.append(stream_->read(kReadChunk));
+        touch();
         QByteArray f;
         for (;;) {
             const auto st = reader_.next(f);
-            if (st == RpcFrameReader::Status::NeedMore) break;
+            // The lower bound is checked on the length prefix, as the
+            // reader checks its own: nothing of an oversize frame is kept
+            // beyond the chunk already read.
+            if (st == RpcFrameReader::Status::NeedMore) {
+                if (overLimit(reader_.pendingFrameSize())) return;
+                break;
+            }
+            if (st == RpcFrameReader::Status::Frame && overLimit(f.size())) return;
             if (st != RpcFrameReader::Status::Frame) {
                 badInput_ = true;
+                oversize_ = st == RpcFrameReader::Status::TooLarge;
                 reset(st == RpcFrameReader::Status::TooLarge ? QStringLiteral("frame larger than allowed")
                                                                : QStringLiteral("malformed frame length"));
                 return;
@@ -70,6 +112,7 @@ void FramedStream::readSome() {
 
 bool FramedStream::send(const google::protobuf::MessageLite &message) {
     if (!stream_ || done_) return false;
+    touch();
     return stream_->write(syncwire::frame(message)) >= 0;
 }
 
@@ -87,6 +130,7 @@ void FramedStream::reset(const QString &why) {
 void FramedStream::end(const QString &why) {
     if (done_) return;
     done_ = true;
+    if (idle_) idle_->stop();
     for (const auto &c : conns_) QObject::disconnect(c);
     conns_.clear();
     auto cb = std::move(h_.closed);

@@ -1,6 +1,7 @@
 #include "sync/JoinServer.h"
 #include "context/Engine.h"
 #include "net/Host.h"
+#include "net/PeerDrop.h"
 #include "sync.pb.h"
 #include "sync/BlockingJobs.h"
 #include "sync/FramedStream.h"
@@ -24,19 +25,35 @@ void JoinServer::start() {
 }
 
 void JoinServer::onStream(Stream *s) {
-    if (int(streams_.size()) >= kMaxStreams) {
+    const PeerId peer = s->remotePeer();
+    const PeerSlots::Result slot = slots_.acquire(peer);
+    if (slot != PeerSlots::Result::Granted) {
         ++counters_.refused;
+        ++counters_.busy;
+        if (slot == PeerSlots::Result::PeerFull)
+            host_->recordDrop({peer, DropReason::TooManySessions, false, {},
+                               QStringLiteral("the peer holds %1 join streams already").arg(slots_.limits().maxPerPeer), {}});
         s->reset();
         return;
     }
     const quint64 id = nextId_++;
     auto io = std::make_unique<FramedStream>(s, kMaxRequest);
     FramedStream *raw = io.get();
+    raw->setIdleTimeout(slots_.limits().idleTimeoutMs);
     streams_.emplace(id, std::move(io));
     raw->start({[this, id](const QByteArray &f) { onRequest(id, f); },
                 {},
-                [this, id](const QString &why) {
+                [this, id, raw, peer](const QString &why) {
+                    if (raw->oversize()) {
+                        ++counters_.oversize;
+                        host_->recordDrop({peer, DropReason::OversizeRequest, false, {}, QStringLiteral("join: %1").arg(why), {}});
+                    }
+                    if (raw->idledOut()) {
+                        ++counters_.idle;
+                        host_->recordDrop({peer, DropReason::Idle, false, {}, QStringLiteral("join: %1").arg(why), {}});
+                    }
                     qCDebug(lcJoinServer) << "join stream ended:" << why;
+                    slots_.release(peer);  // now: the peer's next stream may be in the same read
                     dropLater(id);
                 },
                 {}});

@@ -9,6 +9,9 @@ struct SyncConfig {
     qint64 intervalMs = 5000;     // minimum gap between two syncs of one context with one peer
     qint64 frequencyMs = 10000;   // the periodic tick
     int maxConcurrent = 30;       // sessions running at once
+    // Of those, with one peer: a server serves 4 sessions per peer
+    // (SyncServer::kDefaultLimits) and resets the streams past them.
+    int maxPerPeer = 4;
     qint64 timeoutMs = 30000;     // one whole session
     // A walk back through history longer than this many deltas gives up on
     // deltas and takes a snapshot (the pending set would overflow first).

@@ -117,6 +117,13 @@ void SyncManager::pump() {
             ++it;
             continue;
         }
+        const PeerId &peer = it->key.peer;
+        const auto withPeer = std::count_if(running_.begin(), running_.end(),
+                                            [&peer](const auto &r) { return r.first.peer == peer; });
+        if (withPeer >= config_.maxPerPeer) {  // waits for a slot of that peer's server
+            ++it;
+            continue;
+        }
         Job job = std::move(*it);
         it = queue_.erase(it);
         launch(std::move(job));

@@ -22,7 +22,8 @@
 //
 // `interval` is the minimum gap between two syncs of one context with one
 // peer; `backoff` is 2^failures seconds (capped) per peer after failed
-// sessions. At most maxConcurrent sessions run; more wait in FIFO order. A
+// sessions. At most maxConcurrent sessions run, maxPerPeer of them with one
+// peer; more wait in FIFO order. A
 // request for a (context, peer) pair that is already running or queued is
 // merged into it (a parents request adds its ids; `done` callbacks all run).
 //

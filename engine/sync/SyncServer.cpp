@@ -1,6 +1,7 @@
 #include "sync/SyncServer.h"
 #include "context/Engine.h"
 #include "net/Host.h"
+#include "net/PeerDrop.h"
 #include "sync.pb.h"
 #include "sync/BlockingJobs.h"
 #include "sync/SyncWire.h"
@@ -32,16 +33,27 @@ SyncServer::Session *SyncServer::find(quint64 id) const {
 }
 
 void SyncServer::onStream(Stream *s) {
-    if (int(sessions_.size()) >= kMaxSessions) {
+    const PeerId peer = s->remotePeer();
+    const PeerSlots::Result slot = slots_.acquire(peer);
+    if (slot != PeerSlots::Result::Granted) {
         ++counters_.refused;
-        qCInfo(lcSyncServer) << "refusing a sync stream from" << s->remotePeer().toBase58() << ": too many sessions";
+        ++counters_.busy;
+        const bool mine = slot == PeerSlots::Result::PeerFull;
+        const QString why = mine ? QStringLiteral("the peer holds %1 sync sessions already").arg(slots_.limits().maxPerPeer)
+                                 : QStringLiteral("all %1 sync sessions are taken").arg(slots_.limits().maxStreams);
+        qCInfo(lcSyncServer).noquote() << "refusing a sync stream from" << peer.toBase58() << ":" << why;
+        if (mine) host_->recordDrop({peer, DropReason::TooManySessions, false, {}, why, {}});
         s->reset();
         return;
     }
     const quint64 id = nextId_++;
     auto session = std::make_unique<Session>();
-    session->io = std::make_unique<FramedStream>(s, kMaxSyncFrame);
+    session->peer = peer;
+    session->io = std::make_unique<FramedStream>(s, kMaxSyncRequestFrame);
     FramedStream *io = session->io.get();
+    // Small frames until the peer proves it is a member (handle()).
+    io->setFrameLimit(kMaxRequestBeforeAuth);
+    io->setIdleTimeout(slots_.limits().idleTimeoutMs);
     sessions_.emplace(id, std::move(session));
     io->start({[this, id](const QByteArray &f) { onFrame(id, f); },
                [this, id] {
@@ -50,9 +62,20 @@ void SyncServer::onStream(Stream *s) {
                        next(id);
                    }
                },
-               [this, id, io](const QString &why) {
+               [this, id, io, peer](const QString &why) {
                    if (io->badInput()) ++counters_.badFrames;
+                   if (io->oversize()) {
+                       ++counters_.oversize;
+                       host_->recordDrop({peer, DropReason::OversizeRequest, false, {}, QStringLiteral("sync: %1").arg(why), {}});
+                   }
+                   if (io->idledOut()) {
+                       ++counters_.idle;
+                       host_->recordDrop({peer, DropReason::Idle, false, {}, QStringLiteral("sync: %1").arg(why), {}});
+                   }
                    qCDebug(lcSyncServer) << "sync stream ended:" << why;
+                   // The slot is free now, not on the next turn: the peer's
+                   // next stream may already be in the same read.
+                   if (Session *ss = find(id)) releaseSlot(*ss);
                    dropLater(id);
                },
                {}});
@@ -61,6 +84,12 @@ void SyncServer::onStream(Stream *s) {
 void SyncServer::dropLater(quint64 id) {
     // Never inside the stream's own callbacks: they are still on the stack.
     QMetaObject::invokeMethod(this, [this, id] { sessions_.erase(id); }, Qt::QueuedConnection);
+}
+
+void SyncServer::releaseSlot(Session &s) {
+    if (!s.holdsSlot) return;
+    s.holdsSlot = false;
+    slots_.release(s.peer);
 }
 
 void SyncServer::onFrame(quint64 id, const QByteArray &frame) {
@@ -79,7 +108,12 @@ void SyncServer::next(quint64 id) {
     Session *s = find(id);
     if (!s || s->busy || !s->io->isOpen()) return;
     if (s->queue.empty()) {
-        if (s->peerDone) s->io->closeWrite();  // everything asked was answered
+        if (s->peerDone) {  // everything asked was answered
+            s->io->closeWrite();
+            // The requester is done with it: its next session (which may
+            // follow in the same read as this FIN) takes the slot.
+            releaseSlot(*s);
+        }
         return;
     }
     const QByteArray frame = s->queue.front();
@@ -141,6 +175,10 @@ void SyncServer::handle(quint64 id, const pb::SyncRequest &req) {
                                                        answer(id, resp);
                                                    });
         return;
+    }
+    if (!s->member) {
+        s->member = true;
+        s->io->setFrameLimit(kMaxSyncRequestFrame);
     }
     emit memberSeen(s->io->remotePeer(), *ctx);
     switch (req.kind_case()) {

@@ -10,6 +10,7 @@
 // consistent with each other.
 #include "context/EngineTypes.h"
 #include "sync/FramedStream.h"
+#include "sync/PeerSlots.h"
 #include "util/ErrorCode.h"
 #include <QObject>
 #include <deque>
@@ -31,12 +32,16 @@ struct SyncServerCounters {
     quint64 refused = 0;    // unauthorized, unknown context, bad request, not a member
     quint64 notMember = 0;  // of which: the peer is not a member (ARCHITECTURE §15)
     quint64 badFrames = 0;  // streams reset for malformed input
+    quint64 busy = 0;       // streams refused: every slot, or the peer's share, taken
+    quint64 idle = 0;       // streams reset after the idle timeout
+    quint64 oversize = 0;   // of badFrames: a request frame over the bound
 };
 
 class SyncServer : public QObject {
     Q_OBJECT
 public:
     static constexpr int kMaxSessions = 64;
+    static constexpr ServerLimits kDefaultLimits{kMaxSessions, 4, 30000};
     static constexpr int kMaxQueued = 4;  // requests a peer may send ahead of the answers
     static constexpr int kSnapshotPageEntries = 1000;
     static constexpr qsizetype kSnapshotPageBytes = 2 * 1024 * 1024;
@@ -45,6 +50,9 @@ public:
     SyncServer(Host *host, Engine *engine, BlockingJobs *jobs, QObject *parent = nullptr);
     ~SyncServer() override;
     void start();
+    // Before start(); tests shorten the idle timeout.
+    void setLimits(ServerLimits limits) { slots_.setLimits(limits); }
+    const ServerLimits &limits() const { return slots_.limits(); }
     const SyncServerCounters &counters() const { return counters_; }
     int sessions() const { return int(sessions_.size()); }
 
@@ -66,6 +74,9 @@ private:
         bool busy = false;
         std::shared_ptr<Snapshot> snapshot;
         bool peerDone = false;  // the requester half-closed
+        bool member = false;    // a request of it passed the auth and membership checks
+        PeerId peer;
+        bool holdsSlot = true;  // counted in slots_ until released
     };
 
     void onStream(Stream *s);
@@ -76,6 +87,7 @@ private:
     void refuse(quint64 id, ErrorCode code, const QString &message);
     void sendSnapshotPage(quint64 id, uint64_t cursor);
     void dropLater(quint64 id);
+    void releaseSlot(Session &s);
     Session *find(quint64 id) const;
 
     Host *host_;
@@ -85,6 +97,7 @@ private:
     // rather than a new one at the same address.
     std::map<quint64, std::unique_ptr<Session>> sessions_;
     quint64 nextId_ = 1;
+    PeerSlots slots_{kDefaultLimits};
     SyncServerCounters counters_;
 };
 

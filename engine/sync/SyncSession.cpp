@@ -140,6 +140,7 @@ void SyncSession::onFrame(const QByteArray &frame) {
         return finish(SyncOutcome::Status::Failed, QStringLiteral("the peer sent a malformed or unasked-for answer"));
     }
     if (refused(resp)) return;
+    answered_ = true;
     Answer a = std::exchange(pending_, {});
     a(resp);
 }
@@ -203,11 +204,16 @@ void SyncSession::fetch(std::vector<Hash32> want) {
     if (fetched_ > quint64(config_.deltaSyncThreshold))
         return startSnapshot(QStringLiteral("more than %1 deltas behind").arg(config_.deltaSyncThreshold));
     if (want.size() > size_t(kMaxIdsPerRequest)) want.resize(size_t(kMaxIdsPerRequest));
+    const std::vector<Hash32> have = headsOf(engine_, ctx_);
+    // Until the server has seen us authenticate it takes only small frames
+    // (kMaxRequestBeforeAuth); the ids left out come in the next round.
+    if (!answered_ && want.size() + have.size() > size_t(kMaxIdsBeforeAuth))
+        want.resize(size_t(kMaxIdsBeforeAuth) - have.size());
     ++rounds_;
     for (const Hash32 &h : want) askedFor_.insert(h);
     pb::SyncRequest req;
     addIds(req.mutable_deltas()->mutable_ids(), want);
-    addIds(req.mutable_deltas()->mutable_have(), headsOf(engine_, ctx_));
+    addIds(req.mutable_deltas()->mutable_have(), have);
     request(req, [this](const pb::SyncResponse &r) { onDeltas(r); });
 }
 

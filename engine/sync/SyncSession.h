@@ -113,6 +113,7 @@ private:
     bool finished_ = false;
     quint64 fetched_ = 0;
     int rounds_ = 0;
+    bool answered_ = false;  // the server has answered once: it knows we are a member
     std::unordered_set<Hash32> peerLacks_;   // ids the peer says it never saw
     std::unordered_set<Hash32> askedFor_;
     // Snapshot being received.

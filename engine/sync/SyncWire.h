@@ -35,6 +35,21 @@ constexpr int kMaxEnvelopesPerPage = 1000;  // ARCHITECTURE §9
 constexpr size_t kMaxPageBytes = 4 * 1024 * 1024;
 constexpr int kMaxHeads = 1000;
 
+// Request frames a server accepts (ARCHITECTURE §16). Responses keep the
+// large bounds above: they come from peers we chose to ask. Before a peer
+// has proved it is a member (a request whose auth tag and membership
+// checked out) nothing it sends may be bigger than kMaxRequestBeforeAuth;
+// afterwards a sync request is at most a DeltasRequest of kMaxIdsPerRequest
+// ids and as many have, plus context id and tag: 68 075 bytes framed
+// (tst_sync checks the figure), so 72 KiB leaves room and nothing more.
+constexpr qsizetype kMaxRequestBeforeAuth = 64 * 1024;
+constexpr qsizetype kMaxSyncRequestFrame = 72 * 1024;
+// The first request of a sync stream carries at most this many ids (ids +
+// have): 1800 × 34 bytes plus the rest stays under kMaxRequestBeforeAuth.
+constexpr int kMaxIdsBeforeAuth = 1800;
+// A BlobRequest names one blob or app (two ids and a tag): 4 KiB is ample.
+constexpr qsizetype kMaxBlobRequestFrame = 4 * 1024;
+
 // The varint-length-prefixed frame of a message.
 QByteArray frame(const google::protobuf::MessageLite &message);
 
