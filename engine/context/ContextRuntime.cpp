@@ -21,10 +21,10 @@ namespace {
 constexpr size_t kFrontierCache = 8192;
 }
 
-ContextRuntime::ContextRuntime(Store &store, Record record, const Hash32 &root, const Ed25519Key &self, int worker,
+ContextRuntime::ContextRuntime(Store &store, Record record, const Hash32 &root, const Ed25519Key &self,
                                EngineMetrics &metrics, RejectCounters &rejects, EngineListener *listener,
                                DagLimits limits)
-    : store_(store), record_(std::move(record)), key_(self), self_(self.publicKey()), worker_(worker),
+    : store_(store), record_(std::move(record)), key_(self), self_(self.publicKey()),
       metrics_(metrics), listener_(listener), ring_(record_.key), gov_(record_.id), rejects_(rejects) {
     for (const EpochKey &k : record_.epochKeys) ring_.add(k);
     gov_.setSeed(record_.seedMembers, record_.seedAdmins);

@@ -1,7 +1,9 @@
 #pragma once
 // One open context: its DAG, its CRDT state and its record. Everything here
-// is touched only on the executor worker the context is pinned to, so no locks
-// are needed on the hot path; other threads read the published ContextInfo.
+// is touched only from the context's executor tasks, which run one at a time
+// and in order (runtime/FairQueue.h), though not always on the same worker,
+// so no locks are needed on the hot path; other threads read the published
+// ContextInfo.
 #include "codec/CodecLimits.h"
 #include "codec/KeyRing.h"
 #include "codec/RejectCounters.h"
@@ -45,13 +47,12 @@ public:
         QByteArray data;
     };
 
-    ContextRuntime(Store &store, Record record, const Hash32 &root, const Ed25519Key &self, int worker,
+    ContextRuntime(Store &store, Record record, const Hash32 &root, const Ed25519Key &self,
                    EngineMetrics &metrics, RejectCounters &rejects, EngineListener *listener, DagLimits limits);
     // Governance from g/ first (it judges the pending deltas the DAG may apply), then the DAG.
     Result<void> load(std::vector<Hash32> heads);
 
     const Record &record() const { return record_; }
-    int worker() const { return worker_; }
     DagStore &dag() { return *dag_; }
     ContextState &state() { return *state_; }
     std::vector<HandlerJob> takeHandlerJobs() { return std::exchange(handlerJobs_, {}); }
@@ -104,7 +105,6 @@ private:
     Record record_;
     const Ed25519Key &key_;
     Hash32 self_;
-    int worker_;
     EngineMetrics &metrics_;
     EngineListener *listener_;
     std::unique_ptr<ContextState> state_;

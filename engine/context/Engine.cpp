@@ -44,7 +44,7 @@ Engine::Engine() : d(std::make_unique<Impl>()) {}
 Engine::~Engine() {
     if (!d) return;
     flush();
-    d->pool.reset();  // drains worker queues
+    d->pool.reset();  // runs what is still queued
     d->contexts.clear();
     if (d->store) d->store->flush();
 }
@@ -67,7 +67,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const Options &options) {
     d.identity = std::move(*id);
     d.blobs = std::make_unique<BlobStore>(*d.store);
     const int workers = options.workers > 0 ? options.workers : std::max(1, QThread::idealThreadCount());
-    d.pool = std::make_unique<ExecutorPool>(workers, options.limits);
+    d.pool = std::make_unique<ExecutorPool>(workers, options.limits, options.executor);
     d.apps = std::make_unique<AppCatalog>(*d.store, *d.blobs, *d.pool);
     if (auto r = d.apps->load(); !r) return r.error();
     if (auto r = d.loadContexts(); !r) return r.error();
@@ -234,7 +234,7 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
         d->contexts.emplace(rec.id, rt);
     }
     Impl *impl = d.get();
-    d->pool->post(rt->worker(), [impl, rt, app = *app, initArgs, ctxKey, done = std::move(done)](Worker &w) {
+    auto posted = d->post(*rt, [impl, rt, app = *app, initArgs, ctxKey, done](Worker &w) {
         const uint64_t time = impl->hlc.now();
         std::vector<Action> actions;
         std::vector<Event> events;
@@ -266,6 +266,12 @@ void Engine::createContext(const Hash32 &appId, const QString &name, const QByte
                                    std::move(first));
         if (!r) done(r.error());
     });
+    if (!posted) {  // busy: nothing was written for it yet
+        std::unique_lock lock(d->mutex);
+        d->contexts.erase(rec.id);
+        lock.unlock();
+        done(posted.error());
+    }
 }
 
 Result<ContextInfo> Engine::createContextSync(const Hash32 &appId, const QString &name, const QByteArray &initArgs) {
@@ -336,7 +342,8 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
     Store *store = d->store.get();
     auto deleted = waitFor<bool>([&](auto cb) {
         // Queued behind the context's in-flight work, so nothing writes after us.
-        d->pool->post(rt->worker(), [store, contextId, cb](Worker &) {
+        // Never refused: the context is already gone from the map, its data must go too.
+        d->post(*rt, [store, contextId, cb](Worker &) {
             Batch b;
             for (const QByteArray &prefix :
                  {keys::deltaPrefix(contextId), keys::pendingPrefix(contextId), keys::statePrefix(contextId),
@@ -347,7 +354,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
                 });
             b.remove(keys::context(contextId));
             cb(store->commitSync(std::move(b)));
-        });
+        }, Admission::Always);
     });
     if (!deleted.ok() || !*deleted) return d->writeError("could not delete the context's data");
     return {};
@@ -366,7 +373,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
     Impl *impl = d.get();
     QElapsedTimer started;
     started.start();
-    d->pool->post(rt->worker(), [impl, rt, app = *app, method, args, started, done = std::move(done)](Worker &w) {
+    auto posted = d->post(*rt, [impl, rt, app = *app, method, args, started, done](Worker &w) {
         if (auto f = impl->failure()) return done(*f);
         const uint64_t time = impl->hlc.now();
         CallInput in = impl->callInput(*rt, method, args, time);
@@ -411,6 +418,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
         result->rootHash = rt->state().rootHash();
         answer();
     });
+    if (!posted) done(posted.error());
 }
 
 Result<ExecuteResult> Engine::executeSync(const Hash32 &contextId, const QByteArray &method, const QByteArray &args) {
@@ -434,7 +442,9 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
                           QStringLiteral("delta for unknown context %1").arg(parsed.header.contextId.toBase58())});
     Impl *impl = d.get();
     auto env = std::make_shared<const ParsedEnvelope>(std::move(parsed));
-    d->pool->post(rt->worker(), [impl, rt, env, done = std::move(done)](Worker &w) {
+    // Refusable: a delta refused as busy is not lost. Gossip drops it, and the
+    // next heartbeat shows our heads behind, so sync asks for it again.
+    auto posted = d->post(*rt, [impl, rt, env, done](Worker &w) {
         if (auto f = impl->failure()) return done(*f);
         const QByteArray &envelope = env->bytes;
         QElapsedTimer t;
@@ -485,6 +495,7 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
         if (auto f = impl->failure()) return done(*f);
         done(std::move(out));
     });
+    if (!posted) done(posted.error());
 }
 
 Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
@@ -493,11 +504,8 @@ Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
 
 void Engine::flush() {
     if (!d->pool) return;
-    // A no-op task on every worker waits out the queued work; then the store.
-    for (int i = 0; i < d->pool->workerCount(); ++i) {
-        auto r = waitFor<int>([&](auto cb) { d->pool->post(i, [cb](Worker &) { cb(0); }); });
-        (void)r;
-    }
+    // The queued work first, then the store.
+    d->pool->drain();
     d->store->flush();
 }
 

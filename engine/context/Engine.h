@@ -1,7 +1,8 @@
 #pragma once
 // The engine core (ARCHITECTURE §4–§8): apps, contexts, method calls, and deltas in
-// and out. Thread-safe. Work on a context runs on the executor worker the
-// context is pinned to; callbacks run on executor or committer threads.
+// and out. Thread-safe. Work on a context runs as the context's executor tasks,
+// one at a time and in order; callbacks run on executor or committer threads.
+// When the executor's queues are full, a call answers `busy` (HTTP 503).
 // The *Sync helpers block the calling thread and must not be called from an
 // engine callback.
 #include "codec/Envelope.h"
@@ -13,6 +14,7 @@
 #include "codec/KeyRing.h"
 #include "trust/Membership.h"
 #include "dag/DagStore.h"
+#include "runtime/ExecutorLimits.h"
 #include "runtime/RuntimeLimits.h"
 #include "store/StoreStats.h"
 #include "util/Result.h"
@@ -31,6 +33,7 @@ public:
         QString dataDir;
         int workers = 0;  // 0 = one per core
         RuntimeLimits limits;
+        ExecutorLimits executor;  // queue bounds and when a context counts as heavy
         DagLimits dag;
         // A received delta whose clock is further ahead of ours is refused
         // (hlc_drift): nobody wins last-writer-wins forever with a huge stamp.

@@ -62,9 +62,14 @@ struct Engine::Impl {
     }
     Result<void> loadContexts();
     std::shared_ptr<ContextRuntime> makeRuntime(ContextRuntime::Record rec, const Hash32 &root) {
-        const int worker = pool->workerFor(rec.id);
-        return std::make_shared<ContextRuntime>(*store, std::move(rec), root, identity->key(), worker, metrics,
-                                                rejects, listener, options.dag);
+        return std::make_shared<ContextRuntime>(*store, std::move(rec), root, identity->key(), metrics, rejects,
+                                                listener, options.dag);
+    }
+    // Queues `task` behind the context's earlier work (ExecutorPool::post):
+    // everything that touches a ContextRuntime runs this way. Error `busy`
+    // when a Refusable task meets full queues; the task is then not run.
+    Result<void> post(const ContextRuntime &rt, ExecutorPool::Task task, Admission admission = Admission::Refusable) {
+        return pool->post(rt.record().id, std::move(task), admission);
     }
     // Seals and applies a delta authored here; `durable` runs once it is on disk.
     // Refused like a received one would be (not_a_member, not_an_admin, ...)

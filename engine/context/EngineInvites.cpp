@@ -125,16 +125,17 @@ Result<JoinTicket> Engine::redeemInvite(const Hash32 &contextId, const QByteArra
     const QByteArray x = x25519FromEd25519(joinerKey);
     for (const EpochKey &k : ring->all()) t.sealedKeys.push_back({k.epoch, k.source, sealTo(x, k.key)});
     auto seed = waitFor<std::pair<std::vector<Hash32>, std::vector<Hash32>>>([&](auto cb) {
-        d->pool->post(rt->worker(), [rt, cb](Worker &) {
+        auto posted = d->post(*rt, [rt, cb](Worker &) {
             const auto &gov = rt->governance();
             cb(std::make_pair(std::vector<Hash32>(gov.seedMembers().begin(), gov.seedMembers().end()),
                               std::vector<Hash32>(gov.seedAdmins().begin(), gov.seedAdmins().end())));
         });
+        if (!posted) cb(posted.error());
     });
-    if (seed) {
-        t.seedMembers = seed->first;
-        t.seedAdmins = seed->second;
-    }
+    // A ticket without the seed would let the joiner judge its history wrongly.
+    if (!seed) return seed.error();
+    t.seedMembers = seed->first;
+    t.seedAdmins = seed->second;
     return t;
 }
 

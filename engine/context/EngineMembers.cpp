@@ -35,7 +35,7 @@ void Engine::Impl::commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
                                     std::function<Result<Governance>(ContextRuntime &)> make,
                                     std::function<void(Result<Hash32>)> done) {
     Impl *impl = this;
-    pool->post(rt->worker(), [impl, rt, make = std::move(make), done = std::move(done)](Worker &) {
+    auto posted = post(*rt, [impl, rt, make = std::move(make), done](Worker &) {
         if (auto f = impl->failure()) return done(*f);
         if (!rt->membership()->isAdmin(impl->identity->publicKey()))
             return done(Error{ErrorCode::NotAnAdmin, QStringLiteral("this node is not an admin of context %1").arg(rt->record().id.toBase58())});
@@ -72,6 +72,7 @@ void Engine::Impl::commitGovernance(const std::shared_ptr<ContextRuntime> &rt,
         join->committed = std::move(r);
         finish();
     });
+    if (!posted) done(posted.error());
 }
 
 namespace {
@@ -163,11 +164,13 @@ void Engine::revokeInvite(const Hash32 &contextId, const QByteArray &inviteId, C
     }, std::move(done));
 }
 
-// Runs `body` on the context's worker and waits.
+// Runs `body` as one of the context's tasks and waits (busy if the queues are full).
 #define DN_ON_WORKER(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return errors::contextNotFound(contextId);                                                       \
-    return waitFor<T>([&](auto cb) { d->pool->post(rt->worker(), [&, rt, cb](Worker &) { cb(body); }); });
+    return waitFor<T>([&](auto cb) {                                                                          \
+        if (auto p = d->post(*rt, [&, rt, cb](Worker &) { cb(body); }); !p) cb(p.error());                   \
+    });
 
 Result<std::vector<QByteArray>> Engine::removalEvidence(const Hash32 &contextId, const Hash32 &memberKey) {
     auto removals = [&]() -> Result<std::vector<Hash32>> {

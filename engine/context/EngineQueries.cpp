@@ -23,18 +23,20 @@ int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 // ---- queries ----
 
-// Runs `body` on the context's worker and waits for its value. A read that
-// failed meanwhile (fail-stop) makes the answer storage_failed: the value may
-// have been built on "not stored" where the store could not say.
+// Runs `body` as one of the context's tasks and waits for its value. A read
+// that failed meanwhile (fail-stop) makes the answer storage_failed: the value
+// may have been built on "not stored" where the store could not say. Busy
+// when the executor's queues are full.
 #define DN_ON_CONTEXT(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return errors::contextNotFound(contextId);   \
     return waitFor<T>([&](auto cb) {                                                                          \
-        d->pool->post(rt->worker(), [&, rt, cb](Worker &) {                                                   \
+        auto posted = d->post(*rt, [&, rt, cb](Worker &) {                                                    \
             auto value = body;                                                                                \
             if (auto f = d->failure()) return cb(*f);                                                         \
             cb(std::move(value));                                                                             \
         });                                                                                                   \
+        if (!posted) cb(posted.error());                                                                      \
     });
 
 Result<std::vector<QByteArray>> Engine::envelopes(const Hash32 &contextId, const std::vector<Hash32> &ids) {
@@ -102,11 +104,14 @@ size_t Engine::cleanupPending() {
     }
     for (auto &rt : all) {
         auto r = waitFor<size_t>([&](auto cb) {
-            d->pool->post(rt->worker(), [rt, cb](Worker &) {
-                size_t n = rt->dag().cleanupStale(nowMs());
-                rt->publishInfo();
-                cb(n);
-            });
+            // Refusable: maintenance comes round again; a busy context skips a turn.
+            if (auto p = d->post(*rt, [rt, cb](Worker &) {
+                    size_t n = rt->dag().cleanupStale(nowMs());
+                    rt->publishInfo();
+                    cb(n);
+                });
+                !p)
+                cb(p.error());
         });
         if (r) dropped += *r;
     }
@@ -125,12 +130,14 @@ size_t Engine::gcTombstones(int64_t retentionMs) {
     Store *store = d->store.get();
     for (auto &rt : all) {
         auto r = waitFor<size_t>([&](auto cb) {
-            d->pool->post(rt->worker(), [rt, cb, cutoff, store](Worker &) {
-                Batch b;
-                size_t n = rt->state().gcTombstones(cutoff, 10000, b);
-                if (!b.empty()) store->commit(std::move(b));
-                cb(n);
-            });
+            if (auto p = d->post(*rt, [rt, cb, cutoff, store](Worker &) {
+                    Batch b;
+                    size_t n = rt->state().gcTombstones(cutoff, 10000, b);
+                    if (!b.empty()) store->commit(std::move(b));
+                    cb(n);
+                });
+                !p)
+                cb(p.error());
         });
         if (r) removed += *r;
     }

@@ -1,7 +1,7 @@
 // The engine's side of the network (ARCHITECTURE §9): serving history to peers
 // (deltaPage, exportSnapshot), taking a peer's state (importSnapshot),
 // and pruning. Every call runs
-// on the context's worker, like the rest of a context's work, so it sees and
+// as one of the context's executor tasks, like the rest of a context's work, so it sees and
 // leaves the DAG and state consistent.
 #include "codec/DeltaCodec.h"
 #include "context/Engine.h"
@@ -38,17 +38,19 @@ std::vector<Hash32> parentsOf(const StoredDeltaInfo &rec) {
 
 }  // namespace
 
-// Runs `body` (returning Result<T> or T) on the context's worker and waits;
-// storage_failed if a read failed meanwhile (fail-stop).
+// Runs `body` (returning Result<T> or T) as one of the context's tasks and
+// waits; storage_failed if a read failed meanwhile (fail-stop), busy if the
+// executor's queues are full.
 #define DN_ON_WORKER(T, contextId, body)                                                                      \
     auto rt = d->find(contextId);                                                                             \
     if (!rt) return errors::contextNotFound(contextId);   \
     return waitFor<T>([&](auto cb) {                                                                          \
-        d->pool->post(rt->worker(), [&, rt, cb](Worker &) {                                                   \
+        auto posted = d->post(*rt, [&, rt, cb](Worker &) {                                                    \
             auto value = body;                                                                                \
             if (auto f = d->failure()) return cb(*f);                                                         \
             cb(std::move(value));                                                                             \
         });                                                                                                   \
+        if (!posted) cb(posted.error());                                                                      \
     });
 
 Result<std::vector<Hash32>> Engine::unknownDeltas(const Hash32 &contextId, const std::vector<Hash32> &ids) {
@@ -142,7 +144,8 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
     if (!rt) return errors::contextNotFound(contextId);
     Impl *impl = d.get();
     return waitFor<ContextInfo>([&](auto cb) {
-        d->pool->post(rt->worker(), [&, impl, rt, cb](Worker &w) {
+        // Refusable: a busy import fails this sync, and a later one fetches the snapshot again.
+        auto posted = d->post(*rt, [&, impl, rt, cb](Worker &w) {
             // Governance first: it judges every delta that arrives after the
             // snapshot, and says whether whoever served it is a member.
             const size_t governance = rt->adoptGovernance(snapshot.governance);
@@ -176,6 +179,7 @@ Result<ContextInfo> Engine::importSnapshot(const Hash32 &contextId, const Contex
                              << governance << "governance deltas";
             cb(rt->info());
         });
+        if (!posted) cb(posted.error());
     });
 }
 
