@@ -2,6 +2,14 @@
 # The project-local unpacked copy (scripts/setup) is searched first so that a
 # nodejs package's newer headers in /usr/include/node never shadow it.
 set(_libnode_local ${CMAKE_SOURCE_DIR}/third_party/libnode/usr)
+# A configure run before scripts/setup unpacked the copy may have cached the
+# system's headers (a nodejs package's, for another V8): once the copy is
+# there, forget that answer, or V8 10.2 is called through foreign headers.
+if(EXISTS ${_libnode_local}/include/node/v8.h AND LIBNODE_INCLUDE_DIR
+   AND NOT LIBNODE_INCLUDE_DIR STREQUAL "${_libnode_local}/include/node")
+  unset(LIBNODE_INCLUDE_DIR CACHE)
+  unset(LIBNODE_LIBRARY CACHE)
+endif()
 find_path(LIBNODE_INCLUDE_DIR v8.h
   PATHS ${_libnode_local}/include/node NO_DEFAULT_PATH)
 find_library(LIBNODE_LIBRARY NAMES libnode.so.108 node

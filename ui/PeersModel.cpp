@@ -17,6 +17,15 @@ QVariant PeersModel::data(const QModelIndex &index, int role) const {
     case TopicsRole: return p.topics.join(QStringLiteral(", "));
     case BytesInRole: return double(p.bytesIn);
     case BytesOutRole: return double(p.bytesOut);
+    case ScoreRole: return p.score;
+    case GraylistedRole: return p.graylisted;
+    case ScoreTextRole: {
+        if (!p.lastDrop.isEmpty()) return tr("dropped: %1").arg(p.lastDrop);
+        QString text = QString::number(p.score, 'f', p.score == qRound(p.score) ? 0 : 1);
+        if (!p.scoreReason.isEmpty()) text += QStringLiteral(" · ") + p.scoreReason;
+        if (p.graylisted) text += tr(" (graylisted)");
+        return text;
+    }
     }
     return {};
 }
@@ -24,7 +33,8 @@ QVariant PeersModel::data(const QModelIndex &index, int role) const {
 QHash<int, QByteArray> PeersModel::roleNames() const {
     return {{PeerIdRole, "peerId"}, {AddressRole, "address"}, {DirectionRole, "direction"}, {RttRole, "rttMs"},
             {ProtocolsRole, "protocols"}, {TopicsRole, "topics"}, {BytesInRole, "bytesIn"},
-            {BytesOutRole, "bytesOut"}};
+            {BytesOutRole, "bytesOut"}, {ScoreRole, "score"}, {ScoreTextRole, "scoreText"},
+            {GraylistedRole, "graylisted"}};
 }
 
 void PeersModel::setPeers(const QVector<PeerView> &peers) {

@@ -1,6 +1,6 @@
 #pragma once
 // Connected peers (Peers page): id, address, direction, RTT, protocols, mesh
-// topics, traffic. Sorted for display by a FilterSortModel on top.
+// topics, traffic, gossip score (with why it is negative) or why it was dropped. Sorted for display by a FilterSortModel on top.
 #include "ListModelBase.h"
 #include "RowSync.h"
 #include "client/NodeSnapshot.h"
@@ -14,7 +14,7 @@ class PeersModel : public ListModelBase {
 public:
     enum Role {
         PeerIdRole = Qt::UserRole + 1, AddressRole, DirectionRole, RttRole, ProtocolsRole, TopicsRole,
-        BytesInRole, BytesOutRole
+        BytesInRole, BytesOutRole, ScoreRole, ScoreTextRole, GraylistedRole
     };
     explicit PeersModel(QObject *parent = nullptr);
 

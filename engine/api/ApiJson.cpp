@@ -162,6 +162,10 @@ QJsonObject peer(const PeerInfo &p) {
             {QStringLiteral("mesh"), QJsonArray::fromStringList(p.meshTopics)},
             {QStringLiteral("bytesIn"), qint64(p.bytesIn)},
             {QStringLiteral("bytesOut"), qint64(p.bytesOut)},
+            {QStringLiteral("score"), p.gossipScore},
+            {QStringLiteral("graylisted"), p.graylisted},
+            {QStringLiteral("scoreReason"), p.scoreReason},
+            {QStringLiteral("lastDrop"), p.lastDrop},
             {QStringLiteral("blocked"), false}};
 }
 

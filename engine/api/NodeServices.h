@@ -46,6 +46,12 @@ struct PeerInfo {
     quint64 bytesIn = 0;
     quint64 bytesOut = 0;
     bool blocked = false;
+    // Gossip peer score (v1.1 scoring: invalid messages and membership);
+    // below -80 the peer is graylisted: its gossip is dropped unread.
+    double gossipScore = 0;
+    bool graylisted = false;
+    QString scoreReason;      // why the score is negative ("not a member", "invalid messages"), else empty
+    QString lastDrop;         // why the node last dropped this peer, if it did
 };
 
 // A peer id as clients write it ("12D3KooW…"). The client APIs parse peers

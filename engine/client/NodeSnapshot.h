@@ -68,6 +68,10 @@ struct PeerView {
     QStringList topics;
     quint64 bytesIn = 0;
     quint64 bytesOut = 0;
+    double score = 0;       // gossip peer score
+    bool graylisted = false;
+    QString scoreReason;    // why the score is negative
+    QString lastDrop;       // why the node last dropped it
     friend bool operator==(const PeerView &, const PeerView &) = default;
 };
 

@@ -98,6 +98,10 @@ PeerView peerView(const PeerInfo &p) {
     v.topics = p.topics;
     v.bytesIn = p.bytesIn;
     v.bytesOut = p.bytesOut;
+    v.score = p.gossipScore;
+    v.graylisted = p.graylisted;
+    v.scoreReason = p.scoreReason;
+    v.lastDrop = p.lastDrop;
     return v;
 }
 

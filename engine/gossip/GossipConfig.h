@@ -4,6 +4,8 @@
 // 2-20 peers and the spec's D_lo=4..5 would never be reached ("mesh low" on
 // every heartbeat). specDefaults() gives the spec / go-libp2p-pubsub values for
 // deployments in a large public mesh.
+#include "gossip/PeerScore.h"
+
 #include <QtGlobal>
 #include <cstdint>
 
@@ -24,6 +26,12 @@ struct GossipConfig {
     int mcacheLength = 5;  // heartbeat windows kept for IWANT answers
     int mcacheGossip = 3;  // windows advertised in IHAVE
     qint64 seenTtlMs = 2 * 60 * 1000;
+    // Bound of the seen cache: ~100 bytes an entry, so ~6.5 MB at most, and
+    // 65 536 ids cover two minutes at 500 messages/s.
+    int seenMaxEntries = 65536;
+    // Messages waiting for their signature check off the router thread; more
+    // are dropped unseen (a peer that sends them again is asked again).
+    int maxPendingValidations = 4096;
     qint64 fanoutTtlMs = 60 * 1000;
 
     // Backoff after a PRUNE (ours or theirs, unless theirs carries its own).
@@ -43,6 +51,10 @@ struct GossipConfig {
     int gossipRetransmission = 3; // IWANT answers per message per peer
     int maxTopicsPerPeer = 1000;  // bound on remembered subscriptions of one peer
     int maxTopicLength = 1024;    // longer topic ids in subscriptions are ignored
+
+    // Peer scoring (PeerScore.h): P4 invalid messages and the application
+    // score, with the thresholds that act on them.
+    PeerScoreParams score;
 
     // Seed of the router's random choices; 0 = seed from the system RNG.
     // Tests set it so that mesh choices repeat.

@@ -53,7 +53,8 @@ GossipRouter::GossipRouter(GossipConfig config, Ed25519Key identity, GossipTrans
       // restarted node does not reuse the (from, seqno) ids of its last run.
       nextSeqno_(static_cast<quint64>(QDateTime::currentMSecsSinceEpoch()) * 1000000ull),
       mcache_(config.mcacheLength, config.mcacheGossip),
-      seen_(config.seenTtlMs) {}
+      seen_(config.seenTtlMs, config.seenMaxEntries),
+      scores_(config.score) {}
 
 GossipRouter::~GossipRouter() = default;
 
@@ -148,7 +149,7 @@ void GossipRouter::forward(const QString &topic, const QByteArray &encoded, cons
     const PeerSet targets = it->second;  // a send never re-enters, but stay safe against handlers
     const QByteArray rpc = gossip_rpc::withMessages({encoded});
     for (const PeerId &p : targets)
-        if (p != source && p != author) sendData(p, rpc);
+        if (p != source && p != author && !scores_.graylisted(p)) sendData(p, rpc);
 }
 
 // --- subscriptions ---
@@ -171,14 +172,14 @@ void GossipRouter::join(const QString &topic) {
     // Fanout peers already carry our messages on this topic: keep them.
     if (auto f = fanout_.find(topic); f != fanout_.end()) {
         for (const PeerId &p : f->second)
-            if (!backoffActive(topic, p, config_.heartbeatIntervalMs)) mesh.insert(p);
+            if (meshWorthy(p) && !backoffActive(topic, p, config_.heartbeatIntervalMs)) mesh.insert(p);
         fanout_.erase(f);
         lastPublish_.erase(topic);
     }
     const int missing = config_.d - static_cast<int>(mesh.size());
     if (missing > 0) {
         auto candidates = topicPeersWhere(topic, [&](const PeerId &p) {
-            return !mesh.count(p) && !backoffActive(topic, p, config_.heartbeatIntervalMs);
+            return !mesh.count(p) && meshWorthy(p) && !backoffActive(topic, p, config_.heartbeatIntervalMs);
         });
         for (const PeerId &p : pickRandom(std::move(candidates), missing)) mesh.insert(p);
     }
@@ -226,15 +227,17 @@ Result<QByteArray> GossipRouter::publish(const QString &topic, const QByteArray 
     mcache_.put(id, topic, encoded);
     ++counters_.published;
 
+    // Peers below the publish threshold get none of our own messages (v1.1).
+    auto publishable = [this](const PeerId &p) { return scores_.acceptsPublish(p); };
     std::vector<PeerId> targets;
     if (config_.floodPublish) {
-        targets = topicPeersWhere(topic, [](const PeerId &) { return true; });
+        targets = topicPeersWhere(topic, publishable);
     } else if (auto m = mesh_.find(topic); m != mesh_.end()) {
         targets.assign(m->second.begin(), m->second.end());
     } else {
         PeerSet &fan = fanout_[topic];
         if (fan.empty()) {
-            auto candidates = topicPeersWhere(topic, [](const PeerId &) { return true; });
+            auto candidates = topicPeersWhere(topic, publishable);
             for (const PeerId &p : pickRandom(std::move(candidates), config_.d)) fan.insert(p);
         }
         lastPublish_[topic] = now();
@@ -254,6 +257,10 @@ void GossipRouter::peerAdded(const PeerId &peerId, const QString &protocol, bool
     auto [it, fresh] = peers_.try_emplace(peerId);
     it->second.protocol = protocol;
     it->second.outbound = outbound;
+    if (fresh) {
+        scores_.addPeer(peerId);
+        scorePeer(peerId);
+    }
     if (!fresh || subscriptions_.empty()) return;
     pb::RPC hello;  // our subscriptions, so that it can graft us
     for (const QString &t : subscriptions_) {
@@ -277,9 +284,45 @@ void GossipRouter::peerRemoved(const PeerId &peerId) {
     for (auto &[_, set] : fanout_) set.erase(peerId);
     pendingControl_.erase(peerId);
     peers_.erase(it);
+    scores_.removePeer(peerId, now());
 }
 
-void GossipRouter::noteOversizedRpc(const PeerId &) { ++counters_.tooLarge; }
+void GossipRouter::noteOversizedRpc(const PeerId &peer) {
+    ++counters_.tooLarge;
+    penalize(peer);  // our bound is the spec's default: an honest peer never exceeds it
+}
+
+// --- scoring ---
+
+void GossipRouter::setAppScoreFn(AppScoreFn fn) {
+    appScore_ = std::move(fn);
+    refreshAppScores();
+}
+
+void GossipRouter::refreshAppScores() {
+    for (const auto &[peer, _] : peers_) scorePeer(peer);
+}
+
+void GossipRouter::scorePeer(const PeerId &peer) {
+    if (!appScore_) return;
+    auto it = peers_.find(peer);
+    if (it == peers_.end()) return;
+    const bool wasGraylisted = scores_.graylisted(peer);
+    scores_.setAppScore(peer, appScore_(peer, it->second.topics));
+    if (scores_.graylisted(peer) != wasGraylisted)
+        qCInfo(lcGossip).noquote() << "peer" << peer.toBase58() << (wasGraylisted ? "no longer graylisted" : "graylisted")
+                                   << "( score" << scores_.score(peer) << ")";
+}
+
+void GossipRouter::penalize(const PeerId &peer) {
+    if (!peers_.count(peer)) return;
+    const bool wasGraylisted = scores_.graylisted(peer);
+    scores_.invalidMessage(peer);
+    ++counters_.penalties;
+    if (!wasGraylisted && scores_.graylisted(peer))
+        qCInfo(lcGossip).noquote() << "peer" << peer.toBase58() << "graylisted for invalid messages ( score"
+                                   << scores_.score(peer) << ")";
+}
 
 // --- queries ---
 

@@ -1,9 +1,16 @@
 #pragma once
 // The gossipsub v1.1 router (libp2p pubsub specs gossipsub-v1.0/v1.1): mesh
 // and fanout per topic, GRAFT/PRUNE with backoff and the D_out outbound quota,
-// IHAVE/IWANT gossip from a message cache, a seen cache, flood publishing and
-// StrictSign. Peer scoring, PX and explicit peers are not implemented (PX
-// received is ignored, our PRUNEs carry none).
+// IHAVE/IWANT gossip from a message cache, a bounded seen cache, flood
+// publishing and StrictSign, validation before forwarding and peer scoring
+// (P4 and an application score, PeerScore.h). PX and explicit peers are not
+// implemented (PX received is ignored, our PRUNEs carry none).
+//
+// Receive order for a message: topic subscribed → author and 8-byte seqno
+// well-formed → not seen → the owner's validator (cheap, on this thread:
+// e.g. "is the author a member") → the signature (on a worker when an offload
+// is set) → seen, cached, forwarded, delivered. Nothing is forwarded before
+// it passed both checks.
 //
 // It is transport independent and single threaded, like go-libp2p-pubsub's
 // process loop: the owner feeds it peer events, RPC bytes and heartbeats on
@@ -17,6 +24,7 @@
 #include "gossip/GossipTransport.h"
 #include "gossip/GossipTypes.h"
 #include "gossip/MessageCache.h"
+#include "gossip/PeerScore.h"
 #include "gossip/SeenCache.h"
 #include "util/Result.h"
 
@@ -27,6 +35,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <utility>
@@ -45,6 +54,15 @@ public:
     using MessageHandler = std::function<void(const QString &topic, const QByteArray &data,
                                               const PeerId &fromPeer, const QByteArray &msgId)>;
 
+    // Application check of a message not seen before, on the router thread
+    // before its signature is checked: it must be cheap (map lookups).
+    using Validator = std::function<ValidationResult(const GossipMessage &msg, const PeerId &receivedFrom)>;
+    // Runs `verify` (thread-safe, a signature check) elsewhere and then `done`
+    // with its result back on the router's thread.
+    using VerifyOffload = std::function<void(std::function<bool()> verify, std::function<void(bool)> done)>;
+    // P5: a peer's application score from the topics it subscribes to.
+    using AppScoreFn = std::function<double(const PeerId &peer, const std::set<QString> &topics)>;
+
     // `transport` must outlive the router. An empty clock means the steady clock.
     GossipRouter(GossipConfig config, Ed25519Key identity, GossipTransport *transport, Clock clock = {});
     ~GossipRouter();
@@ -54,6 +72,16 @@ public:
     // --- API for the node ---
     void setMessageHandler(MessageHandler handler) { handler_ = std::move(handler); }
     void setMessageIdFn(MessageIdFn fn) { msgIdFn_ = std::move(fn); }
+    void setValidator(Validator v) { validator_ = std::move(v); }
+    void setVerifyOffload(VerifyOffload o) { offload_ = std::move(o); }
+    // Scores every known peer at once and again at each heartbeat and
+    // subscription change.
+    void setAppScoreFn(AppScoreFn fn);
+    // Re-scores every peer now (e.g. a membership changed).
+    void refreshAppScores();
+    // A delivered message later found invalid by the application (e.g. its
+    // payload did not decrypt): P4 penalty for `peer`.
+    void penalize(const PeerId &peer);
 
     // Announces the subscription to every peer and grafts up to D topic peers.
     void subscribe(const QString &topic);
@@ -78,6 +106,10 @@ public:
     const PeerId &localPeerId() const { return selfId_; }
     const GossipConfig &config() const { return config_; }
     int seenCount() const { return seen_.size(); }
+    quint64 seenEvicted() const { return seen_.evicted(); }
+    int pendingValidations() const { return int(pending_.size()); }
+    double score(const PeerId &peer) const { return scores_.score(peer); }
+    const PeerScore &scores() const { return scores_; }
     int cachedMessages() const { return mcache_.size(); }
 
     // --- inputs from the transport ---
@@ -135,6 +167,12 @@ private:
     // Receive path (GossipRouterReceive.cpp).
     void handleSubscriptions(const PeerId &peer, PeerState &state, const deltanode::gossipsub::RPC &rpc);
     void handleMessage(const PeerId &peer, const deltanode::gossipsub::Message &msg);
+    void finishValidation(const QByteArray &id, const deltanode::gossipsub::Message &msg, bool signatureOk);
+    void accept(const PeerId &peer, const deltanode::gossipsub::Message &msg, const GossipMessage &view,
+                const QByteArray &id);
+    void reject(const PeerId &peer);
+    void scorePeer(const PeerId &peer);
+    bool meshWorthy(const PeerId &peer) const { return scores_.score(peer) >= 0; }
     void handleControl(const PeerId &peer, PeerState &state, const deltanode::gossipsub::ControlMessage &ctl);
 
     // Heartbeat parts (GossipRouterHeartbeat.cpp).
@@ -149,6 +187,9 @@ private:
     Clock clock_;
     MessageIdFn msgIdFn_ = defaultMessageId;
     MessageHandler handler_;
+    Validator validator_;
+    VerifyOffload offload_;
+    AppScoreFn appScore_;
     std::mt19937_64 rng_;
     quint64 nextSeqno_;
 
@@ -161,8 +202,18 @@ private:
     std::map<std::pair<QString, PeerId>, qint64> backoff_;  // (topic, peer) -> until (ms)
     std::map<PeerId, ControlOut> pendingControl_;          // dropped GRAFT/PRUNE to retry
 
+    struct Pending {
+        GossipMessage view;
+        PeerId receivedFrom;
+    };
+    std::map<QByteArray, Pending> pending_;  // id -> message whose signature is being checked
+
     MessageCache mcache_;
     SeenCache seen_;
+    PeerScore scores_;
+    // Offloaded checks finish through a weak reference to this: a router
+    // destroyed meanwhile ignores them.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
     GossipCounters counters_;
 };
 

@@ -25,6 +25,8 @@ void GossipRouter::heartbeat() {
         st.ihaveReceived = 0;
         st.idsAsked = 0;
     }
+    scores_.heartbeat(nowMs);
+    refreshAppScores();
 
     std::map<PeerId, ControlOut> out;
     for (auto &[topic, mesh] : mesh_) maintainMesh(topic, mesh, out);
@@ -50,7 +52,7 @@ void GossipRouter::heartbeat() {
 
 void GossipRouter::maintainMesh(const QString &topic, PeerSet &mesh, std::map<PeerId, ControlOut> &out) {
     const qint64 slack = config_.heartbeatIntervalMs;
-    auto graftable = [&](const PeerId &p) { return !mesh.count(p) && !backoffActive(topic, p, slack); };
+    auto graftable = [&](const PeerId &p) { return !mesh.count(p) && meshWorthy(p) && !backoffActive(topic, p, slack); };
     auto isOutbound = [&](const PeerId &p) {
         auto it = peers_.find(p);
         return it != peers_.end() && it->second.outbound;
@@ -59,6 +61,18 @@ void GossipRouter::maintainMesh(const QString &topic, PeerSet &mesh, std::map<Pe
         mesh.insert(p);
         out[p].graft.insert(topic);
     };
+
+    // A negative score takes a peer out of the mesh (v1.1), with a backoff so
+    // that it cannot graft straight back.
+    for (auto it = mesh.begin(); it != mesh.end();) {
+        if (meshWorthy(*it)) {
+            ++it;
+            continue;
+        }
+        addBackoff(topic, *it, config_.pruneBackoffMs);
+        out[*it].prune[topic] = config_.pruneBackoffMs;
+        it = mesh.erase(it);
+    }
 
     if (static_cast<int>(mesh.size()) < config_.dLo) {
         const int missing = config_.d - static_cast<int>(mesh.size());
@@ -112,10 +126,14 @@ void GossipRouter::maintainFanout(qint64 nowMs, std::map<PeerId, ControlOut> &ou
         }
     }
     for (auto &[topic, fan] : fanout_) {
+        for (auto it = fan.begin(); it != fan.end();)  // as go-libp2p-pubsub: publish threshold
+            it = scores_.acceptsPublish(*it) ? std::next(it) : fan.erase(it);
         // Peers that unsubscribed or left are removed as it happens; refill.
         const int missing = config_.d - static_cast<int>(fan.size());
         if (missing > 0) {
-            auto candidates = topicPeersWhere(topic, [&fan = fan](const PeerId &p) { return !fan.count(p); });
+            auto candidates = topicPeersWhere(topic, [this, &fan = fan](const PeerId &p) {
+                return !fan.count(p) && scores_.acceptsPublish(p);
+            });
             for (const PeerId &p : pickRandom(std::move(candidates), missing)) fan.insert(p);
         }
         emitGossip(topic, fan, out);
@@ -125,7 +143,8 @@ void GossipRouter::maintainFanout(qint64 nowMs, std::map<PeerId, ControlOut> &ou
 void GossipRouter::emitGossip(const QString &topic, const PeerSet &exclude, std::map<PeerId, ControlOut> &out) {
     const QList<QByteArray> ids = mcache_.gossipIds(topic);
     if (ids.isEmpty()) return;
-    auto candidates = topicPeersWhere(topic, [&](const PeerId &p) { return !exclude.count(p); });
+    auto candidates =
+        topicPeersWhere(topic, [&](const PeerId &p) { return !exclude.count(p) && scores_.acceptsGossip(p); });
     // Adaptive gossip (v1.1): a GossipFactor share of the candidates, at least D_lazy.
     const int share = static_cast<int>(std::lround(config_.gossipFactor * static_cast<double>(candidates.size())));
     const int target = std::max(config_.dLazy, share);

@@ -40,6 +40,12 @@ void GossipRouter::handleRpc(const PeerId &peerId, const QByteArray &rpcBytes) {
         return;
     }
     handleSubscriptions(peerId, it->second, rpc);
+    if (scores_.graylisted(peerId)) {
+        // v1.1 graylisting: nothing else of the RPC is looked at. Its
+        // subscriptions were kept: they are what its score is computed from.
+        ++counters_.graylistedRpcs;
+        return;
+    }
     for (const pb::Message &m : rpc.publish()) handleMessage(peerId, m);
     // The handler of a message may have removed the peer (e.g. blocked it).
     it = peers_.find(peerId);
@@ -47,6 +53,7 @@ void GossipRouter::handleRpc(const PeerId &peerId, const QByteArray &rpcBytes) {
 }
 
 void GossipRouter::handleSubscriptions(const PeerId &peer, PeerState &state, const pb::RPC &rpc) {
+    if (rpc.subscriptions_size() == 0) return;
     for (const pb::RPC::SubOpts &sub : rpc.subscriptions()) {
         if (!sub.has_topicid() || sub.topicid().empty()) continue;
         if (sub.topicid().size() > static_cast<size_t>(config_.maxTopicLength)) continue;
@@ -69,6 +76,7 @@ void GossipRouter::handleSubscriptions(const PeerId &peer, PeerState &state, con
             if (auto f = fanout_.find(topic); f != fanout_.end()) f->second.erase(peer);
         }
     }
+    scorePeer(peer);  // a stranger is graylisted as soon as it joins a members' topic
 }
 
 void GossipRouter::handleMessage(const PeerId &peer, const pb::Message &msg) {
@@ -84,7 +92,13 @@ void GossipRouter::handleMessage(const PeerId &peer, const pb::Message &msg) {
     if (!from) {
         ++counters_.invalidSignature;
         qCDebug(lcGossip) << "rejected message whose author is not an Ed25519 peer id on" << topic;
-        return;
+        return reject(peer);
+    }
+    // v1.1 fixes the seqno at 8 bytes: a longer one would only grow ids (and
+    // with them the seen cache and every IHAVE).
+    if (msg.seqno().size() != 8) {
+        ++counters_.badSeqno;
+        return reject(peer);
     }
     const GossipMessage view{*from, toQt(msg.seqno()), topic, toQt(msg.data())};
     if (view.from == selfId_) {  // our own message coming back around
@@ -95,23 +109,71 @@ void GossipRouter::handleMessage(const PeerId &peer, const pb::Message &msg) {
     // Seen is checked before the signature so that duplicates (most copies
     // with D=4) cost no Ed25519 verification. It is safe because only
     // verified messages are marked seen: a forged copy cannot mask the real one.
-    if (seen_.contains(id)) {
+    if (seen_.contains(id) || pending_.count(id)) {
         ++counters_.duplicates;
+        return;
+    }
+    if (validator_) {
+        switch (validator_(view, peer)) {
+        case ValidationResult::Accept: break;
+        case ValidationResult::Reject:
+            ++counters_.rejected;
+            return reject(peer);
+        case ValidationResult::Ignore:
+            ++counters_.ignored;
+            return;
+        }
+    }
+    if (offload_) {
+        if (static_cast<int>(pending_.size()) >= config_.maxPendingValidations) {
+            ++counters_.validationThrottled;
+            return;
+        }
+        pending_.emplace(id, Pending{view, peer});
+        auto copy = std::make_shared<const pb::Message>(msg);
+        std::weak_ptr<int> alive = alive_;
+        offload_([copy] { return verifyGossipMessage(*copy); },
+                 [this, alive, id, copy](bool ok) {
+                     if (!alive.expired()) finishValidation(id, *copy, ok);
+                 });
         return;
     }
     if (!verifyGossipMessage(msg)) {
         ++counters_.invalidSignature;
         qCDebug(lcGossip) << "rejected message with an invalid signature on" << topic;
+        return reject(peer);
+    }
+    accept(peer, msg, view, id);
+}
+
+void GossipRouter::finishValidation(const QByteArray &id, const pb::Message &msg, bool signatureOk) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    const Pending p = std::move(it->second);
+    pending_.erase(it);
+    if (!signatureOk) {
+        ++counters_.invalidSignature;
+        qCDebug(lcGossip) << "rejected message with an invalid signature on" << p.view.topic;
+        return reject(p.receivedFrom);
+    }
+    if (!subscriptions_.count(p.view.topic)) {  // left while it was checked
+        ++counters_.unsubscribedTopic;
         return;
     }
+    accept(p.receivedFrom, msg, p.view, id);
+}
+
+void GossipRouter::accept(const PeerId &peer, const pb::Message &msg, const GossipMessage &view, const QByteArray &id) {
     seen_.add(id, now());
     const QByteArray encoded = gossip_rpc::encode(msg);
-    mcache_.put(id, topic, encoded);
+    mcache_.put(id, view.topic, encoded);
     // Forward before delivering: the next hop should not wait for local work.
-    forward(topic, encoded, peer, view.from);
+    forward(view.topic, encoded, peer, view.from);
     ++counters_.delivered;
-    if (handler_) handler_(topic, view.data, view.from, id);
+    if (handler_) handler_(view.topic, view.data, view.from, id);
 }
+
+void GossipRouter::reject(const PeerId &peer) { penalize(peer); }
 
 void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb::ControlMessage &ctl) {
     ControlOut reply;
@@ -124,8 +186,11 @@ void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb:
         answerBytes = 0;
     };
 
+    // Below the gossip threshold a peer's IHAVE and IWANT are ignored (v1.1).
+    const bool gossipOk = scores_.acceptsGossip(peer);
+
     // IHAVE: ask for what we have not seen, within the per-heartbeat limits.
-    for (const pb::ControlIHave &ihave : ctl.ihave()) {
+    if (gossipOk) for (const pb::ControlIHave &ihave : ctl.ihave()) {
         ++counters_.ihaveReceived;
         if (++state.ihaveReceived > config_.maxIHaveMessages) continue;
         if (state.idsAsked >= config_.maxIHaveLength) continue;
@@ -134,7 +199,7 @@ void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb:
         std::vector<QByteArray> wanted;
         for (const std::string &raw : ihave.messageids()) {
             const QByteArray id = toQt(raw);
-            if (!seen_.contains(id) && !asked.count(id)) wanted.push_back(id);
+            if (!seen_.contains(id) && !pending_.count(id) && !asked.count(id)) wanted.push_back(id);
         }
         const int room = config_.maxIHaveLength - state.idsAsked;
         for (const QByteArray &id : pickRandom(std::move(wanted), room)) {
@@ -145,7 +210,7 @@ void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb:
     }
 
     // IWANT: answer from the cache, at most gossipRetransmission times per message.
-    for (const pb::ControlIWant &iwant : ctl.iwant()) {
+    if (gossipOk) for (const pb::ControlIWant &iwant : ctl.iwant()) {
         for (const std::string &raw : iwant.messageids()) {
             ++counters_.iwantReceived;
             if (auto bytes = mcache_.getForPeer(toQt(raw), peer, config_.gossipRetransmission)) {
@@ -172,6 +237,12 @@ void GossipRouter::handleControl(const PeerId &peer, PeerState &state, const pb:
             continue;
         }
         if (m->second.count(peer)) continue;
+        if (!meshWorthy(peer)) {
+            // A negative score keeps a peer out of our mesh (v1.1).
+            addBackoff(topic, peer, config_.pruneBackoffMs);
+            reply.prune[topic] = config_.pruneBackoffMs;
+            continue;
+        }
         if (backoffActive(topic, peer, 0)) {
             // Regraft inside the backoff: refuse and restart the backoff.
             addBackoff(topic, peer, config_.pruneBackoffMs);

@@ -33,12 +33,24 @@ inline QByteArray defaultMessageId(const GossipMessage &m) { return m.from.bytes
 // dropped as duplicates), not messages.
 inline QByteArray publicKeyMessageId(const GossipMessage &m) { return m.from.bytes().mid(2) + m.seqno; }
 
+// A validator's verdict on a message (gossipsub v1.1 "extended validators"):
+// Accept delivers and forwards it; Reject drops it and penalises the peer that
+// sent it (P4); Ignore drops it without a penalty (it may be valid, but not
+// for us now, e.g. its author's membership has not reached us yet).
+enum class ValidationResult { Accept, Reject, Ignore };
+
 // Monotonic counters, exported as Prometheus counters by the node.
 struct GossipCounters {
     quint64 published = 0;          // messages we authored
     quint64 delivered = 0;          // first copies handed to the local subscriber
     quint64 duplicates = 0;         // copies of messages already seen
-    quint64 invalidSignature = 0;   // StrictSign failures (bad/missing signature, bad from/seqno)
+    quint64 invalidSignature = 0;   // StrictSign failures (bad/missing signature, bad from)
+    quint64 badSeqno = 0;           // seqno other than 8 bytes (rejected)
+    quint64 rejected = 0;           // refused by the validator (peer penalised)
+    quint64 ignored = 0;            // dropped by the validator without a penalty
+    quint64 validationThrottled = 0; // dropped: too many messages waiting for a signature check
+    quint64 graylistedRpcs = 0;     // RPCs of graylisted peers, dropped unread
+    quint64 penalties = 0;          // invalid-message penalties given (P4)
     quint64 tooLarge = 0;           // RPCs over maxMessageSize
     quint64 decodeErrors = 0;       // RPCs that were not a valid protobuf
     quint64 unsubscribedTopic = 0;  // messages for topics we do not subscribe to (dropped)

@@ -50,6 +50,13 @@ void NetworkService::setupMetrics() {
         count("deltanode_p2p_rejected_total", {{"reason", QString::fromLatin1(netRejectName(reason))}},
               [h, reason] { return double(h->counters().rejected(reason)); });
     }
+    m->family("deltanode_p2p_dropped_total", T::Counter,
+              "Peers cut off by the resource limits (a connection closed or a stream reset), by the limit hit.");
+    for (size_t i = 0; i < kDropReasonCount; ++i) {
+        const auto reason = DropReason(i);
+        count("deltanode_p2p_dropped_total", {{"reason", QString::fromLatin1(dropReasonName(reason))}},
+              [h, reason] { return double(h->counters().dropped(reason)); });
+    }
     m->family("deltanode_peer_redials_total", T::Counter, "Dials made by discovery (bootstrap and reconnection).");
     count("deltanode_peer_redials_total", {}, [this] { return double(discovery_->redials()); });
 
@@ -63,6 +70,29 @@ void NetworkService::setupMetrics() {
     m->family("deltanode_gossip_publish_failures_total", T::Counter, "Deltas that could not be published (sync delivers them later).");
     count("deltanode_gossip_publish_failures_total", {}, [this] { return double(publishFailures_); });
     m->family("deltanode_mesh_peers", T::Gauge, "Peers in our gossip mesh, per context topic.");
+    GossipService *gs = gossip_.get();
+    m->family("deltanode_gossip_router_total", T::Counter,
+              "Gossip router events: validation verdicts, penalties, graylisted RPCs, duplicates, spam drops.");
+    const std::pair<const char *, quint64 GossipCounters::*> routerEvents[] = {
+        {"delivered", &GossipCounters::delivered},       {"duplicate", &GossipCounters::duplicates},
+        {"invalid_signature", &GossipCounters::invalidSignature}, {"bad_seqno", &GossipCounters::badSeqno},
+        {"rejected", &GossipCounters::rejected},         {"ignored", &GossipCounters::ignored},
+        {"validation_throttled", &GossipCounters::validationThrottled},
+        {"graylisted_rpc", &GossipCounters::graylistedRpcs}, {"penalty", &GossipCounters::penalties},
+        {"too_large", &GossipCounters::tooLarge},        {"decode_error", &GossipCounters::decodeErrors},
+        {"dropped_rpc", &GossipCounters::droppedRpcs},
+    };
+    for (const auto &[name, field] : routerEvents)
+        count("deltanode_gossip_router_total", {{"event", QString::fromLatin1(name)}},
+              [gs, field = field] { return double(gs->counters().*field); });
+    m->family("deltanode_gossip_graylisted_peers", T::Gauge, "Connected gossip peers below the graylist threshold.");
+    count("deltanode_gossip_graylisted_peers", {}, [gs] {
+        int n = 0;
+        for (const PeerId &p : gs->gossipPeers()) n += gs->router().scores().graylisted(p) ? 1 : 0;
+        return double(n);
+    });
+    m->family("deltanode_gossip_seen_entries", T::Gauge, "Message ids in the gossip seen cache (bounded).");
+    count("deltanode_gossip_seen_entries", {}, [gs] { return double(gs->router().seenCount()); });
 
     SyncManager *s = sync_.get();
     m->family("deltanode_sync_attempts_total", T::Counter, "Sync sessions started (any trigger).");

@@ -5,6 +5,7 @@
 #include "network/NetworkService.h"
 #include "network/PeerDiscovery.h"
 #include <QLoggingCategory>
+#include <set>
 
 Q_DECLARE_LOGGING_CATEGORY(lcNetwork)
 
@@ -35,6 +36,26 @@ std::vector<PeerInfo> NetworkService::peers() const {
         p.connections = int(conns.size());
         p.rttMicros = host_->peerStore().rtt(peer);
         p.topics = gossip_->peerTopics(peer);
+        const PeerScore &scores = gossip_->router().scores();
+        p.gossipScore = scores.score(peer);
+        p.graylisted = scores.graylisted(peer);
+        if (scores.appScore(peer) < 0) p.scoreReason = QStringLiteral("not a member");
+        else if (scores.invalidCounter(peer) > 0) p.scoreReason = QStringLiteral("invalid messages");
+        out.push_back(std::move(p));
+    }
+    // Peers the resource limits cut off and that are gone: the newest 16,
+    // each with why (Host::drops() is bounded; this only reads it).
+    std::set<PeerId> listed;
+    for (const PeerInfo &p : out) listed.insert(p.peerId);
+    const QList<DropRecord> drops = host_->drops();
+    for (auto it = drops.crbegin(); it != drops.crend() && listed.size() < out.size() + 16; ++it) {
+        if (it->peer.isNull() || !it->connectionClosed || listed.count(it->peer) || host_->isBlocked(it->peer)) continue;
+        listed.insert(it->peer);
+        PeerInfo p;
+        p.peerId = it->peer;
+        p.address = it->remote.toString();
+        p.lastDrop = QString::fromLatin1(dropReasonName(it->reason));
+        if (!it->detail.isEmpty()) p.lastDrop += QStringLiteral(": ") + it->detail;
         out.push_back(std::move(p));
     }
     for (const PeerId &peer : host_->blockedPeers()) {

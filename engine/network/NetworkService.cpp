@@ -68,6 +68,7 @@ Result<void> NetworkService::start() {
     if (started_) return {};
     started_ = true;
     // Handlers first, so that Identify advertises every protocol from the start.
+    setupGossipGate();
     gossip_->start();
     syncServer_->start();
     blobServer_->start();
@@ -117,6 +118,7 @@ void NetworkService::stop() {
     topicTimer_.stop();
     discovery_->stop();
     jobs_->stop();
+    if (verifier_) verifier_->stop();
     gossip_->stop();
     host_->stopListening();
     for (const PeerId &peer : host_->connectedPeers()) host_->disconnect(peer);
@@ -256,6 +258,17 @@ void NetworkService::onEnvelope(const Hash32 &contextId, const QByteArray &envel
         jobs->post([this, contextId, from, result] {
             if (!*result) {
                 qCDebug(lcNetwork).noquote() << "delta from" << from.toBase58() << "not taken:" << result->error().message;
+                // The gossip gate let it through because a member signed it;
+                // these failures cannot happen to an honest member's node.
+                switch (result->error().code) {
+                case ErrorCode::Malformed: case ErrorCode::Oversized: case ErrorCode::BadSignature:
+                case ErrorCode::DecryptFailed: case ErrorCode::IdMismatch: case ErrorCode::HeaderMismatch:
+                case ErrorCode::Parentless: case ErrorCode::WrongContext:
+                    gossip_->router().penalize(from);
+                    break;
+                default:
+                    break;
+                }
                 return;
             }
             if ((*result)->status == ReceiveResult::Status::Pending && !(*result)->missingParents.empty())

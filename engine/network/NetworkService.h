@@ -23,6 +23,7 @@
 #include <QHash>
 #include <QObject>
 #include <map>
+#include <set>
 #include <optional>
 #include <unordered_map>
 #include <QSet>
@@ -38,6 +39,8 @@ class JoinServer;
 class BlockingJobs;
 class Engine;
 class GossipService;
+struct GossipMessage;
+enum class ValidationResult;
 class Histogram;
 class Host;
 class MetricsRegistry;
@@ -101,6 +104,12 @@ private:
     std::optional<Hash32> announcedRoot(const Hash32 &contextId, const std::vector<Hash32> &heads, const PeerId &except) const;
     std::unordered_map<Hash32, std::map<PeerId, Heartbeat>> announced_;  // members only, node thread
 
+    // Gossip hardening (NetworkGossipGate.cpp): the validator the router
+    // asks before it forwards, signature checks on a worker, the
+    // membership score of each peer.
+    void setupGossipGate();
+    ValidationResult validateMessage(const GossipMessage &msg, const PeerId &receivedFrom);
+    double membershipScore(const PeerId &peer, const std::set<QString> &topics) const;
     void onMessage(const QString &topic, const QByteArray &data, const PeerId &from);
     void onEnvelope(const Hash32 &contextId, const QByteArray &envelope, const PeerId &from);
     void onHeartbeat(const Hash32 &contextId, const Heartbeat &heartbeat, const PeerId &from);
@@ -113,6 +122,11 @@ private:
     std::unique_ptr<Host> host_;
     std::unique_ptr<GossipService> gossip_;
     std::unique_ptr<BlockingJobs> jobs_;
+    std::unique_ptr<BlockingJobs> verifier_;  // gossip signature checks, off the node thread
+    // Connected non-members that sent us their own messages on a members'
+    // topic (scored as strangers). Bounded: only connected peers, pruned on
+    // disconnect.
+    std::set<PeerId> strangers_;
     std::unique_ptr<SyncManager> sync_;
     std::unique_ptr<SyncServer> syncServer_;
     std::unique_ptr<BlobServer> blobServer_;

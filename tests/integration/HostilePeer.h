@@ -114,7 +114,9 @@ public:
     bool publish(const Hash32 &ctx, const PeerId &peer, const QByteArray &envelope, int ms) {
         const QString topic = NetworkService::topicOf(ctx);
         if (!gossip_->topics().contains(topic)) gossip_->subscribe(topic);
-        if (!waitFor([&] { return gossip_->meshPeers(topic).contains(peer); }, ms)) return false;
+        // Flood publishing reaches every peer subscribed to the topic: an honest
+        // node keeps a stranger out of its mesh, not out of its topic peers.
+        if (!waitFor([&] { return gossip_->topicPeers(topic).contains(peer); }, ms)) return false;
         deltanode::pb::GossipPayload p;
         p.set_envelope(envelope.toStdString());
         return gossip_->publish(topic, QByteArray::fromStdString(p.SerializeAsString())).ok();

@@ -7,8 +7,10 @@
 //
 // S and D each try every door: sync heads, deltas and snapshot requests, a
 // blob fetch, a delta published on the context topic, and a delta with an
-// unknown parent so that A asks them for it, which they answer with `pruned`
-// (the path that once led to an unchecked snapshot). M claims A's history is
+// unknown parent (the path that once led A to ask them for it and take an
+// unchecked snapshot). Both deltas now stop at A's gossip gate: a peer on the
+// context topic that is no member scores below the graylist threshold, so its
+// messages are dropped unread and never reach the engine. M claims A's history is
 // pruned: A asks B for the deltas instead; with B out of reach, M's snapshots
 // (entries that do not add up to the signed root; another root for A's own
 // heads) are refused. Each refusal is counted under its reason on A's
@@ -37,6 +39,8 @@ const QByteArray kBlobRefused = R"(deltanode_not_a_member_refused_total{protocol
 const QByteArray kNotAMember = R"(deltanode_deltas_rejected_total{reason="not_a_member"})";
 const QByteArray kSnapshotRefused = R"(deltanode_deltas_rejected_total{reason="snapshot_refused"})";
 const QByteArray kDeferred = "deltanode_sync_snapshots_deferred_total";
+const QByteArray kGraylisted = R"(deltanode_gossip_router_total{event="graylisted_rpc"})";
+const QByteArray kGossipRejected = R"(deltanode_gossip_router_total{event="rejected"})";
 
 // What must not change on an honest node.
 struct Seen {
@@ -195,21 +199,21 @@ void TestHostilePeer::strangerAndRemovedMemberChangeNothing() {
     QCOMPARE(blob.error().code, ErrorCode::NotAMember);
     QVERIFY(Cluster::waitFor([&] { return metric(c_, 0, kBlobRefused) == blob0 + 1; }, kDeadlineMs));
 
-    // A delta of its own on A's heads, on the topic: not_a_member.
+    // A delta of its own on A's heads, and one on a parent nobody has, on
+    // the topic: dropped at A's gossip gate (graylisted, or rejected if it
+    // came before its subscription was scored), never seen by the engine.
     const EpochKey k = newestKey(h.engine(), ctxId_);
     const std::vector<Hash32> gov = governanceIds(m_->engine(), ctxId_);
     QVERIFY(!gov.empty());
+    const double dropped0 = metric(c_, 0, kGraylisted) + metric(c_, 0, kGossipRejected);
     const QByteArray onTop = h.forgeDelta(ctxId_, hashes(a0.heads), gov, k.epoch, k.key, who.toUtf8());
-    QVERIFY2(h.publish(ctxId_, a_, onTop, kDeadlineMs), "A never joined the hostile peer's mesh");
-    QVERIFY(Cluster::waitFor([&] { return metric(c_, 0, kNotAMember) == member0 + 1; }, kDeadlineMs));
-
-    // A delta on a parent nobody has: A asks h for it, h answers "pruned",
-    // and A takes no snapshot from a non-member (it does not even ask).
-    const int served = h.requestsServed();
+    QVERIFY2(h.publish(ctxId_, a_, onTop, kDeadlineMs), "A never saw the hostile peer on the topic");
     const QByteArray orphan = h.forgeDelta(ctxId_, {Hash32::fromBytes(QByteArray(32, char(0x5a))).value()}, gov, k.epoch, k.key, "orphan");
     QVERIFY(h.publish(ctxId_, a_, orphan, kDeadlineMs));
-    QVERIFY(Cluster::waitFor([&] { return metric(c_, 0, kSnapshotRefused) >= snap0 + 1; }, kDeadlineMs));
-    QVERIFY(h.requestsServed() >= served);
+    QVERIFY(Cluster::waitFor([&] { return metric(c_, 0, kGraylisted) + metric(c_, 0, kGossipRejected) >= dropped0 + 2; },
+                             kDeadlineMs));
+    QCOMPARE(metric(c_, 0, kNotAMember), member0);  // the engine never saw them
+    QCOMPARE(metric(c_, 0, kSnapshotRefused), snap0);
     QCOMPARE(h.snapshotRequests(), 0);
 
     // Nothing changed on A or B.

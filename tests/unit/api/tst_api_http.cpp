@@ -239,6 +239,10 @@ private slots:
                                     {"mesh", QJsonArray{"t1"}},
                                     {"bytesIn", 10},
                                     {"bytesOut", 20},
+                                    {"score", 0},
+                                    {"graylisted", false},
+                                    {"scoreReason", ""},
+                                    {"lastDrop", ""},
                                     {"blocked", false}};
         QCOMPARE(list.at(0).toObject(), connected);
         const QJsonObject blocked{{"peerId", FakeNode::kBlocked.toBase58()}, {"address", ""}, {"direction", ""}, {"rttMs", -1},

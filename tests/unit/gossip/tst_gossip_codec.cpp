@@ -121,7 +121,7 @@ private slots:
     }
 
     void seenCacheExpires() {
-        SeenCache seen(120000);
+        SeenCache seen(120000, 1000);
         QVERIFY(seen.add("a", 1000));
         QVERIFY(!seen.add("a", 2000));
         QVERIFY(seen.add("b", 60000));
@@ -132,6 +132,20 @@ private slots:
         QVERIFY(seen.contains("b"));
         QCOMPARE(seen.size(), 1);
         QVERIFY(seen.add("a", 121000));  // may be seen again after expiry
+    }
+
+    void seenCacheBoundedInEntries() {
+        // A flood of distinct ids within the TTL: memory stays at the bound,
+        // the oldest ids go first and the newest are still recognised.
+        SeenCache seen(120000, 100);
+        for (int i = 0; i < 10000; ++i) seen.add(QByteArray::number(i), 1000 + i);
+        QCOMPARE(seen.size(), 100);
+        QCOMPARE(seen.evicted(), quint64(9900));
+        QVERIFY(!seen.contains("0"));
+        QVERIFY(seen.contains("9999"));
+        QVERIFY(seen.contains("9900"));
+        seen.expire(1000 + 9950 + 120000);  // the TTL sweep still works after evictions
+        QCOMPARE(seen.size(), 49);
     }
 };
 
