@@ -8,9 +8,12 @@
 // signature, decryption and DAG checks run later on the engine's workers; a
 // member whose delta fails them is penalised then (NetworkService::onEnvelope).
 // Reject (penalty): malformed payloads, wrong context, an author who is not
-// the envelope's author, and a non-member sending its own messages.
-// Ignore: a non-member's message relayed by someone else (the relay may know
-// a membership we have not received yet).
+// the envelope's author.
+// Ignore: a message whose author is not a member here. A new member's first
+// messages often arrive before its membership does, so no P4 penalty (which
+// would keep an honest joiner out of our mesh for ~10 s); a non-member that
+// sends its own messages is instead scored as a stranger (−100, graylisted)
+// until it is a member, which the next heartbeat's re-scoring notices.
 //
 // Unknown parents and unknown epochs are not judged here: the engine keeps a
 // delta with missing parents and fetches them by sync. Holding such a delta
@@ -79,9 +82,9 @@ ValidationResult NetworkService::validateMessage(const GossipMessage &m, const P
     if (host_->isConnected(receivedFrom) && strangers_.insert(receivedFrom).second) {
         gossip_->router().refreshAppScores();  // graylisted from its next RPC, not the next heartbeat
         qCInfo(lcNetwork).noquote() << "peer" << receivedFrom.toBase58() << "gossips on context" << m.topic
-                                    << "without being a member: scored as a stranger";
+                                    << "without being a member (yet): scored as a stranger";
     }
-    return ValidationResult::Reject;
+    return ValidationResult::Ignore;
 }
 
 double NetworkService::membershipScore(const PeerId &peer, const std::set<QString> &topics) const {

@@ -18,6 +18,7 @@
 #include "ClusterHarness.h"
 #include "HostilePeer.h"
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QtTest>
 
 using namespace dn;
@@ -126,6 +127,13 @@ void TestHostilePeer::initTestCase() {
     for (int i = 1; i <= 3; ++i) QVERIFY2(c_.join(i, c_.invite(0, ctx_, &err, 1), &err), qPrintable(err));
     for (int i = 0; i < 5; ++i) QVERIFY(c_.set(i % 3, ctx_, QStringLiteral("k%1").arg(i), QStringLiteral("v%1").arg(i), &err));
     QVERIFY(Cluster::waitFor([&] { return !c_.commonRoot(ctx_, {0, 1, 2, 3}).isEmpty(); }, kDeadlineMs));
+    // Honest members never penalise each other, joins included: a joiner's
+    // first messages that outrun its membership are ignored, not punished
+    // (a penalty once kept joiners out of the mesh for ~10 s).
+    for (int i = 0; i < 4; ++i)
+        for (const QJsonValue &p : c_.get(i, QStringLiteral("/admin-api/peers")).json().value(QLatin1String("peers")).toArray())
+            QVERIFY2(p.toObject().value(QLatin1String("score")).toDouble() >= 0,
+                     qPrintable(QStringLiteral("node %1 scores an honest peer %2").arg(i).arg(QString::fromUtf8(QJsonDocument(p.toObject()).toJson()))));
     // A removes D; D learns it (its removal reaches it as evidence).
     const HttpAnswer removed = c_.del(0, QStringLiteral("/admin-api/contexts/%1/members/%2").arg(ctx_, c_.peerId(3)));
     QVERIFY2(removed.status == 200, qPrintable(removed.describe()));
