@@ -127,6 +127,14 @@ void NetworkService::setupMetrics() {
     count("deltanode_not_a_member_refused_total", {{"protocol", "sync"}}, [srv] { return double(srv->counters().notMember); });
     count("deltanode_not_a_member_refused_total", {{"protocol", "blob"}}, [blob] { return double(blob->counters().notMember); });
     count("deltanode_blob_transfers_total", {{"result", "bad_request"}}, [blob] { return double(blob->counters().badRequests); });
+    m->family("deltanode_p2p_server_limited_total", T::Counter,
+              "Sync and blob streams refused or reset by the per-peer limits: busy (no slot), idle (timeout), oversize (request frame).");
+    count("deltanode_p2p_server_limited_total", {{"protocol", "sync"}, {"why", "busy"}}, [srv] { return double(srv->counters().busy); });
+    count("deltanode_p2p_server_limited_total", {{"protocol", "sync"}, {"why", "idle"}}, [srv] { return double(srv->counters().idle); });
+    count("deltanode_p2p_server_limited_total", {{"protocol", "sync"}, {"why", "oversize"}}, [srv] { return double(srv->counters().oversize); });
+    count("deltanode_p2p_server_limited_total", {{"protocol", "blob"}, {"why", "busy"}}, [blob] { return double(blob->counters().busy); });
+    count("deltanode_p2p_server_limited_total", {{"protocol", "blob"}, {"why", "idle"}}, [blob] { return double(blob->counters().idle); });
+    count("deltanode_p2p_server_limited_total", {{"protocol", "blob"}, {"why", "oversize"}}, [blob] { return double(blob->counters().oversize); });
 }
 
 void NetworkService::registerTopicMetrics(const QString &topic) {
