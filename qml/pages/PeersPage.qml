@@ -9,14 +9,14 @@ Item {
     id: page
     readonly property var columns: [
         { role: "peerId", title: qsTr("Peer"), width: 0.16, mono: true, elide: Text.ElideMiddle },
-        { role: "address", title: qsTr("Address"), width: 0.15, mono: true },
+        { role: "address", title: qsTr("Address"), width: 0.14, mono: true },
         { role: "direction", title: qsTr("Direction"), width: 0.08 },
         { role: "rttMs", title: qsTr("RTT"), width: 0.07, format: v => v >= 0 ? v.toFixed(1) + " ms" : "–" },
-        { role: "protocols", title: qsTr("Protocols"), width: 0.13 },
-        { role: "topics", title: qsTr("Mesh topics"), width: 0.10 },
-        { role: "scoreText", title: qsTr("Score"), width: 0.15 },
-        { role: "bytesIn", title: qsTr("In"), width: 0.08, format: v => Format.bytes(v) },
-        { role: "bytesOut", title: qsTr("Out"), width: 0.08, format: v => Format.bytes(v) }
+        { role: "protocols", title: qsTr("Protocols"), width: 0.12 },
+        { role: "topics", title: qsTr("Mesh topics"), width: 0.09 },
+        { role: "scoreText", title: qsTr("Score"), width: 0.12 },
+        { role: "bytesIn", title: qsTr("In"), width: 0.11, format: v => Format.bytes(v) },
+        { role: "bytesOut", title: qsTr("Out"), width: 0.11, format: v => Format.bytes(v) }
     ]
     readonly property var selected: table.selected
 
