@@ -1,4 +1,5 @@
 #pragma once
+#include <QtTest>
 // An in-memory network of gossipsub routers for the router tests: one fake
 // clock, FIFO delivery driven by pump() (no threads, no sleeps), an optional
 // drop filter, and "scripted" peers without a router whose inbound RPCs are
@@ -165,6 +166,42 @@ private:
 inline bool carriesMessages(const QByteArray &bytes) {
     gpb::RPC rpc;
     return gossip_rpc::decode(bytes, rpc) && rpc.publish_size() > 0;
+}
+
+
+// Helpers for tests where scripted peers talk to router 0 on one topic.
+inline gpb::RPC subscribeGraft(const QString &topic) {
+    gpb::RPC rpc;
+    auto *s = rpc.add_subscriptions();
+    s->set_subscribe(true);
+    s->set_topicid(topic.toStdString());
+    rpc.mutable_control()->add_graft()->set_topicid(topic.toStdString());
+    return rpc;
+}
+
+inline gpb::RPC publishOf(const gpb::Message &m) {
+    gpb::RPC rpc;
+    *rpc.add_publish() = m;
+    return rpc;
+}
+
+// Messages node i has received.
+inline int messagesIn(SimNetwork &net, int i) {
+    int n = 0;
+    for (const auto &[from, rpc] : net.inbox(i)) n += rpc.publish_size();
+    return n;
+}
+
+// Router 0 subscribed to `topic` with scripted peers 1..3 in its mesh.
+inline void meshWithScriptedPeers(SimNetwork &net, const QString &topic) {
+    net.router(0).subscribe(topic);
+    for (int i = 1; i <= 3; ++i) {
+        net.connect(0, i);
+        net.inject(i, 0, subscribeGraft(topic));
+    }
+    net.pump();
+    QCOMPARE(net.router(0).meshPeers(topic).size(), 3);
+    for (int i = 1; i <= 3; ++i) net.inbox(i).clear();
 }
 
 }  // namespace dn::test

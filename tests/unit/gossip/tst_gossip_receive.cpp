@@ -21,38 +21,8 @@ GossipConfig cfg() {
     return c;
 }
 
-gpb::RPC subscribeGraft(const QString &topic) {
-    gpb::RPC rpc;
-    auto *s = rpc.add_subscriptions();
-    s->set_subscribe(true);
-    s->set_topicid(topic.toStdString());
-    rpc.mutable_control()->add_graft()->set_topicid(topic.toStdString());
-    return rpc;
-}
-
-gpb::RPC publishOf(const gpb::Message &m) {
-    gpb::RPC rpc;
-    *rpc.add_publish() = m;
-    return rpc;
-}
-
-int messagesIn(SimNetwork &net, int i) {
-    int n = 0;
-    for (const auto &[from, rpc] : net.inbox(i)) n += rpc.publish_size();
-    return n;
-}
-
 // Router 0 subscribed to kTopic with scripted peers 1..3 in its mesh.
-void setUp(SimNetwork &net) {
-    net.router(0).subscribe(kTopic);
-    for (int i = 1; i <= 3; ++i) {
-        net.connect(0, i);
-        net.inject(i, 0, subscribeGraft(kTopic));
-    }
-    net.pump();
-    QCOMPARE(net.router(0).meshPeers(kTopic).size(), 3);
-    for (int i = 1; i <= 3; ++i) net.inbox(i).clear();
-}
+void setUp(SimNetwork &net) { meshWithScriptedPeers(net, kTopic); }
 
 }  // namespace
 
