@@ -366,6 +366,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
                      Callback<ExecuteResult> done) {
     // Even a read is refused: memory may be ahead of the disk by now.
     if (auto f = d->failure()) return done(*f);
+    if (d->stopping.load(std::memory_order_relaxed)) return done(Impl::shuttingDown());
     auto rt = d->find(contextId);
     if (!rt) return done(errors::contextNotFound(contextId));
     auto app = d->apps->compiled(rt->record().appId);
@@ -375,6 +376,7 @@ void Engine::execute(const Hash32 &contextId, const QByteArray &method, const QB
     started.start();
     auto posted = d->post(*rt, [impl, rt, app = *app, method, args, started, done](Worker &w) {
         if (auto f = impl->failure()) return done(*f);
+        if (impl->stopping.load(std::memory_order_relaxed)) return done(Impl::shuttingDown());
         const uint64_t time = impl->hlc.now();
         CallInput in = impl->callInput(*rt, method, args, time);
         in.storage = rt.get();
@@ -500,6 +502,10 @@ void Engine::receive(ParsedEnvelope parsed, Callback<ReceiveResult> done) {
 
 Result<ReceiveResult> Engine::receiveSync(const QByteArray &envelope) {
     return waitFor<ReceiveResult>([&](auto cb) { receive(envelope, cb); });
+}
+
+void Engine::beginShutdown() {
+    if (d) d->stopping.store(true, std::memory_order_relaxed);
 }
 
 void Engine::flush() {

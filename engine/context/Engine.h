@@ -164,6 +164,12 @@ public:
     size_t gcTombstones(int64_t retentionMs);
 
     void flush();  // waits until all queued work is done and durable
+    // From now on app calls that have not started answer `busy` ("the node is
+    // shutting down") instead of running: a client may have queued thousands
+    // of calls that each run up to the time limit, and a stop must not wait
+    // for them. Work that changes state (received deltas, governance) still
+    // runs; flush() after this is bounded by one call's time limit.
+    void beginShutdown();
     EngineMetrics &metrics();
     const RejectCounters &rejects() const;
     // Counts a refusal found outside the engine (a snapshot the sync layer refused).

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // Engine's private state, shared by the files that implement Engine
 // (Engine.cpp: apps, contexts, calls; EngineQueries.cpp: queries and periodic
 // maintenance; EngineSync.cpp: what the network layer needs to serve and
@@ -49,6 +50,8 @@ struct Engine::Impl {
     // Fail-stop (store/Store.h): once the store failed, every call that
     // could write answers this (storage_failed) instead of doing anything.
     std::optional<Error> failure() const { return store->failure(); }
+    std::atomic<bool> stopping{false};  // beginShutdown()
+    static Error shuttingDown() { return Error{ErrorCode::Busy, QStringLiteral("the node is shutting down")}; }
     // What a write that could not be made durable answers: the store's
     // failure when it failed (the usual case), else `fallback`.
     Error writeError(const char *fallback) const {

@@ -118,8 +118,11 @@ public:
     // subscriptions. A second call for a known peer only updates it.
     void peerAdded(const PeerId &peerId, const QString &protocol, bool outbound);
     void peerRemoved(const PeerId &peerId);
-    // One RPC (no length prefix) received from peerId.
-    void handleRpc(const PeerId &peerId, const QByteArray &rpcBytes);
+    // One RPC (no length prefix) received from peerId. False when the bytes
+    // are not an RPC at all: the peer is penalised (an honest encoder never
+    // writes one) and the transport should reset the stream, as go-libp2p
+    // does, since what follows is as meaningless as after a bad frame.
+    bool handleRpc(const PeerId &peerId, const QByteArray &rpcBytes);
     // A frame the transport refused to read because it was over maxMessageSize.
     void noteOversizedRpc(const PeerId &peerId);
     // Mesh and fanout maintenance, gossip emission, cache aging. Every

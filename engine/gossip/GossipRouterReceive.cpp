@@ -23,33 +23,35 @@ namespace {
 constexpr quint64 kMaxPeerBackoffSeconds = 24 * 3600;
 }  // namespace
 
-void GossipRouter::handleRpc(const PeerId &peerId, const QByteArray &rpcBytes) {
+bool GossipRouter::handleRpc(const PeerId &peerId, const QByteArray &rpcBytes) {
     auto it = peers_.find(peerId);
     if (it == peers_.end()) {
         ++counters_.unknownPeerRpcs;
-        return;
+        return true;
     }
     if (rpcBytes.size() > config_.maxMessageSize) {
-        ++counters_.tooLarge;
-        return;
+        noteOversizedRpc(peerId);
+        return false;
     }
     pb::RPC rpc;
     if (!gossip_rpc::decode(rpcBytes, rpc)) {
         ++counters_.decodeErrors;
         qCDebug(lcGossip) << "undecodable RPC of" << rpcBytes.size() << "bytes";
-        return;
+        penalize(peerId);
+        return false;
     }
     handleSubscriptions(peerId, it->second, rpc);
     if (scores_.graylisted(peerId)) {
         // v1.1 graylisting: nothing else of the RPC is looked at. Its
         // subscriptions were kept: they are what its score is computed from.
         ++counters_.graylistedRpcs;
-        return;
+        return true;
     }
     for (const pb::Message &m : rpc.publish()) handleMessage(peerId, m);
     // The handler of a message may have removed the peer (e.g. blocked it).
     it = peers_.find(peerId);
     if (it != peers_.end() && rpc.has_control()) handleControl(peerId, it->second, rpc.control());
+    return true;
 }
 
 void GossipRouter::handleSubscriptions(const PeerId &peer, PeerState &state, const pb::RPC &rpc) {

@@ -237,8 +237,18 @@ void GossipService::readInbound(Stream *s, RpcFrameReader &reader) {
             }
             ++serviceCounters_.framesIn;
             const Link *l = link(peer, false);
-            if (!l || !l->inRouter) return;  // the peer left while we were reading
-            router_->handleRpc(peer, frame);
+            if (!l || !l->inRouter) {
+                // The peer left the router while we were reading (or we gave
+                // up our stream to it): its frames would be read and dropped
+                // for as long as it cared to send them.
+                s->reset();
+                return;
+            }
+            if (!router_->handleRpc(peer, frame)) {
+                qCDebug(lcGossip) << "resetting meshsub stream from" << peer.toBase58() << "(not an RPC)";
+                if (alive && !s->isClosed()) s->reset();
+                return;
+            }
             if (!alive || s->isClosed()) return;
         }
     }

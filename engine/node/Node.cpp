@@ -122,7 +122,10 @@ void Node::shutdown() {
     api_.reset();                // no new requests
     if (network_) network_->stop();  // null only when open() failed before the engine was up
     background_.waitForDone();   // GC / cleanup jobs hold the engine
-    if (engine_) engine_->flush();
+    if (engine_) {
+        engine_->beginShutdown();  // queued app calls are answered, not run
+        engine_->flush();
+    }
     if (storageFailure_.isEmpty()) qCInfo(lcNode) << "node stopped; everything is durable";
     else qCInfo(lcNode) << "node stopped after a storage failure; every acknowledged change is durable";
 }

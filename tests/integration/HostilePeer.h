@@ -130,7 +130,7 @@ private:
         gossip_ = std::make_unique<GossipService>(host_.get());
         gossip_->start();
         host_->setStreamHandler(syncwire::kSyncProtocol, [this](Stream *s) { serve(s); });
-        host_->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
+        (void)host_->listen(*Multiaddr::parse(u"/ip4/127.0.0.1/tcp/0"));
     }
 
     void serve(Stream *s) {

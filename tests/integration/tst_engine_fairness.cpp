@@ -19,7 +19,45 @@ class TestEngineFairness : public QObject {
     Q_OBJECT
 private slots:
     void loopingContextsDoNotStarveOthers();
+    void shutdownAnswersQueuedCalls();
 };
+
+// 40 calls that each run until the time limit, queued on one context of a
+// one-worker engine: after beginShutdown() the ones not yet started answer
+// `busy` at once, so the flush that ends a node waits for one call, not 40.
+void TestEngineFairness::shutdownAnswersQueuedCalls() {
+    QTemporaryDir dir;
+    Engine::Options o;
+    o.dataDir = dir.path();
+    o.workers = 1;
+    o.limits.timeout = 300ms;
+    auto opened = Engine::open(o);
+    QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+    std::unique_ptr<Engine> engine = std::move(*opened);
+    auto app = engine->installApp(readWasm(QStringLiteral("loop_forever")), QStringLiteral("loop"));
+    QVERIFY2(app, app ? "" : qPrintable(app.error().message));
+    auto c = engine->createContextSync(app->id, QStringLiteral("c"), {});
+    QVERIFY2(c, c ? "" : qPrintable(c.error().message));
+    std::mutex m;
+    int shuttingDown = 0, timedOut = 0, other = 0;
+    for (int i = 0; i < 40; ++i)
+        engine->execute(c->id, "spin", {}, [&](Result<ExecuteResult> r) {
+            std::lock_guard lock(m);
+            if (!r && r.error().code == ErrorCode::Busy && r.error().message.contains(QLatin1String("shutting down"))) ++shuttingDown;
+            else if (!r && r.error().code == ErrorCode::Timeout) ++timedOut;
+            else ++other;
+        });
+    engine->beginShutdown();
+    engine->flush();
+    std::lock_guard lock(m);
+    QCOMPARE(shuttingDown + timedOut + other, 40);
+    QCOMPARE(other, 0);
+    QVERIFY2(timedOut <= 2, qPrintable(QString::number(timedOut)));  // the one running, maybe one more
+    // New calls are refused the same way, before anything is queued.
+    auto late = engine->executeSync(c->id, "ok", {});
+    QVERIFY(!late);
+    QCOMPARE(late.error().code, ErrorCode::Busy);
+}
 
 void TestEngineFairness::loopingContextsDoNotStarveOthers() {
     QTemporaryDir dir;

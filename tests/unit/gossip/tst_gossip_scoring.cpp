@@ -66,6 +66,22 @@ private slots:
         QCOMPARE(net.delivered(0).size(), size_t(2));
     }
 
+    // Bytes that are not an RPC at all count like an invalid message: an
+    // honest encoder never writes them, and without a cost a peer could make
+    // us parse garbage for free. The router tells the transport to reset.
+    void undecodableRpcsArePenalised() {
+        SimNetwork net(1, cfg(), 3);
+        setUp(net);
+        GossipRouter &r = net.router(0);
+        QVERIFY(!r.handleRpc(net.id(2), QByteArray::fromHex("ffffffff")));
+        QCOMPARE(r.counters().decodeErrors, quint64(1));
+        QCOMPARE(r.score(net.id(2)), -10.0);
+        QVERIFY(!r.handleRpc(net.id(2), QByteArray(int(cfg().maxMessageSize) + 1, 'x')));
+        QCOMPARE(r.score(net.id(2)), -40.0);
+        QVERIFY(r.handleRpc(net.id(1), gossip_rpc::encode(publishOf(net.signedMessage(1, kTopic, "ok", 1)))));
+        QCOMPARE(r.score(net.id(1)), 0.0);
+    }
+
     void reconnectingKeepsTheScore() {
         SimNetwork net(1, cfg(), 3);
         setUp(net);

@@ -125,6 +125,9 @@ private slots:
         QVERIFY(raw);
         raw->write(frameRpc(QByteArray::fromHex("ffffffff")));
         QTRY_COMPARE_WITH_TIMEOUT(a.gossip->counters().decodeErrors, quint64(1), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!raw || raw->isClosed(), kTimeoutMs);  // not an RPC: reset by a
+        raw = openRaw();
+        QVERIFY(raw);
         QByteArray huge;
         huge.append(QByteArray::fromHex("8080800100"));  // varint 2 MiB, then the start of a body
         raw->write(huge);
