@@ -8,6 +8,7 @@
 //
 //   build/tests/bench_network [--nodes 10,20] [--messages 100] [--burst 300]
 //                             [--value-bytes 256] [--heals 3] [--skip-js]
+//                             [--flood 5000]
 //
 // Clocks: all wall-clock ms on this machine (system_clock here, js's
 // performance.timeOrigin + now()), so times from different processes compare.
@@ -21,7 +22,12 @@
 //     node's `message` event (receivedAt).
 //   deliveries/s: a burst of messages from rotating authors; messages × (N−1)
 //     over the time until the last node has the last one.
-#include "../integration/ClusterHarness.h"
+//   flood: the same latency run again while a stranger (a peer with a fresh
+//     identity, member of nothing) publishes validly signed messages of its
+//     own on the context's topic to node 0 at --flood messages/s; the members'
+//     figures with and without it side by side, and node 0's CPU time per
+//     second of each phase (DESIGN §16: a flood must cost members little).
+#include "../integration/HostilePeer.h"
 #include "codec/Envelope.h"
 #include "crypto/Ed25519.h"
 #include "crypto/Random.h"
@@ -35,6 +41,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 using namespace dn;
 using namespace dn::test;
@@ -88,13 +95,27 @@ int deltaMessageBytes(int valueBytes) {
 
 struct Figures {
     std::vector<double> latency, commit, propagation;
+    std::vector<double> floodLatency, floodPropagation;  // --flood: the same run beside a stranger's flood
+    double quietCpuMsPerS = 0, floodCpuMsPerS = 0;       // node 0's CPU (user+system) per wall second
+    double floodRate = 0;                                // messages/s the stranger actually sent
     double deliveriesPerSec = 0;
     int lost = 0;  // deliveries missing at the deadline (js only; deltanode fails instead)
 };
 
 // ---- deltanode ----
 
-Figures runDeltanode(int n, int messages, int burst, int valueBytes, bool *ok) {
+// CPU time (user + system) of a process so far, in ms; -1 if unknown.
+double cpuMs(qint64 pid) {
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray line = f.readAll();
+    // Fields after the command name (which may hold spaces): state is field 3.
+    const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (rest.size() < 13) return -1;
+    return (rest[11].toDouble() + rest[12].toDouble()) * 1000.0 / double(::sysconf(_SC_CLK_TCK));
+}
+
+Figures runDeltanode(int n, int messages, int burst, int valueBytes, int floodRate, bool *ok) {
     Figures f;
     *ok = false;
     Cluster c(1);
@@ -143,22 +164,71 @@ Figures runDeltanode(int n, int messages, int burst, int valueBytes, bool *ok) {
 
     RawHttp http;
     const QString value(valueBytes, QLatin1Char('v'));
-    for (int m = 0; m < messages; ++m) {
-        const int author = m % n;
-        const double t0 = wallMs();
-        const HttpAnswer a = http.execute(c.d(author), ctx, QStringLiteral("set"),
-                                          QJsonObject{{QStringLiteral("key"), QStringLiteral("m%1").arg(m)}, {QStringLiteral("value"), value}});
-        const double committed = wallMs();  // the reply comes once the delta is durable, as the publish does
-        const QString id = a.json().value(QLatin1String("result")).toObject().value(QLatin1String("deltaId")).toString();
-        if (id.isEmpty()) return std::fprintf(stderr, "set: %s\n", qPrintable(a.describe())), f;
-        if (!Cluster::waitFor([&] { return arrivals[id].size() == size_t(n); }, 20000))
-            return std::fprintf(stderr, "delta %s reached %zu of %d nodes\n", qPrintable(id), arrivals[id].size(), n), f;
-        f.commit.push_back(committed - t0);
-        for (const auto &[node, t] : arrivals[id])
-            if (node != author) {
-                f.latency.push_back(t - t0);
-                f.propagation.push_back(std::max(0.0, t - committed));
+    // `messages` sets from rotating authors, one at a time; false (and why on
+    // stderr) when one did not reach every node.
+    auto measure = [&](const QString &prefix, std::vector<double> &latency, std::vector<double> *commit,
+                       std::vector<double> &propagation) {
+        for (int m = 0; m < messages; ++m) {
+            const int author = m % n;
+            const double t0 = wallMs();
+            const HttpAnswer a = http.execute(c.d(author), ctx, QStringLiteral("set"),
+                                              QJsonObject{{QStringLiteral("key"), prefix + QString::number(m)}, {QStringLiteral("value"), value}});
+            const double committed = wallMs();  // the reply comes once the delta is durable, as the publish does
+            const QString id = a.json().value(QLatin1String("result")).toObject().value(QLatin1String("deltaId")).toString();
+            if (id.isEmpty()) return std::fprintf(stderr, "set on node %d: %s\n", author, qPrintable(a.describe())), false;
+            if (!Cluster::waitFor([&] { return arrivals[id].size() == size_t(n); }, 20000))
+                return std::fprintf(stderr, "delta %s reached %zu of %d nodes\n", qPrintable(id), arrivals[id].size(), n), false;
+            if (commit) commit->push_back(committed - t0);
+            for (const auto &[node, t] : arrivals[id])
+                if (node != author) {
+                    latency.push_back(t - t0);
+                    propagation.push_back(std::max(0.0, t - committed));
+                }
+        }
+        return true;
+    };
+    double cpu0 = cpuMs(c.d(0).pid()), wall0 = wallMs();
+    if (!measure(QStringLiteral("m"), f.latency, &f.commit, f.propagation)) return f;
+    f.quietCpuMsPerS = (cpuMs(c.d(0).pid()) - cpu0) / ((wallMs() - wall0) / 1000.0);
+
+    if (floodRate > 0) {
+        QTemporaryDir strangerDir;
+        QString error;
+        auto stranger = HostilePeer::open(strangerDir.path(), &error);
+        if (!stranger) return std::fprintf(stderr, "flood: stranger: %s\n", qPrintable(error)), f;
+        const QString addr = c.d(0).output().contains("p2p: ")
+                                 ? QString::fromUtf8(c.d(0).output()).section(QStringLiteral("p2p: "), 1, 1).section('\n', 0, 0).trimmed()
+                                 : QString();
+        if (addr.isEmpty() || !stranger->dial(addr, 20000)) return std::fprintf(stderr, "flood: cannot dial node 0 at '%s'\n", qPrintable(addr)), f;
+        const QString topic = NetworkService::topicOf(Hash32::fromBase58(ctx).value());
+        const PeerId node0 = PeerId::fromBase58(addr.section(QStringLiteral("/p2p/"), 1, 1)).value();
+        GossipService &g = stranger->gossip();
+        g.subscribe(topic);
+        if (!HostilePeer::waitFor([&] { return g.topicPeers(topic).contains(node0); }, 20000))
+            return std::fprintf(stderr, "flood: node 0 never listed the stranger on its topic\n"), f;
+        // Paced by wall time on a 2 ms timer; runs inside the nested event
+        // loops of the measurement's HTTP calls and waits.
+        quint64 sent = 0;
+        QElapsedTimer since;
+        since.start();
+        QTimer pace;
+        QObject::connect(&pace, &QTimer::timeout, &pace, [&] {
+            const quint64 due = quint64(since.elapsed()) * quint64(floodRate) / 1000;
+            for (; sent < due; ++sent) {
+                deltanode::pb::GossipPayload p;
+                p.set_envelope(QByteArray(200, char('a' + sent % 26)).toStdString());
+                (void)g.publish(topic, QByteArray::fromStdString(p.SerializeAsString()));
             }
+        });
+        pace.start(2);
+        Cluster::waitFor([] { return false; }, 1000);  // the flood is under way before the first sample
+        cpu0 = cpuMs(c.d(0).pid());
+        wall0 = wallMs();
+        const bool measured = measure(QStringLiteral("f"), f.floodLatency, nullptr, f.floodPropagation);
+        f.floodCpuMsPerS = (cpuMs(c.d(0).pid()) - cpu0) / ((wallMs() - wall0) / 1000.0);
+        pace.stop();
+        f.floodRate = double(sent) / (double(since.elapsed()) / 1000.0);
+        if (!measured) return f;
     }
 
     // Burst: many writes in flight at once from rotating authors.
@@ -359,6 +429,7 @@ int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QList<int> sizes{10, 20};
     int messages = 100, burst = 300, valueBytes = 256, heals = 3;
+    int flood = 5000;
     bool skipJs = false;
     const QStringList a = app.arguments();
     for (int i = 1; i < a.size(); ++i) {
@@ -369,9 +440,10 @@ int main(int argc, char **argv) {
         else if (a[i] == QLatin1String("--burst") && i + 1 < a.size()) burst = a[++i].toInt();
         else if (a[i] == QLatin1String("--value-bytes") && i + 1 < a.size()) valueBytes = a[++i].toInt();
         else if (a[i] == QLatin1String("--heals") && i + 1 < a.size()) heals = a[++i].toInt();
+        else if (a[i] == QLatin1String("--flood") && i + 1 < a.size()) flood = a[++i].toInt();
         else if (a[i] == QLatin1String("--skip-js")) skipJs = true;
         else {
-            std::fprintf(stderr, "usage: bench_network [--nodes 10,20] [--messages N] [--burst N] [--value-bytes N] [--heals N] [--skip-js]\n");
+            std::fprintf(stderr, "usage: bench_network [--nodes 10,20] [--messages N] [--burst N] [--value-bytes N] [--heals N] [--flood MSGS_PER_S] [--skip-js]\n");
             return 2;
         }
     }
@@ -380,7 +452,7 @@ int main(int argc, char **argv) {
     std::printf("{\"note\":\"message size on the topic: %d bytes (kv set of a %d-byte value); js messages padded to the same\"}\n", msgBytes, valueBytes);
     for (int n : sizes) {
         bool ok = false;
-        const Figures d = runDeltanode(n, messages, burst, valueBytes, &ok);
+        const Figures d = runDeltanode(n, messages, burst, valueBytes, flood, &ok);
         if (!ok) return std::fprintf(stderr, "deltanode run with %d nodes failed\n", n), 1;
         report("deltanode", n, "latency_p50", percentile(d.latency, 0.5), "ms");
         report("deltanode", n, "latency_p99", percentile(d.latency, 0.99), "ms");
@@ -388,6 +460,21 @@ int main(int argc, char **argv) {
         report("deltanode", n, "propagation_p50", percentile(d.propagation, 0.5), "ms");
         report("deltanode", n, "propagation_p99", percentile(d.propagation, 0.99), "ms");
         report("deltanode", n, "deliveries_per_s", d.deliveriesPerSec, "1/s");
+        report("deltanode", n, "node0_cpu_quiet", d.quietCpuMsPerS, "ms/s");
+        if (flood > 0) {
+            report("deltanode", n, "stranger_flood_rate", d.floodRate, "1/s");
+            report("deltanode", n, "flood_latency_p50", percentile(d.floodLatency, 0.5), "ms");
+            report("deltanode", n, "flood_latency_p99", percentile(d.floodLatency, 0.99), "ms");
+            report("deltanode", n, "flood_propagation_p50", percentile(d.floodPropagation, 0.5), "ms");
+            report("deltanode", n, "flood_propagation_p99", percentile(d.floodPropagation, 0.99), "ms");
+            report("deltanode", n, "node0_cpu_flood", d.floodCpuMsPerS, "ms/s");
+            // A stranger must not be able to take the members' service away:
+            // fail loudly when the flood more than doubles the members' p99.
+            const double quiet = percentile(d.latency, 0.99), loud = percentile(d.floodLatency, 0.99);
+            if (loud > 2 * quiet + 20)
+                return std::fprintf(stderr, "members' p99 under a %d msg/s stranger flood: %.1f ms against %.1f ms without\n",
+                                    flood, loud, quiet), 1;
+        }
         if (skipJs) continue;
         const Figures j = runJs(n, messages, burst, msgBytes, &ok);
         if (!ok) return std::fprintf(stderr, "js-libp2p run with %d nodes failed\n", n), 1;
