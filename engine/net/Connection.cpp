@@ -317,9 +317,11 @@ void Connection::close(const QString &reason) {
     for (const auto &cb : pending)
         if (cb) cb(Error{ErrorCode::ConnectionClosed, reason});
     // Let the socket flush what is queued (the GoAway) on its own, then go.
+    // It outlives this connection but not the host: should the host go
+    // first (shutdown), it deletes the socket with its other children.
     QTcpSocket *sock = std::exchange(socket_, nullptr);
     sock->disconnect(this);
-    sock->setParent(nullptr);
+    sock->setParent(parent());
     if (sock->state() == QAbstractSocket::UnconnectedState) {
         sock->deleteLater();
     } else {
