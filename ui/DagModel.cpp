@@ -260,6 +260,14 @@ QVariantMap DagModel::details(int row) const {
             {QStringLiteral("lane"), n.lane}};
 }
 
+QStringList DagModel::headIds() const {
+    QStringList out;
+    for (const Node &r : rows_)
+        if (r.delta.isHead) out.push_back(r.delta.id);
+    out.sort();
+    return out;
+}
+
 int DagModel::rowOf(const QString &deltaId) const {
     auto it = seqOf_.constFind(deltaId);
     return it == seqOf_.cend() ? -1 : int(*it - firstSeq_);

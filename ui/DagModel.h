@@ -43,6 +43,9 @@ public:
     // parents (ids), actions, events, kind, generation, lane.
     Q_INVOKABLE QVariantMap details(int row) const;
     Q_INVOKABLE int rowOf(const QString &deltaId) const;
+    // Ids of the rows that are heads, sorted (what the page says the node's
+    // heads are; compared with the node's own for the stale check).
+    Q_INVOKABLE QStringList headIds() const;
 
     QString contextId() const { return contextId_; }
     int headCount() const;

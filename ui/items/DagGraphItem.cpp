@@ -126,6 +126,15 @@ QPointF DagGraphItem::rowPosition(int row) const {
     return pan_ + QPointF(double(r.generation) * kGenStep * zoom_, double(r.lane) * laneStepAt(zoom_));
 }
 
+QStringList DagGraphItem::headsInView() const {
+    QStringList out;
+    const QRectF view(0, 0, width(), height());
+    for (int r : rows_.heads())
+        if (view.contains(rowPosition(r))) out.push_back(rows_.deltaId(r));
+    out.sort();
+    return out;
+}
+
 int DagGraphItem::rowAt(QPointF pos) const {
     if (rows_.isEmpty()) return -1;
     const auto p = layoutParams();

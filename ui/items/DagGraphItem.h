@@ -76,6 +76,9 @@ public:
     Q_INVOKABLE QPointF rowPosition(int row) const;
     // The row drawn at `pos` (item coordinates), or -1.
     Q_INVOKABLE int rowAt(QPointF pos) const;
+    // Ids of the heads the item has (its own copy of the model) whose node
+    // lies inside the item: what a person sees as the graph's front.
+    Q_INVOKABLE QStringList headsInView() const;
     // Multiplies the zoom, keeping the graph point under `center` in place
     // (for QML's PinchHandler and WheelHandler).
     Q_INVOKABLE void zoomAt(qreal factor, QPointF center);
