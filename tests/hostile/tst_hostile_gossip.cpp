@@ -89,28 +89,17 @@ private slots:
     void initTestCase() {
         QLoggingCategory::setFilterRules(QStringLiteral("dn.*.debug=false\ndn.*.info=false"));
         QVERIFY(dir_.isValid() && strangerDir_.isValid());
-        const QString data = dir_.path() + QStringLiteral("/node");
-        QVERIFY(QDir().mkpath(data));
-        QFile config(data + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write("[p2p]\nmdns = false\n");
-        config.close();
-        node_ = std::make_unique<Daemon>(data);
         QString error;
-        QVERIFY2(node_->start(&error), qPrintable(error));
-        ctx_ = http_.kvContext(*node_, &error);
-        QVERIFY2(!ctx_.isEmpty(), qPrintable(error));
-        QCOMPARE(http_.execute(*node_, ctx_, QStringLiteral("set"), QJsonObject{{"key", "k"}, {"value", "v"}}).status, 200);
-        for (int i = 0; i < 50; ++i) http_.execute(*node_, ctx_, QStringLiteral("get"), QJsonObject{{"key", "k"}});
+        node_ = startTarget(dir_.path(), {}, http_, &ctx_, &error);
+        QVERIFY2(node_, qPrintable(error));
         root0_ = root();
         rss0_ = node_->rss();
         QVERIFY(rss0_ > 0);
         stranger_ = HostilePeer::open(strangerDir_.path(), &error);
         QVERIFY2(stranger_, qPrintable(error));
-        static const QRegularExpression p2pLine(QStringLiteral("^p2p:\\s+(/\\S+/p2p/\\S+)\\s*$"), QRegularExpression::MultilineOption);
-        const auto m = p2pLine.match(QString::fromUtf8(node_->output()));
-        QVERIFY2(m.hasMatch(), node_->output().constData());
-        QVERIFY(stranger_->dial(m.captured(1), kDeadlineMs));
+        const QString addr = p2pAddress(*node_);
+        QVERIFY2(addr.contains(QLatin1String("/p2p/")), node_->output().constData());
+        QVERIFY(stranger_->dial(addr, kDeadlineMs));
     }
 
     void strangersOwnMessages() {
@@ -151,7 +140,7 @@ private slots:
         QString error;
         auto forger = HostilePeer::open(fresh.path(), &error);
         QVERIFY2(forger, qPrintable(error));
-        const QString addr = QString::fromUtf8(node_->output()).section(QStringLiteral("p2p: "), 1, 1).section('\n', 0, 0).trimmed();
+        const QString addr = p2pAddress(*node_);
         QVERIFY(forger->dial(addr, kDeadlineMs));
         const PeerId node = PeerId::fromBase58(addr.section(QStringLiteral("/p2p/"), 1, 1)).value();
         GossipService &g = forger->gossip();

@@ -7,7 +7,7 @@
 //
 // The node starts with an open-file limit of 256 (soft and hard), so the
 // idle-connection flood goes far past what it could ever hold.
-#include "DaemonHarness.h"
+#include "HostileBudget.h"
 #include <QDir>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -17,9 +17,6 @@
 using namespace dn::test;
 
 namespace {
-constexpr qint64 kBudgetKiB = 64 * 1024;
-constexpr int kCallMs = 200;
-
 template <typename Done>
 bool waitFor(Done done, int timeoutMs = 30000) {
     QElapsedTimer t;
@@ -66,22 +63,7 @@ class TestHostileHttp : public QObject {
     }
 
     // The node is up, a member's call answers in time, memory is in budget.
-    void stillServing(const char *phase) {
-        QVERIFY2(node_->running(), phase);
-        // The first call may open a connection; the figure is the best of three.
-        qint64 best = std::numeric_limits<qint64>::max();
-        for (int i = 0; i < 3; ++i) {
-            QElapsedTimer t;
-            t.start();
-            const HttpAnswer a = http_.execute(*node_, ctx_, QStringLiteral("get"), QJsonObject{{QStringLiteral("key"), QStringLiteral("k")}});
-            best = std::min(best, t.elapsed());
-            QVERIFY2(a.status == 200 && a.json().contains(QStringLiteral("result")), qPrintable(QString::fromLatin1(phase) + a.describe()));
-        }
-        const qint64 grown = node_->rss() - rss0_;
-        qInfo("%s: member call %lld ms, RSS %+lld KiB", phase, best, grown);
-        QVERIFY2(best < kCallMs, qPrintable(QStringLiteral("%1: a member's call took %2 ms").arg(QLatin1String(phase)).arg(best)));
-        QVERIFY2(grown < kBudgetKiB, qPrintable(QStringLiteral("%1: RSS grew by %2 KiB").arg(QLatin1String(phase)).arg(grown)));
-    }
+    void stillServing(const char *phase) { checkStillServing(http_, *node_, ctx_, rss0_, phase); }
 
 private slots:
     void initTestCase() {
@@ -94,22 +76,11 @@ private slots:
             QVERIFY(setrlimit(RLIMIT_NOFILE, &rl) == 0);
         }
         if (rl.rlim_cur < 2600) QSKIP("this process may not open 2 600 files (ulimit -n)");
-        const QString data = dir_.path() + QStringLiteral("/node");
-        QVERIFY(QDir().mkpath(data));
-        QFile config(data + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write("[api]\nheader_timeout_s = 2\n");
-        config.close();
-        node_ = std::make_unique<Daemon>(data);
-        node_->setFileLimit(256);
         QString error;
-        QVERIFY2(node_->start(&error), qPrintable(error));
+        node_ = startTarget(dir_.path(), "[api]\nheader_timeout_s = 2\n", http_, &ctx_, &error, 256);
+        QVERIFY2(node_, qPrintable(error));
         QVERIFY2(node_->output().contains("open-file limit"), node_->output().constData());
         port_ = quint16(QUrl(node_->apiUrl()).port());
-        ctx_ = http_.kvContext(*node_, &error);
-        QVERIFY2(!ctx_.isEmpty(), qPrintable(error));
-        QCOMPARE(http_.execute(*node_, ctx_, QStringLiteral("set"), QJsonObject{{"key", "k"}, {"value", "v"}}).status, 200);
-        for (int i = 0; i < 50; ++i) http_.execute(*node_, ctx_, QStringLiteral("get"), QJsonObject{{"key", "k"}});
         rss0_ = node_->rss();
         QVERIFY(rss0_ > 0);
     }

@@ -75,23 +75,13 @@ private slots:
         QLoggingCategory::setFilterRules(QStringLiteral("dn.*.debug=false\ndn.*.info=false"));
         nam_.setProxy(QNetworkProxy::NoProxy);
         QVERIFY(dir_.isValid());
-        const QString data = dir_.path() + QStringLiteral("/node");
-        QVERIFY(QDir().mkpath(data));
-        QFile config(data + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write("[p2p]\nmdns = false\n[runtime]\nworkers = 2\ntimeout_ms = 300\n");
-        config.close();
-        node_ = std::make_unique<Daemon>(data);
         QString error;
-        QVERIFY2(node_->start(&error), qPrintable(error));
-        kv_ = http_.kvContext(*node_, &error);
-        QVERIFY2(!kv_.isEmpty(), qPrintable(error));
-        QCOMPARE(http_.execute(*node_, kv_, QStringLiteral("set"), QJsonObject{{"key", "k"}, {"value", "v"}}).status, 200);
+        node_ = startTarget(dir_.path(), "[runtime]\nworkers = 2\ntimeout_ms = 300\n", http_, &kv_, &error);
+        QVERIFY2(node_, qPrintable(error));
         for (int i = 0; i < kLoopingContexts; ++i) {
             looping_ << http_.appContext(*node_, "loop_forever", &error);
             QVERIFY2(!looping_.last().isEmpty(), qPrintable(error));
         }
-        for (int i = 0; i < 50; ++i) http_.execute(*node_, kv_, QStringLiteral("get"), QJsonObject{{"key", "k"}});
         rss0_ = node_->rss();
         QVERIFY(rss0_ > 0);
     }

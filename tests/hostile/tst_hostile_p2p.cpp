@@ -109,26 +109,16 @@ private slots:
     void initTestCase() {
         QLoggingCategory::setFilterRules(QStringLiteral("dn.*.debug=false\ndn.*.info=false"));
         QVERIFY(dir_.isValid());
-        const QString data = dir_.path() + QStringLiteral("/node");
-        QVERIFY(QDir().mkpath(data));
-        QFile config(data + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write("[p2p]\nmdns = false\n");
-        config.close();
-        node_ = std::make_unique<Daemon>(data);
         QString error;
-        QVERIFY2(node_->start(&error), qPrintable(error));
-        ctx_ = http_.kvContext(*node_, &error);
-        QVERIFY2(!ctx_.isEmpty(), qPrintable(error));
-        QCOMPARE(http_.execute(*node_, ctx_, QStringLiteral("set"), QJsonObject{{"key", "k"}, {"value", "v"}}).status, 200);
-        for (int i = 0; i < 50; ++i) http_.execute(*node_, ctx_, QStringLiteral("get"), QJsonObject{{"key", "k"}});
-        static const QRegularExpression p2pLine(QStringLiteral("^p2p:\\s+(/ip4/127\\.0\\.0\\.1/tcp/(\\d+)/p2p/(\\S+))\\s*$"),
-                                                QRegularExpression::MultilineOption);
-        const auto m = p2pLine.match(QString::fromUtf8(node_->output()));
+        node_ = startTarget(dir_.path(), {}, http_, &ctx_, &error);
+        QVERIFY2(node_, qPrintable(error));
+        static const QRegularExpression p2p(QStringLiteral("^/ip4/127\\.0\\.0\\.1/tcp/(\\d+)/p2p/(\\S+)$"));
+        const QString addr = p2pAddress(*node_);
+        const auto m = p2p.match(addr);
         QVERIFY2(m.hasMatch(), node_->output().constData());
-        nodeAddr_ = Multiaddr::parse(m.captured(1)).value();
-        p2pPort_ = quint16(m.captured(2).toUInt());
-        nodeId_ = PeerId::fromBase58(m.captured(3)).value();
+        nodeAddr_ = Multiaddr::parse(addr).value();
+        p2pPort_ = quint16(m.captured(1).toUInt());
+        nodeId_ = PeerId::fromBase58(m.captured(2)).value();
         rss0_ = node_->rss();
         QVERIFY(rss0_ > 0);
     }
