@@ -2,7 +2,10 @@
 // Drives the monitor's QML like a person would, through objectNames: finds
 // items (also inside popups and list delegates), sets properties, emits
 // clicked(), and saves screenshots into the build tree.
+#include "GuiTestDisplay.h"
 #include <QDir>
+#include <QGuiApplication>
+#include <QTemporaryDir>
 #include <QImage>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -87,3 +90,18 @@ private:
 };
 
 }  // namespace dn::test
+
+// main() of a GUI test: the display first (it picks the platform before the
+// application exists), window settings in a throwaway config directory so
+// they stay out of the user's, then the test object.
+#define DN_GUI_TEST_MAIN(TestClass, appName)                                                          \
+    int main(int argc, char **argv) {                                                                 \
+        dn::test::GuiTestDisplay display;                                                             \
+        QTemporaryDir config;                                                                         \
+        qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());                                      \
+        QGuiApplication app(argc, argv);                                                              \
+        QGuiApplication::setOrganizationName(QStringLiteral("deltanode-tests"));                      \
+        QGuiApplication::setApplicationName(QStringLiteral(appName));                                 \
+        TestClass test;                                                                               \
+        return QTest::qExec(&test, argc, argv);                                                       \
+    }

@@ -7,7 +7,6 @@
 // heads" on — within 1 s.
 #include "../integration/DaemonHarness.h"
 #include "GuiDriver.h"
-#include "GuiTestDisplay.h"
 #include "Monitor.h"
 #include "MonitorWindow.h"
 #include "DagModel.h"
@@ -220,15 +219,6 @@ void GuiDagBurst::cleanupTestCase() {
     if (c_) QVERIFY2(c_->stop(&error), qPrintable(error));
 }
 
-int main(int argc, char **argv) {
-    GuiTestDisplay display;  // before the application: picks the platform
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());  // window settings stay out of the user's
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setOrganizationName(QStringLiteral("deltanode-tests"));
-    QGuiApplication::setApplicationName(QStringLiteral("tst_gui_dag_burst"));
-    GuiDagBurst test;
-    return QTest::qExec(&test, argc, argv);
-}
+DN_GUI_TEST_MAIN(GuiDagBurst, "tst_gui_dag_burst")
 
 #include "tst_gui_dag_burst.moc"

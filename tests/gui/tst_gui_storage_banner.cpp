@@ -6,7 +6,6 @@
 // <build>/screenshots/storage-failed.png (storage-failed-dark.png with
 // DELTANODE_THEME=dark).
 #include "GuiDriver.h"
-#include "GuiTestDisplay.h"
 #include "Monitor.h"
 #include "MonitorWindow.h"
 #include <QGuiApplication>
@@ -74,15 +73,6 @@ void GuiStorageBanner::bannerShowsTheFailure() {
     qInfo() << "screenshot" << path;
 }
 
-int main(int argc, char **argv) {
-    GuiTestDisplay display;  // before the application: picks the platform
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());  // window settings stay out of the user's
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setOrganizationName(QStringLiteral("deltanode-tests"));
-    QGuiApplication::setApplicationName(QStringLiteral("tst_gui_storage_banner"));
-    GuiStorageBanner test;
-    return QTest::qExec(&test, argc, argv);
-}
+DN_GUI_TEST_MAIN(GuiStorageBanner, "tst_gui_storage_banner")
 
 #include "tst_gui_storage_banner.moc"

@@ -7,7 +7,6 @@
 // <build>/screenshots/.
 #include "../integration/DaemonHarness.h"
 #include "GuiDriver.h"
-#include "GuiTestDisplay.h"
 #include "RpcLoad.h"
 #include "Monitor.h"
 #include "MonitorWindow.h"
@@ -442,15 +441,6 @@ void GuiWalkthrough::cleanupTestCase() {
     if (b_) QVERIFY2(b_->stop(&error), qPrintable(error));
 }
 
-int main(int argc, char **argv) {
-    GuiTestDisplay display;  // before the application: picks the platform
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());  // window settings stay out of the user's
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setOrganizationName(QStringLiteral("deltanode-tests"));
-    QGuiApplication::setApplicationName(QStringLiteral("tst_gui_walkthrough"));
-    GuiWalkthrough test;
-    return QTest::qExec(&test, argc, argv);
-}
+DN_GUI_TEST_MAIN(GuiWalkthrough, "tst_gui_walkthrough")
 
 #include "tst_gui_walkthrough.moc"
