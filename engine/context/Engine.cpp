@@ -343,7 +343,7 @@ Result<void> Engine::deleteContext(const Hash32 &contextId) {
     auto deleted = waitFor<bool>([&](auto cb) {
         // Queued behind the context's in-flight work, so nothing writes after us.
         // Never refused: the context is already gone from the map, its data must go too.
-        d->post(*rt, [store, contextId, cb](Worker &) {
+        (void)d->post(*rt, [store, contextId, cb](Worker &) {
             Batch b;
             for (const QByteArray &prefix :
                  {keys::deltaPrefix(contextId), keys::pendingPrefix(contextId), keys::statePrefix(contextId),
